@@ -1,0 +1,113 @@
+// The graph DSL: one typed method per ONNX op the project emits (ai.onnx domain).
+import { GraphCore } from './graph-core';
+import { attr, AttrValue, Value } from './types';
+
+export interface ConvOptions {
+  pads?: number[];
+  strides?: number[];
+  dilations?: number[];
+  group?: number;
+}
+
+function convAttrs(o: ConvOptions): Record<string, AttrValue> {
+  const a: Record<string, AttrValue> = {};
+  if (o.pads) a.pads = attr.ints(o.pads);
+  if (o.strides) a.strides = attr.ints(o.strides);
+  if (o.dilations) a.dilations = attr.ints(o.dilations);
+  if (o.group !== undefined && o.group !== 1) a.group = attr.int(o.group);
+  return a;
+}
+
+export class GraphBuilder extends GraphCore {
+  private one(opType: string, inputs: (Value | null)[], attrs: Record<string, AttrValue> = {}, name?: string): Value {
+    return this.op(opType, inputs, attrs, { name })[0];
+  }
+
+  // --- layers -------------------------------------------------------------------------
+  conv(x: Value, w: Value, b: Value | null, o: ConvOptions = {}, name?: string): Value {
+    return this.one('Conv', b ? [x, w, b] : [x, w], convAttrs(o), name);
+  }
+  convTranspose(x: Value, w: Value, o: ConvOptions = {}, name?: string): Value {
+    return this.one('ConvTranspose', [x, w], convAttrs(o), name);
+  }
+  maxPool(x: Value, kernel: number[], strides: number[], name?: string): Value {
+    return this.one('MaxPool', [x], { kernel_shape: attr.ints(kernel), strides: attr.ints(strides) }, name);
+  }
+  /** Y = op(A) * op(B) + C, op = transpose when the flag is set. */
+  gemm(a: Value, b: Value, c: Value | null, o: { transA?: boolean; transB?: boolean } = {}, name?: string): Value {
+    const attrs: Record<string, AttrValue> = {};
+    if (o.transA) attrs.transA = attr.int(1);
+    if (o.transB) attrs.transB = attr.int(1);
+    return this.one('Gemm', c ? [a, b, c] : [a, b], attrs, name);
+  }
+  matMul(a: Value, b: Value, name?: string): Value {
+    return this.one('MatMul', [a, b], {}, name);
+  }
+  flatten(x: Value, axis = 1, name?: string): Value {
+    return this.one('Flatten', [x], { axis: attr.int(axis) }, name);
+  }
+
+  // --- element-wise -------------------------------------------------------------------
+  tanh(x: Value, name?: string): Value { return this.one('Tanh', [x], {}, name); }
+  relu(x: Value, name?: string): Value { return this.one('Relu', [x], {}, name); }
+  exp(x: Value, name?: string): Value { return this.one('Exp', [x], {}, name); }
+  neg(x: Value, name?: string): Value { return this.one('Neg', [x], {}, name); }
+  add(a: Value, b: Value, name?: string): Value { return this.one('Add', [a, b], {}, name); }
+  sub(a: Value, b: Value, name?: string): Value { return this.one('Sub', [a, b], {}, name); }
+  mul(a: Value, b: Value, name?: string): Value { return this.one('Mul', [a, b], {}, name); }
+  div(a: Value, b: Value, name?: string): Value { return this.one('Div', [a, b], {}, name); }
+  equal(a: Value, b: Value, name?: string): Value { return this.one('Equal', [a, b], {}, name); }
+  greater(a: Value, b: Value, name?: string): Value { return this.one('Greater', [a, b], {}, name); }
+  where(cond: Value, a: Value, b: Value, name?: string): Value { return this.one('Where', [cond, a, b], {}, name); }
+  /** ONNX TensorProto data type codes: 1 float, 7 int64, 9 bool. */
+  cast(x: Value, to: 'float32' | 'int64' | 'bool', name?: string): Value {
+    const code = { float32: 1, int64: 7, bool: 9 }[to];
+    return this.one('Cast', [x], { to: attr.int(code) }, name);
+  }
+  identity(x: Value, name?: string): Value { return this.one('Identity', [x], {}, name); }
+
+  // --- shape --------------------------------------------------------------------------
+  shapeOf(x: Value, name?: string): Value { return this.one('Shape', [x], {}, name); }
+  reshape(x: Value, shape: number[] | Value, name?: string): Value {
+    return this.one('Reshape', [x, Array.isArray(shape) ? this.i64(shape, 'shape') : shape], {}, name);
+  }
+  transpose(x: Value, perm: number[], name?: string): Value {
+    return this.one('Transpose', [x], { perm: attr.ints(perm) }, name);
+  }
+  unsqueeze(x: Value, axes: number[], name?: string): Value {
+    return this.one('Unsqueeze', [x, this.i64(axes, 'axes')], {}, name);
+  }
+  expand(x: Value, shape: Value, name?: string): Value { return this.one('Expand', [x, shape], {}, name); }
+  spaceToDepth(x: Value, blocksize: number, name?: string): Value {
+    return this.one('SpaceToDepth', [x], { blocksize: attr.int(blocksize) }, name);
+  }
+  /** DCR mode: the exact inverse of SpaceToDepth. */
+  depthToSpace(x: Value, blocksize: number, name?: string): Value {
+    return this.one('DepthToSpace', [x], { blocksize: attr.int(blocksize), mode: attr.string('DCR') }, name);
+  }
+
+  // --- reductions and indexing -----------------------------------------------------
+  reduceSum(x: Value, axes: number[], keepdims: boolean, name?: string): Value {
+    return this.one('ReduceSum', [x, this.i64(axes, 'axes')], { keepdims: attr.int(keepdims ? 1 : 0) }, name);
+  }
+  reduceMean(x: Value, axes: number[], keepdims: boolean, name?: string): Value {
+    return this.one('ReduceMean', [x, this.i64(axes, 'axes')], { keepdims: attr.int(keepdims ? 1 : 0) }, name);
+  }
+  argMax(x: Value, axis: number, keepdims: boolean, name?: string): Value {
+    return this.one('ArgMax', [x], { axis: attr.int(axis), keepdims: attr.int(keepdims ? 1 : 0) }, name);
+  }
+  logSoftmax(x: Value, axis: number, name?: string): Value {
+    return this.one('LogSoftmax', [x], { axis: attr.int(axis) }, name);
+  }
+  gatherElements(x: Value, indices: Value, axis: number, name?: string): Value {
+    return this.one('GatherElements', [x, indices], { axis: attr.int(axis) }, name);
+  }
+  scatterElements(data: Value, indices: Value, updates: Value, axis: number, name?: string): Value {
+    return this.one('ScatterElements', [data, indices, updates], { axis: attr.int(axis) }, name);
+  }
+  /** A float32 tensor of zeros with x's (runtime) shape. */
+  zerosLike(x: Value, name?: string): Value {
+    const zero = { name: 'value', dtype: 'float32' as const, dims: [1], data: new Float32Array(1) };
+    return this.one('ConstantOfShape', [this.shapeOf(x)], { value: attr.tensor(zero) }, name);
+  }
+}

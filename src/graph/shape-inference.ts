@@ -1,0 +1,237 @@
+// Output dtype and (where it can be told statically) shape of each op the project emits.
+// Gradient rules read these shapes, so they must agree with ONNX semantics exactly.
+import { AttrValue, DType, Dim, Shape, Tensor, Value } from './types';
+
+export interface OutputInfo {
+  dtype: DType;
+  shape?: Shape;
+}
+
+export interface InferenceContext {
+  inputs: (Value | null)[];
+  attrs: Record<string, AttrValue>;
+  /** The contents of an input when it is a constant (needed for Reshape, axes, ...). */
+  constantOf(v: Value | null): Tensor | undefined;
+}
+
+type Rule = (c: InferenceContext) => OutputInfo[];
+
+const intAttr = (c: InferenceContext, name: string, dflt: number): number => {
+  const a = c.attrs[name];
+  return a && a.kind === 'int' ? a.value : dflt;
+};
+const intsAttr = (c: InferenceContext, name: string): number[] | undefined => {
+  const a = c.attrs[name];
+  return a && a.kind === 'ints' ? a.value : undefined;
+};
+const constInts = (c: InferenceContext, i: number): number[] | undefined => {
+  const t = c.constantOf(c.inputs[i] ?? null);
+  return t ? Array.from(t.data as BigInt64Array, Number) : undefined;
+};
+const first = (c: InferenceContext): Value => {
+  const v = c.inputs[0];
+  if (!v) throw new Error('shape inference: missing first input');
+  return v;
+};
+const same: Rule = (c) => [{ dtype: first(c).dtype, shape: first(c).shape }];
+
+function broadcast(shapes: (Shape | undefined)[]): Shape | undefined {
+  if (shapes.some((s) => s === undefined)) return undefined;
+  const rank = Math.max(...shapes.map((s) => s!.length));
+  const out: Dim[] = [];
+  for (let i = 0; i < rank; i++) {
+    let d: Dim = 1;
+    for (const s of shapes as Shape[]) {
+      const e = s[i - (rank - s.length)];
+      if (e === undefined || e === 1) continue;
+      if (d === 1) d = e;
+      else if (d !== e) return undefined; // symbolic vs static: cannot tell statically
+    }
+    out.push(d);
+  }
+  return out;
+}
+const elementwise: Rule = (c) => [
+  { dtype: first(c).dtype, shape: broadcast(c.inputs.map((v) => v?.shape)) },
+];
+const comparison: Rule = (c) => [{ dtype: 'bool', shape: broadcast(c.inputs.map((v) => v?.shape)) }];
+
+const normAxis = (axis: number, rank: number) => (axis < 0 ? axis + rank : axis);
+
+/** Spatial size of a sliding window: floor((in + padBegin + padEnd - dilation*(k-1) - 1) / stride) + 1. */
+function windowOut(inp: Dim, k: number, stride: number, padBegin: number, padEnd: number, dilation: number): Dim {
+  if (typeof inp !== 'number') return `${inp}'`;
+  return Math.floor((inp + padBegin + padEnd - dilation * (k - 1) - 1) / stride) + 1;
+}
+
+function reduce(c: InferenceContext, axes: number[] | undefined): OutputInfo[] {
+  const x = first(c);
+  const keep = intAttr(c, 'keepdims', 1) === 1;
+  if (!x.shape) return [{ dtype: x.dtype }];
+  const rank = x.shape.length;
+  const all = axes === undefined || axes.length === 0;
+  const set = new Set((axes ?? []).map((a) => normAxis(a, rank)));
+  const shape: Shape = [];
+  x.shape.forEach((d, i) => {
+    if (all || set.has(i)) {
+      if (keep) shape.push(1);
+    } else shape.push(d);
+  });
+  return [{ dtype: x.dtype, shape }];
+}
+
+export const SHAPE_RULES: Record<string, Rule> = {
+  Identity: same, Tanh: same, Relu: same, Neg: same, Exp: same, Log: same, Sqrt: same,
+  LogSoftmax: same, Softmax: same, Abs: same,
+  Add: elementwise, Sub: elementwise, Mul: elementwise, Div: elementwise, Where: (c) => [
+    { dtype: c.inputs[1]!.dtype, shape: broadcast(c.inputs.map((v) => v?.shape)) },
+  ],
+  Equal: comparison, Greater: comparison, Less: comparison,
+  Cast: (c) => {
+    const to = intAttr(c, 'to', 1);
+    const dtype: DType = to === 7 ? 'int64' : to === 9 ? 'bool' : 'float32';
+    return [{ dtype, shape: first(c).shape }];
+  },
+  Shape: (c) => [{ dtype: 'int64', shape: first(c).shape ? [first(c).shape!.length] : undefined }],
+  ConstantOfShape: (c) => {
+    const dims = constInts(c, 0);
+    const v = c.attrs.value;
+    const dtype = v && v.kind === 'tensor' ? v.value.dtype : 'float32';
+    return [{ dtype, shape: dims }];
+  },
+  Conv: (c) => {
+    const [x, w] = c.inputs as Value[];
+    if (!x.shape || !w.shape) return [{ dtype: x.dtype }];
+    const k = w.shape.slice(2) as number[];
+    const n = k.length;
+    const strides = intsAttr(c, 'strides') ?? k.map(() => 1);
+    const dil = intsAttr(c, 'dilations') ?? k.map(() => 1);
+    const pads = intsAttr(c, 'pads') ?? [...k, ...k].map(() => 0);
+    const spatial = k.map((kk, i) => windowOut(x.shape![2 + i], kk, strides[i], pads[i], pads[i + n], dil[i]));
+    return [{ dtype: x.dtype, shape: [x.shape[0], w.shape[0], ...spatial] }];
+  },
+  ConvTranspose: (c) => {
+    const [x, w] = c.inputs as Value[];
+    if (!x.shape || !w.shape) return [{ dtype: x.dtype }];
+    const k = w.shape.slice(2) as number[];
+    const n = k.length;
+    const group = intAttr(c, 'group', 1);
+    const strides = intsAttr(c, 'strides') ?? k.map(() => 1);
+    const dil = intsAttr(c, 'dilations') ?? k.map(() => 1);
+    const pads = intsAttr(c, 'pads') ?? [...k, ...k].map(() => 0);
+    const outPad = intsAttr(c, 'output_padding') ?? k.map(() => 0);
+    const spatial = k.map((kk, i) => {
+      const d = x.shape![2 + i];
+      // out = stride*(in-1) + output_padding + ((k-1)*dilation + 1) - padBegin - padEnd
+      return typeof d === 'number'
+        ? strides[i] * (d - 1) + outPad[i] + (kk - 1) * dil[i] + 1 - pads[i] - pads[i + n]
+        : `${d}'`;
+    });
+    return [{ dtype: x.dtype, shape: [x.shape[0], (w.shape[1] as number) * group, ...spatial] }];
+  },
+  MaxPool: (c) => {
+    const x = first(c);
+    if (!x.shape) return [{ dtype: x.dtype }];
+    const k = intsAttr(c, 'kernel_shape')!;
+    const n = k.length;
+    const strides = intsAttr(c, 'strides') ?? k.map(() => 1);
+    const pads = intsAttr(c, 'pads') ?? [...k, ...k].map(() => 0);
+    const spatial = k.map((kk, i) => windowOut(x.shape![2 + i], kk, strides[i], pads[i], pads[i + n], 1));
+    return [{ dtype: x.dtype, shape: [x.shape[0], x.shape[1], ...spatial] }];
+  },
+  Gemm: (c) => {
+    const [a, b, bias] = c.inputs as Value[];
+    if (!a.shape || !b.shape) return [{ dtype: a.dtype }];
+    const m = intAttr(c, 'transA', 0) ? a.shape[1] : a.shape[0];
+    const n = intAttr(c, 'transB', 0) ? b.shape[0] : b.shape[1];
+    void bias;
+    return [{ dtype: a.dtype, shape: [m, n] }];
+  },
+  MatMul: (c) => {
+    const [a, b] = c.inputs as Value[];
+    if (!a.shape || !b.shape || a.shape.length !== 2 || b.shape.length !== 2) return [{ dtype: a.dtype }];
+    return [{ dtype: a.dtype, shape: [a.shape[0], b.shape[1]] }];
+  },
+  Flatten: (c) => {
+    const x = first(c);
+    if (!x.shape) return [{ dtype: x.dtype }];
+    const axis = normAxis(intAttr(c, 'axis', 1), x.shape.length);
+    const prod = (ds: Shape): Dim =>
+      ds.every((d) => typeof d === 'number') ? (ds as number[]).reduce((p, d) => p * d, 1) : ds.join('*');
+    return [{ dtype: x.dtype, shape: [prod(x.shape.slice(0, axis)), prod(x.shape.slice(axis))] }];
+  },
+  Reshape: (c) => {
+    const x = first(c);
+    const target = constInts(c, 1);
+    if (!target) return [{ dtype: x.dtype }];
+    const shape: Shape = target.map((d, i) => (d === 0 && x.shape ? x.shape[i] : d));
+    const minus = shape.indexOf(-1);
+    if (minus >= 0) {
+      const known = x.shape && x.shape.every((d) => typeof d === 'number');
+      if (!known) {
+        // -1 absorbs a symbolic batch dim only when everything else matches: leave it symbolic.
+        const rest = shape.filter((_, i) => i !== minus);
+        const inRest = x.shape ? x.shape.filter((d) => typeof d === 'number') : [];
+        const prod = (ds: Dim[]) => (ds as number[]).reduce((p, d) => p * d, 1);
+        const sym = x.shape?.find((d) => typeof d === 'string');
+        if (sym !== undefined && rest.every((d) => typeof d === 'number') && prod(rest) === prod(inRest)) {
+          shape[minus] = sym;
+        } else return [{ dtype: x.dtype }];
+      } else {
+        const total = (x.shape as number[]).reduce((p, d) => p * d, 1);
+        const rest = (shape.filter((_, i) => i !== minus) as number[]).reduce((p, d) => p * d, 1);
+        shape[minus] = total / rest;
+      }
+    }
+    return [{ dtype: x.dtype, shape }];
+  },
+  Transpose: (c) => {
+    const x = first(c);
+    const perm = intsAttr(c, 'perm');
+    if (!x.shape) return [{ dtype: x.dtype }];
+    const p = perm ?? x.shape.map((_, i) => x.shape!.length - 1 - i);
+    return [{ dtype: x.dtype, shape: p.map((i) => x.shape![i]) }];
+  },
+  Unsqueeze: (c) => {
+    const x = first(c);
+    const axes = constInts(c, 1);
+    if (!x.shape || !axes) return [{ dtype: x.dtype }];
+    const rank = x.shape.length + axes.length;
+    const set = new Set(axes.map((a) => normAxis(a, rank)));
+    const shape: Shape = [];
+    let j = 0;
+    for (let i = 0; i < rank; i++) shape.push(set.has(i) ? 1 : x.shape[j++]);
+    return [{ dtype: x.dtype, shape }];
+  },
+  Expand: (c) => {
+    const x = first(c);
+    const dims = constInts(c, 1);
+    return [{ dtype: x.dtype, shape: dims ? broadcast([x.shape, dims]) : undefined }];
+  },
+  ReduceSum: (c) => reduce(c, constInts(c, 1)),
+  ReduceMean: (c) => reduce(c, constInts(c, 1)),
+  ReduceMax: (c) => reduce(c, constInts(c, 1)),
+  ArgMax: (c) => {
+    const x = first(c);
+    const out = reduce({ ...c, inputs: [x] }, [intAttr(c, 'axis', 0)])[0];
+    return [{ dtype: 'int64', shape: out.shape }];
+  },
+  GatherElements: (c) => [{ dtype: first(c).dtype, shape: c.inputs[1]?.shape }],
+  ScatterElements: same,
+  SpaceToDepth: (c) => {
+    const x = first(c);
+    const b = intAttr(c, 'blocksize', 1);
+    if (!x.shape) return [{ dtype: x.dtype }];
+    const [n, ch, h, w] = x.shape;
+    const div = (d: Dim) => (typeof d === 'number' ? d / b : `${d}/${b}`);
+    return [{ dtype: x.dtype, shape: [n, typeof ch === 'number' ? ch * b * b : `${ch}*${b * b}`, div(h), div(w)] }];
+  },
+  DepthToSpace: (c) => {
+    const x = first(c);
+    const b = intAttr(c, 'blocksize', 1);
+    if (!x.shape) return [{ dtype: x.dtype }];
+    const [n, ch, h, w] = x.shape;
+    const mul = (d: Dim) => (typeof d === 'number' ? d * b : `${d}*${b}`);
+    return [{ dtype: x.dtype, shape: [n, typeof ch === 'number' ? ch / (b * b) : `${ch}/${b * b}`, mul(h), mul(w)] }];
+  },
+};

@@ -1,0 +1,108 @@
+// ONNX ModelProto bytes -> IR. Reads what encode.ts writes (raw_data or typed data fields).
+import { AttrValue, DType, Dim, Graph, Model, Node, Tensor, Value } from '../graph/types';
+import { ATTRIBUTE_TYPE, DATA_TYPE, ModelProto } from './onnx-schema';
+
+/* eslint-disable @typescript-eslint/no-explicit-any -- protobufjs messages are untyped here */
+const num = (x: any): number => (x === undefined || x === null ? 0 : typeof x === 'number' ? x : Number(x.toString()));
+
+const DTYPE_OF: Record<number, DType> = {
+  [DATA_TYPE.float32]: 'float32',
+  [DATA_TYPE.int64]: 'int64',
+  [DATA_TYPE.bool]: 'bool',
+};
+
+export class OnnxDecodeError extends Error {}
+
+function dtypeOf(code: number, what: string): DType {
+  const d = DTYPE_OF[code];
+  if (!d) throw new OnnxDecodeError(`${what}: unsupported ONNX data type ${code} (supported: float, int64, bool)`);
+  return d;
+}
+
+function tensorFromProto(p: any): Tensor {
+  const dtype = dtypeOf(p.dataType, `tensor '${p.name}'`);
+  const dims: number[] = (p.dims ?? []).map(num);
+  const count = dims.reduce((a, d) => a * d, 1);
+  const raw: Uint8Array | undefined = p.rawData && p.rawData.length ? p.rawData : undefined;
+  let data: Tensor['data'];
+  if (raw) {
+    const copy = new Uint8Array(raw); // aligned copy
+    data = dtype === 'float32' ? new Float32Array(copy.buffer) : dtype === 'int64' ? new BigInt64Array(copy.buffer) : copy;
+  } else if (dtype === 'float32') data = Float32Array.from(p.floatData ?? []);
+  else if (dtype === 'int64') data = BigInt64Array.from((p.int64Data ?? []).map((x: any) => BigInt(x.toString())));
+  else data = Uint8Array.from(p.int32Data ?? []);
+  if (data.length !== count) {
+    throw new OnnxDecodeError(`tensor '${p.name}': ${data.length} values for dims [${dims}]`);
+  }
+  return { name: p.name, dtype, dims, data };
+}
+
+function valueFromProto(p: any): Value {
+  const t = p.type?.tensorType;
+  const dims: Dim[] | undefined = t?.shape?.dim?.map((d: any) => (d.dimParam ? d.dimParam : num(d.dimValue)));
+  return { name: p.name, dtype: dtypeOf(t?.elemType ?? 0, `value '${p.name}'`), shape: dims };
+}
+
+function attributeFromProto(a: any): AttrValue {
+  switch (a.type) {
+    case ATTRIBUTE_TYPE.int: return { kind: 'int', value: num(a.i) };
+    case ATTRIBUTE_TYPE.ints: return { kind: 'ints', value: (a.ints ?? []).map(num) };
+    case ATTRIBUTE_TYPE.float: return { kind: 'float', value: a.f ?? 0 };
+    case ATTRIBUTE_TYPE.floats: return { kind: 'floats', value: [...(a.floats ?? [])] };
+    case ATTRIBUTE_TYPE.string: return { kind: 'string', value: new TextDecoder().decode(a.s) };
+    case ATTRIBUTE_TYPE.tensor: return { kind: 'tensor', value: tensorFromProto(a.t) };
+    case ATTRIBUTE_TYPE.graph: return { kind: 'graph', value: graphFromProto(a.g) };
+    default: throw new OnnxDecodeError(`attribute '${a.name}': unsupported attribute type ${a.type}`);
+  }
+}
+
+export function graphFromProto(g: any): Graph {
+  const values = new Map<string, Value>();
+  const inputs = (g.input ?? []).map(valueFromProto);
+  const outputs = (g.output ?? []).map(valueFromProto);
+  const initializers = (g.initializer ?? []).map(tensorFromProto);
+  for (const v of [...inputs, ...outputs]) values.set(v.name, v);
+  for (const t of initializers) if (!values.has(t.name)) values.set(t.name, { name: t.name, dtype: t.dtype, shape: t.dims });
+  // Intermediate dtypes are not stored in the file; they are left as float32 placeholders.
+  const valueNamed = (name: string): Value => {
+    let v = values.get(name);
+    if (!v) values.set(name, (v = { name, dtype: 'float32' }));
+    return v;
+  };
+  const nodes: Node[] = (g.node ?? []).map((n: any) => ({
+    name: n.name ?? '',
+    opType: n.opType,
+    domain: n.domain ?? '',
+    inputs: (n.input ?? []).map((name: string) => (name === '' ? null : valueNamed(name))),
+    outputs: (n.output ?? []).map(valueNamed),
+    attrs: Object.fromEntries((n.attribute ?? []).map((a: any) => [a.name, attributeFromProto(a)])),
+  }));
+  // Graph outputs share Value objects with the nodes that produce them.
+  return {
+    name: g.name ?? '',
+    inputs,
+    outputs: outputs.map((o: Value) => values.get(o.name)!),
+    nodes,
+    initializers,
+    docString: g.docString || undefined,
+  };
+}
+
+export function decodeModel(bytes: Uint8Array): Model {
+  let m: any;
+  try {
+    m = ModelProto.decode(bytes);
+  } catch (e) {
+    throw new OnnxDecodeError(`not an ONNX model (${(e as Error).message})`);
+  }
+  if (!m.graph) throw new OnnxDecodeError('not an ONNX model (no graph)');
+  return {
+    graph: graphFromProto(m.graph),
+    opsets: Object.fromEntries((m.opsetImport ?? []).map((o: any) => [o.domain ?? '', num(o.version)])),
+    irVersion: num(m.irVersion),
+    producerName: m.producerName ?? '',
+    producerVersion: m.producerVersion ?? '',
+    docString: m.docString || undefined,
+    metadata: Object.fromEntries((m.metadataProps ?? []).map((p: any) => [p.key, p.value])),
+  };
+}

@@ -1,0 +1,99 @@
+// The ONLY module that imports onnxruntime-node: sessions on the CPU/CUDA/WebGPU providers.
+import * as ort from 'onnxruntime-node';
+import { HostTensor } from './host-tensor';
+
+export type ExecutionProvider = 'cpu' | 'cuda' | 'webgpu';
+export const EXECUTION_PROVIDERS: readonly ExecutionProvider[] = ['cpu', 'cuda', 'webgpu'];
+
+export interface SessionConfig {
+  ep?: ExecutionProvider;
+  deviceId?: number;
+  /** Intra-op threads; 0 lets ONNX Runtime pick (one per core). */
+  threads?: number;
+  /** Busy-wait worker threads between ops: fastest on an idle machine, collapses under contention. */
+  spinning?: boolean;
+}
+
+/** ONNX Runtime refused a model or a run; the message is meant for the user. */
+export class RuntimeError extends Error {}
+
+function sessionOptions(cfg: SessionConfig): ort.InferenceSession.SessionOptions {
+  const ep = cfg.ep ?? 'cpu';
+  const providers: ort.InferenceSession.ExecutionProviderConfig[] =
+    ep === 'cuda' ? [{ name: 'cuda', deviceId: cfg.deviceId ?? 0 }] : ep === 'webgpu' ? ['webgpu'] : ['cpu'];
+  const spinning = cfg.spinning ?? false;
+  return {
+    executionProviders: providers,
+    intraOpNumThreads: cfg.threads ?? 0,
+    interOpNumThreads: 1,
+    executionMode: 'sequential',
+    graphOptimizationLevel: 'all',
+    logSeverityLevel: 3,
+    extra: { session: { intra_op: { allow_spinning: spinning ? '1' : '0' }, inter_op: { allow_spinning: '0' } } },
+  };
+}
+
+const toOrt = (t: HostTensor): ort.Tensor =>
+  t.dtype === 'bool' ? new ort.Tensor('bool', t.data as Uint8Array, t.dims) : new ort.Tensor(t.dtype, t.data as never, t.dims);
+
+function fromOrt(t: ort.Tensor): HostTensor {
+  const dims = [...t.dims];
+  switch (t.type) {
+    case 'float32': return { dtype: 'float32', dims, data: t.data as Float32Array };
+    case 'int64': return { dtype: 'int64', dims, data: t.data as BigInt64Array };
+    case 'bool': return { dtype: 'bool', dims, data: t.data as Uint8Array };
+    default: throw new RuntimeError(`unsupported output type ${t.type}`);
+  }
+}
+
+export class RuntimeSession {
+  private constructor(private readonly session: ort.InferenceSession, readonly ep: ExecutionProvider) {}
+
+  /** Load a model (bytes or a file path) on the chosen execution provider. */
+  static async create(model: Uint8Array | string, cfg: SessionConfig = {}): Promise<RuntimeSession> {
+    const options = sessionOptions(cfg);
+    try {
+      const session =
+        typeof model === 'string'
+          ? await ort.InferenceSession.create(model, options)
+          : await ort.InferenceSession.create(model, options);
+      return new RuntimeSession(session, cfg.ep ?? 'cpu');
+    } catch (e) {
+      throw new RuntimeError(describeLoadFailure(e as Error, cfg.ep ?? 'cpu'));
+    }
+  }
+
+  get inputNames(): readonly string[] { return this.session.inputNames; }
+  get outputNames(): readonly string[] { return this.session.outputNames; }
+
+  async run(feeds: Record<string, HostTensor>): Promise<Record<string, HostTensor>> {
+    const ortFeeds: Record<string, ort.Tensor> = {};
+    for (const [name, t] of Object.entries(feeds)) ortFeeds[name] = toOrt(t);
+    let results: ort.InferenceSession.ReturnType;
+    try {
+      results = await this.session.run(ortFeeds);
+    } catch (e) {
+      throw new RuntimeError(`ONNX Runtime run failed: ${(e as Error).message}`);
+    }
+    const out: Record<string, HostTensor> = {};
+    for (const [name, t] of Object.entries(results)) out[name] = fromOrt(t);
+    return out;
+  }
+
+  async release(): Promise<void> {
+    await this.session.release();
+  }
+}
+
+function describeLoadFailure(e: Error, ep: ExecutionProvider): string {
+  const msg = e.message.split('\n')[0];
+  if (ep === 'cuda' && /cuda|provider|libonnxruntime_providers/i.test(msg)) {
+    return (
+      `the CUDA execution provider is not available (${msg}). ` +
+      'Install it with `ONNXRUNTIME_NODE_INSTALL=cuda12 npm rebuild onnxruntime-node` (needs CUDA 12 and cuDNN 9), ' +
+      'or train with --ep cpu.'
+    );
+  }
+  if (ep === 'webgpu') return `the WebGPU execution provider could not start (${msg}); train with --ep cpu.`;
+  return `ONNX Runtime could not load the model: ${msg}`;
+}
