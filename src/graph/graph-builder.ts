@@ -68,6 +68,8 @@ export class GraphBuilder extends GraphCore {
 
   // --- shape --------------------------------------------------------------------------
   shapeOf(x: Value, name?: string): Value { return this.one('Shape', [x], {}, name); }
+  /** Number of elements, as an int64 scalar. */
+  size(x: Value, name?: string): Value { return this.one('Size', [x], {}, name); }
   reshape(x: Value, shape: number[] | Value, name?: string): Value {
     return this.one('Reshape', [x, Array.isArray(shape) ? this.i64(shape, 'shape') : shape], {}, name);
   }

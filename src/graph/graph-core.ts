@@ -18,6 +18,8 @@ export class GraphCore {
   readonly initializers: Tensor[] = [];
   private readonly taken = new Set<string>();
   private readonly constants = new Map<Value, Tensor>();
+  /** Outputs of Shape(t) nodes -> t's shape, so Reshape/Expand of a runtime shape keep static dims. */
+  private readonly shapeValues = new Map<Value, Shape>();
 
   constructor(readonly graphName: string) {}
 
@@ -80,7 +82,12 @@ export class GraphCore {
     const domain = opts.domain ?? '';
     const rule = domain === '' ? SHAPE_RULES[opType] : undefined;
     const infos = rule
-      ? rule({ inputs, attrs, constantOf: (v) => this.constantOf(v) })
+      ? rule({
+          inputs,
+          attrs,
+          constantOf: (v) => this.constantOf(v),
+          shapeHeldBy: (v) => (v ? this.shapeValues.get(v) : undefined),
+        })
       : [{ dtype: inputs[0]?.dtype ?? 'float32' }];
     const count = opts.outputs ?? 1;
     const hint = opts.name ?? opType.toLowerCase();
@@ -90,7 +97,16 @@ export class GraphCore {
       outputs.push({ name: this.fresh(count === 1 ? hint : `${hint}_out${i}`), dtype: info.dtype, shape: info.shape });
     }
     this.nodes.push({ name: this.fresh(`${hint}_node`), opType, domain, inputs, outputs, attrs });
+    if (opType === 'Shape' && domain === '' && inputs[0]?.shape) this.shapeValues.set(outputs[0], inputs[0].shape);
     return outputs;
+  }
+
+  /** Give an intermediate value a new (uniquified) name; returns it. */
+  rename(v: Value, hint: string): string {
+    const name = this.fresh(hint);
+    this.taken.delete(v.name);
+    v.name = name;
+    return name;
   }
 
   /** Declare `v` as a graph output under `name` (renames it when it is a plain intermediate). */
@@ -102,9 +118,8 @@ export class GraphCore {
         out = this.op('Identity', [v], {}, { name })[0];
         if (out.name !== name) throw new Error(`graph '${this.graphName}': output name '${name}' is taken`);
       } else {
-        this.claim(name);
-        this.taken.delete(v.name);
-        v.name = name;
+        if (this.taken.has(name)) throw new Error(`graph '${this.graphName}': output name '${name}' is taken`);
+        this.rename(v, name);
       }
     }
     this.outputs.push(out);

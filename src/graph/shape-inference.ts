@@ -12,6 +12,8 @@ export interface InferenceContext {
   attrs: Record<string, AttrValue>;
   /** The contents of an input when it is a constant (needed for Reshape, axes, ...). */
   constantOf(v: Value | null): Tensor | undefined;
+  /** When an input was produced by Shape(t) and t's shape is known: that shape (symbols kept). */
+  shapeHeldBy(v: Value | null): Shape | undefined;
 }
 
 type Rule = (c: InferenceContext) => OutputInfo[];
@@ -93,8 +95,9 @@ export const SHAPE_RULES: Record<string, Rule> = {
     return [{ dtype, shape: first(c).shape }];
   },
   Shape: (c) => [{ dtype: 'int64', shape: first(c).shape ? [first(c).shape!.length] : undefined }],
+  Size: () => [{ dtype: 'int64', shape: [] }],
   ConstantOfShape: (c) => {
-    const dims = constInts(c, 0);
+    const dims = c.shapeHeldBy(c.inputs[0] ?? null) ?? constInts(c, 0);
     const v = c.attrs.value;
     const dtype = v && v.kind === 'tensor' ? v.value.dtype : 'float32';
     return [{ dtype, shape: dims }];
@@ -162,6 +165,8 @@ export const SHAPE_RULES: Record<string, Rule> = {
   },
   Reshape: (c) => {
     const x = first(c);
+    const held = c.shapeHeldBy(c.inputs[1] ?? null);
+    if (held) return [{ dtype: x.dtype, shape: held }];
     const target = constInts(c, 1);
     if (!target) return [{ dtype: x.dtype }];
     const shape: Shape = target.map((d, i) => (d === 0 && x.shape ? x.shape[i] : d));
@@ -205,7 +210,7 @@ export const SHAPE_RULES: Record<string, Rule> = {
   },
   Expand: (c) => {
     const x = first(c);
-    const dims = constInts(c, 1);
+    const dims = c.shapeHeldBy(c.inputs[1] ?? null) ?? constInts(c, 1);
     return [{ dtype: x.dtype, shape: dims ? broadcast([x.shape, dims]) : undefined }];
   },
   ReduceSum: (c) => reduce(c, constInts(c, 1)),

@@ -1,0 +1,76 @@
+// The contract of a gradient rule: one forward node in, one gradient (or null) per input out.
+import { GraphBuilder } from '../graph/graph-builder';
+import { AttrValue, Node, Shape, Value } from '../graph/types';
+
+export interface GradContext {
+  b: GraphBuilder;
+  node: Node;
+  /** Gradient of the loss w.r.t. output 0. */
+  dy: Value;
+  /** Forward input i (throws if it is an empty optional input). */
+  input(i: number): Value;
+  /** Forward output i. */
+  output(i: number): Value;
+  /** Whether input i needs a gradient (it depends on a parameter); rules skip the rest. */
+  needs(i: number): boolean;
+}
+
+/** Returns one entry per forward input, in input order: its gradient, or null. */
+export type GradRule = (ctx: GradContext) => (Value | null)[];
+
+export function intAttr(node: Node, name: string, dflt: number): number {
+  const a: AttrValue | undefined = node.attrs[name];
+  return a && a.kind === 'int' ? a.value : dflt;
+}
+
+export function intsAttr(node: Node, name: string): number[] | undefined {
+  const a = node.attrs[name];
+  return a && a.kind === 'ints' ? a.value : undefined;
+}
+
+/**
+ * The dims of `v` from axis `from` on, all of which must be static numbers (axes before `from`,
+ * such as the batch, may be symbolic), or a clear error naming what needs them.
+ */
+export function staticDims(v: Value, what: string, from = 0): number[] {
+  const dims = v.shape?.slice(from);
+  if (!dims || dims.some((d) => typeof d !== 'number')) {
+    throw new Error(`${what}: needs the static shape of '${v.name}' (got [${v.shape ?? '?'}])`);
+  }
+  return dims as number[];
+}
+
+/**
+ * Sum a broadcast gradient back to the shape of the input it came from (numpy broadcasting:
+ * leading axes that the input lacks, and axes where it has size 1).
+ */
+export function unbroadcast(b: GraphBuilder, grad: Value, target: Value): Value {
+  const g: Shape | undefined = grad.shape;
+  const t: Shape | undefined = target.shape;
+  if (!g || !t) throw new Error(`cannot un-broadcast gradient of '${target.name}': shapes unknown`);
+  if (g.length === t.length && g.every((d, i) => d === t[i])) return grad;
+  const lead = g.length - t.length;
+  const axes: number[] = [];
+  for (let i = 0; i < g.length; i++) {
+    if (i < lead || (t[i - lead] === 1 && g[i] !== 1)) axes.push(i);
+  }
+  const summed = axes.length ? b.reduceSum(grad, axes, true) : grad;
+  return b.reshape(summed, staticDims(target, `un-broadcast to '${target.name}'`));
+}
+
+/**
+ * For ReduceSum/ReduceMean with keepdims = 0: put the reduced axes back as size 1 (Unsqueeze),
+ * so that the gradient broadcasts against the input. With keepdims = 1, or when every axis
+ * was reduced to a scalar, dy already broadcasts.
+ */
+export function withReducedAxesKept(b: GraphBuilder, node: Node, dy: Value): Value {
+  const axesInput = node.inputs[1] ?? null;
+  if (intAttr(node, 'keepdims', 1) === 1 || !axesInput) return dy;
+  const axes = b.constantOf(axesInput);
+  const rank = node.inputs[0]?.shape?.length;
+  if (!axes || rank === undefined) {
+    throw new Error(`${node.opType} '${node.name}': gradient needs constant axes and a known input rank`);
+  }
+  const normalized = Array.from(axes.data as BigInt64Array, (a) => (Number(a) + rank) % rank).sort((p, q) => p - q);
+  return normalized.length ? b.unsqueeze(dy, normalized) : dy;
+}

@@ -1,0 +1,28 @@
+// One gradient rule per ONNX op, each in rules/<Op>.ts; 'none' marks ops that pass no gradient.
+import { GradRule } from './grad-rule';
+import { Add } from './rules/Add';
+import { Conv } from './rules/Conv';
+import { Flatten } from './rules/Flatten';
+import { GatherElements } from './rules/GatherElements';
+import { Gemm } from './rules/Gemm';
+import { Identity } from './rules/Identity';
+import { LogSoftmax } from './rules/LogSoftmax';
+import { MatMul } from './rules/MatMul';
+import { MaxPool } from './rules/MaxPool';
+import { Mul } from './rules/Mul';
+import { Neg } from './rules/Neg';
+import { ReduceMean } from './rules/ReduceMean';
+import { ReduceSum } from './rules/ReduceSum';
+import { Relu } from './rules/Relu';
+import { Reshape } from './rules/Reshape';
+import { Sub } from './rules/Sub';
+import { Tanh } from './rules/Tanh';
+import { Unsqueeze } from './rules/Unsqueeze';
+
+export const GRAD_RULES: Record<string, GradRule | 'none'> = {
+  Add, Conv, Flatten, GatherElements, Gemm, Identity, LogSoftmax, MatMul, MaxPool, Mul, Neg,
+  ReduceMean, ReduceSum, Relu, Reshape, Sub, Tanh, Unsqueeze,
+  ArgMax: 'none', Equal: 'none', Greater: 'none', Shape: 'none', Size: 'none',
+};
+
+export const SUPPORTED_OPS = Object.keys(GRAD_RULES).filter((op) => GRAD_RULES[op] !== 'none').sort();

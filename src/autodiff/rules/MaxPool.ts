@@ -1,0 +1,24 @@
+import { GradRule, intsAttr, staticDims } from '../grad-rule';
+
+// y = max over each k x k window (stride k);  dx = dy * [x == y] / (number of ties in the window)
+// Ties are common (MNIST's zero background): splitting dy among them keeps the window's total equal to dy.
+// Windows become channels with SpaceToDepth, so the mask is a broadcast compare; DepthToSpace puts them back.
+export const MaxPool: GradRule = ({ b, dy, input, output, node }) => {
+  const x = input(0);
+  const k = intsAttr(node, 'kernel_shape') ?? [];
+  const strides = intsAttr(node, 'strides') ?? k.map(() => 1);
+  const pads = intsAttr(node, 'pads') ?? [];
+  const [C, H, W] = staticDims(x, `MaxPool '${node.name}' gradient`, 1);
+  const tiled = k.length === 2 && k[0] === k[1] && strides.every((s) => s === k[0]) && pads.every((p) => p === 0);
+  if (!tiled || H % k[0] !== 0 || W % k[0] !== 0 || node.outputs.length > 1) {
+    throw new Error(`MaxPool '${node.name}': gradient supports square non-overlapping windows that tile the input, no Indices output`);
+  }
+  const s = k[0];
+  const [h, w] = [H / s, W / s];
+  const windows = b.reshape(b.spaceToDepth(x, s), [-1, s * s, C, h, w]); // [N, s*s, C, h, w]
+  const isMax = b.cast(b.equal(windows, b.unsqueeze(output(0), [1])), 'float32');
+  const ties = b.reduceSum(isMax, [1], true); // [N, 1, C, h, w], >= 1
+  const share = b.div(b.unsqueeze(dy, [1]), ties);
+  const dWindows = b.reshape(b.mul(isMax, share), [-1, s * s * C, h, w]);
+  return [b.depthToSpace(dWindows, s)];
+};

@@ -1,0 +1,33 @@
+// Parameter initialization, seeded. Xavier as MXNet defines it (mx.init.Xavier):
+// uniform in [-s, s], s = sqrt(magnitude / factor), factor 'avg' = (fan_in + fan_out) / 2,
+// fan_in = dims[1] * receptive field, fan_out = dims[0] * receptive field.
+import { uniformFloat64 } from 'pure-rand/distribution/uniformFloat64';
+import { xoroshiro128plus } from 'pure-rand/generator/xoroshiro128plus';
+import { ModelDefinition, ParamSpec } from '../graph/model-definition';
+
+export const XAVIER_MAGNITUDE = 2.24;
+
+export type ParamValues = Map<string, Float32Array>;
+
+export function xavierScale(dims: number[], magnitude = XAVIER_MAGNITUDE): number {
+  if (dims.length < 2) throw new Error(`Xavier init needs a weight of rank >= 2, got [${dims}]`);
+  const receptive = dims.slice(2).reduce((a, d) => a * d, 1);
+  const fanIn = dims[1] * receptive;
+  const fanOut = dims[0] * receptive;
+  return Math.sqrt(magnitude / ((fanIn + fanOut) / 2));
+}
+
+export function initParams(def: ModelDefinition, seed: number, magnitude = XAVIER_MAGNITUDE): ParamValues {
+  const rng = xoroshiro128plus(seed);
+  const values: ParamValues = new Map();
+  for (const spec of def.params) values.set(spec.name, initOne(spec, () => uniformFloat64(rng), magnitude));
+  return values;
+}
+
+function initOne(spec: ParamSpec, random: () => number, magnitude: number): Float32Array {
+  const data = new Float32Array(spec.dims.reduce((a, d) => a * d, 1));
+  if (spec.init === 'zeros') return data;
+  const s = xavierScale(spec.dims, magnitude);
+  for (let i = 0; i < data.length; i++) data[i] = (2 * random() - 1) * s;
+  return data;
+}
