@@ -1,0 +1,25 @@
+// `build-model`: write the training-step graph and the initial inference model to artifacts/.
+import type { CommandModule } from 'yargs';
+import { artifactsOption, modelOption } from '../options';
+
+const options = {
+  ...modelOption,
+  ...artifactsOption,
+  seed: { type: 'number', default: 42, describe: 'seed of the Xavier initialization' },
+} as const;
+
+export const buildModelCommand: CommandModule<object, { model: 'lenet'; artifacts: string; seed: number }> = {
+  command: 'build-model',
+  describe: 'emit the training-step graph and the initial model as ONNX files',
+  builder: (y) => y.options(options),
+  handler: async (args) => {
+    const { MODEL_DEFINITIONS } = await import('../model-registry');
+    const { writeArtifacts } = await import('../../training/artifacts');
+    const { paramCount } = await import('../../graph/model-definition');
+    const def = MODEL_DEFINITIONS[args.model];
+    const built = writeArtifacts(def, args.artifacts, args.seed);
+    console.log(`${def.name}: ${paramCount(def).toLocaleString('en-US')} parameters, training step of ${built.trainingNodes} ONNX nodes`);
+    console.log(`wrote ${built.trainingStep}`);
+    console.log(`wrote ${built.initialModel} (Xavier init, seed ${args.seed})`);
+  },
+};

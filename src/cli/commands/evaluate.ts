@@ -1,0 +1,52 @@
+// `evaluate`: the separate inference path. Loads an exported model and scores the MNIST test set.
+import type { CommandModule } from 'yargs';
+import { checkPositive, checkThreads, dataOption, runtimeOptions } from '../options';
+
+const options = {
+  'model-file': { type: 'string', default: 'artifacts/lenet.onnx', describe: 'the exported inference model' },
+  ...dataOption,
+  'batch-size': { type: 'number', default: 1000, describe: 'images per inference run' },
+  'min-accuracy': { type: 'number', default: 0.98, describe: 'exit non-zero below this accuracy' },
+  ...runtimeOptions,
+} as const;
+
+interface EvaluateArgs {
+  'model-file': string;
+  'data-dir'?: string;
+  'batch-size': number;
+  'min-accuracy': number;
+  ep: 'cpu' | 'cuda' | 'webgpu';
+  'device-id': number;
+  threads: number;
+  spinning: boolean;
+}
+
+export const evaluateCommand: CommandModule<object, EvaluateArgs> = {
+  command: 'evaluate',
+  describe: 'score an exported model on the 10,000 MNIST test images',
+  builder: (y) =>
+    y.options(options).check((a) => checkPositive(a, ['batch-size']) && checkThreads(a)),
+  handler: async (args) => {
+    const { existsSync } = await import('node:fs');
+    const { UsageError } = await import('../errors');
+    const { locateMnist, loadSplit } = await import('../../data/mnist');
+    const { evaluateModel } = await import('../../inference/evaluate');
+    if (!existsSync(args['model-file'])) {
+      throw new UsageError(`${args['model-file']}: no such model; train one first (npm run train)`);
+    }
+    const dir = await locateMnist({ dataDir: args['data-dir'], onLog: (line: string) => console.error(line) });
+    const test = loadSplit(dir, 'test');
+    const result = await evaluateModel(args['model-file'], test, {
+      batchSize: args['batch-size'],
+      session: { ep: args.ep, deviceId: args['device-id'], threads: args.threads, spinning: args.spinning },
+    });
+    console.log(
+      `validation acc: accuracy=${result.accuracy.toFixed(4)} (${result.correct}/${result.total}, ` +
+        `${Math.round(result.total / result.seconds).toLocaleString('en-US')} images/s)`,
+    );
+    if (result.accuracy < args['min-accuracy']) {
+      console.error(`accuracy ${result.accuracy.toFixed(4)} is below --min-accuracy ${args['min-accuracy']}`);
+      process.exitCode = 1;
+    }
+  },
+};

@@ -1,0 +1,22 @@
+// One clear line for the user's mistakes (exit 2); a short internal-error line otherwise (exit 1).
+import { DataError } from '../data/idx';
+import { OnnxDecodeError } from '../onnx/decode';
+import { RuntimeError } from '../runtime/session';
+
+/** A bad option value or combination that yargs' own checks cannot express. */
+export class UsageError extends Error {}
+
+const USER_ERRORS = [UsageError, DataError, RuntimeError, OnnxDecodeError];
+
+export function reportError(e: unknown, verbose: boolean): number {
+  const err = e instanceof Error ? e : new Error(String(e));
+  const code = (err as NodeJS.ErrnoException).code;
+  const isUserError = USER_ERRORS.some((cls) => err instanceof cls) || code === 'ENOENT' || code === 'EACCES';
+  if (verbose && err.stack) process.stderr.write(`${err.stack}\n`);
+  if (isUserError) {
+    process.stderr.write(`error: ${err.message}\n`);
+    return 2;
+  }
+  process.stderr.write(`internal error: ${err.message}${verbose ? '' : ' (run with --verbose for the stack)'}\n`);
+  return 1;
+}

@@ -1,0 +1,32 @@
+#!/usr/bin/env node
+// Command-line entry: parse options with yargs and hand over to the command modules.
+import yargs from 'yargs';
+import { hideBin } from 'yargs/helpers';
+import { buildModelCommand } from './commands/build-model';
+import { evaluateCommand } from './commands/evaluate';
+import { trainCommand } from './commands/train';
+import { reportError, UsageError } from './errors';
+
+async function main(argv: string[]): Promise<void> {
+  const verbose = argv.includes('--verbose');
+  try {
+    await yargs(argv)
+      .scriptName('npm run')
+      .command(buildModelCommand)
+      .command(trainCommand)
+      .command(evaluateCommand)
+      .option('verbose', { type: 'boolean', default: false, describe: 'show stack traces on errors' })
+      .demandCommand(1, 'name a command: build-model, train or evaluate')
+      .strict()
+      .fail((msg, err) => {
+        if (err) throw err;
+        throw new UsageError(msg);
+      })
+      .help()
+      .parseAsync();
+  } catch (e) {
+    process.exitCode = reportError(e, verbose);
+  }
+}
+
+void main(hideBin(process.argv));

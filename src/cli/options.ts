@@ -1,0 +1,42 @@
+// Options shared by several commands, declared once.
+import type { Options } from 'yargs';
+import { EXECUTION_PROVIDERS } from '../runtime/session';
+import { DEFAULT_ARTIFACTS_DIR } from '../training/artifacts';
+
+export const MODELS = ['lenet'] as const;
+
+export const modelOption = {
+  model: { choices: MODELS, default: 'lenet' as const, describe: 'architecture (model/<name>.onnx-builder.ts)' },
+} satisfies Record<string, Options>;
+
+export const artifactsOption = {
+  artifacts: { type: 'string', default: DEFAULT_ARTIFACTS_DIR, describe: 'directory for built and trained models' },
+} satisfies Record<string, Options>;
+
+export const dataOption = {
+  'data-dir': { type: 'string', describe: 'MNIST directory (else $MNIST_DIR, else ./data/mnist, else download there)' },
+} satisfies Record<string, Options>;
+
+export const runtimeOptions = {
+  ep: { choices: EXECUTION_PROVIDERS, default: 'cpu' as const, describe: 'ONNX Runtime execution provider' },
+  'device-id': { type: 'number', default: 0, describe: 'GPU index for --ep cuda' },
+  threads: { type: 'number', default: 2, describe: 'intra-op threads (0 = one per core)' },
+  spinning: { type: 'boolean', default: false, describe: 'let idle ORT threads busy-wait (faster only on an idle machine)' },
+} satisfies Record<string, Options>;
+
+export function checkPositive(args: Record<string, unknown>, names: string[], integer = true): true {
+  for (const name of names) {
+    const v = args[name];
+    if (v === undefined) continue;
+    if (typeof v !== 'number' || !Number.isFinite(v) || v <= 0 || (integer && !Number.isInteger(v))) {
+      throw new Error(`--${name} must be a positive ${integer ? 'integer' : 'number'}, got ${String(v)}`);
+    }
+  }
+  return true;
+}
+
+export function checkThreads(args: Record<string, unknown>): true {
+  const t = args.threads;
+  if (typeof t !== 'number' || !Number.isInteger(t) || t < 0) throw new Error(`--threads must be 0 or a positive integer, got ${String(t)}`);
+  return true;
+}

@@ -1,0 +1,57 @@
+// The files build-model writes and train reads, under one artifacts directory.
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { ModelDefinition } from '../graph/model-definition';
+import { buildInferenceModel, paramsFromModel } from '../inference/inference-graph';
+import { writeFileAtomic } from '../io/atomic-write';
+import { decodeModel } from '../onnx/decode';
+import { encodeModel } from '../onnx/encode';
+import { initParams, ParamValues } from './init';
+import { buildTrainingStep } from './step-graph';
+
+export const DEFAULT_ARTIFACTS_DIR = 'artifacts';
+
+export function artifactPaths(def: ModelDefinition, dir = DEFAULT_ARTIFACTS_DIR) {
+  return {
+    /** (parameters, x, y, lr) -> updated parameters, loss, correct count. */
+    trainingStep: join(dir, `${def.name}.training.onnx`),
+    /** The inference graph with the seeded initial parameters. */
+    initialModel: join(dir, `${def.name}.init.onnx`),
+    /** The trained inference model that apps embed. */
+    trainedModel: join(dir, `${def.name}.onnx`),
+  };
+}
+
+export interface BuiltArtifacts {
+  trainingStep: string;
+  initialModel: string;
+  trainingNodes: number;
+  bytes: number;
+}
+
+export function writeArtifacts(def: ModelDefinition, dir: string, seed: number): BuiltArtifacts {
+  const paths = artifactPaths(def, dir);
+  const step = buildTrainingStep(def);
+  const stepBytes = encodeModel(step);
+  const initBytes = encodeModel(
+    buildInferenceModel(def, initParams(def, seed), { init_seed: String(seed), state: 'untrained (Xavier init)' }),
+  );
+  writeFileAtomic(paths.trainingStep, stepBytes);
+  writeFileAtomic(paths.initialModel, initBytes);
+  return {
+    trainingStep: paths.trainingStep,
+    initialModel: paths.initialModel,
+    trainingNodes: step.graph.nodes.length,
+    bytes: stepBytes.length + initBytes.length,
+  };
+}
+
+export const artifactsExist = (def: ModelDefinition, dir: string) => {
+  const p = artifactPaths(def, dir);
+  return existsSync(p.trainingStep) && existsSync(p.initialModel);
+};
+
+export function readInitialParams(def: ModelDefinition, dir: string): ParamValues {
+  const path = artifactPaths(def, dir).initialModel;
+  return paramsFromModel(def, decodeModel(readFileSync(path)), path);
+}
