@@ -1,0 +1,188 @@
+// Each gradient rule, checked numerically through ONNX Runtime on a one-op graph.
+import { attr } from '../../src/graph/types';
+import { SUPPORTED_OPS } from '../../src/autodiff/registry';
+import { gradCheck } from '../helpers/gradcheck';
+import { randomFloats } from '../helpers/run-model';
+
+const TOL = 2e-3;
+
+/** Values in [lo, hi) whose magnitudes stay away from 0 (for Relu's kink) */
+const awayFromZero = (n: number, seed: number) =>
+  randomFloats(n, seed, -1, 1).map((v) => (v >= 0 ? 0.2 + v : -0.2 + v));
+
+/** Distinct values (no ties anywhere): a shuffled ramp. */
+function tieFree(n: number, seed: number): Float32Array {
+  const r = randomFloats(n, seed);
+  const idx = Array.from({ length: n }, (_, i) => i).sort((a, b) => r[a] - r[b]);
+  const out = new Float32Array(n);
+  idx.forEach((k, i) => (out[k] = (i - n / 2) * (2 / n) + 0.001 * i / n));
+  return out;
+}
+
+describe('gradient rules match central differences', () => {
+  test('Tanh', async () => {
+    const r = await gradCheck((b, v) => b.tanh(v.x), [{ name: 'x', dims: [3, 4] }]);
+    expect(r.maxRelError).toBeLessThan(TOL);
+  });
+
+  test('Relu (inputs away from the kink)', async () => {
+    const r = await gradCheck((b, v) => b.relu(v.x), [{ name: 'x', dims: [4, 5], data: awayFromZero(20, 3) }], { eps: 1e-2 });
+    expect(r.maxRelError).toBeLessThan(TOL);
+  });
+
+  test('Neg, Identity, Exp-free elementwise chain', async () => {
+    const r = await gradCheck((b, v) => b.identity(b.neg(v.x)), [{ name: 'x', dims: [2, 3] }]);
+    expect(r.maxRelError).toBeLessThan(TOL);
+  });
+
+  test.each([
+    ['Add', [2, 3, 4], [3, 4]],
+    ['Sub', [2, 3, 4], [1, 4]],
+    ['Mul', [2, 3, 4], [2, 1, 4]],
+    ['Mul', [5], [5]],
+  ])('%s with broadcasting %j and %j', async (op, da, db) => {
+    const r = await gradCheck(
+      (b, v) => (op === 'Add' ? b.add(v.a, v.b) : op === 'Sub' ? b.sub(v.a, v.b) : b.mul(v.a, v.b)),
+      [
+        { name: 'a', dims: da as number[] },
+        { name: 'b', dims: db as number[] },
+      ],
+    );
+    expect(r.maxRelError).toBeLessThan(TOL);
+  });
+
+  test.each([
+    [false, false],
+    [false, true],
+    [true, false],
+    [true, true],
+  ])('Gemm transA=%s transB=%s with bias', async (transA, transB) => {
+    const [M, K, N] = [3, 4, 5];
+    const r = await gradCheck((b, v) => b.gemm(v.a, v.w, v.c, { transA, transB }), [
+      { name: 'a', dims: transA ? [K, M] : [M, K] },
+      { name: 'w', dims: transB ? [N, K] : [K, N] },
+      { name: 'c', dims: [N] },
+    ]);
+    expect(r.maxRelError).toBeLessThan(TOL);
+  });
+
+  test('MatMul', async () => {
+    const r = await gradCheck((b, v) => b.matMul(v.a, v.w), [
+      { name: 'a', dims: [3, 4] },
+      { name: 'w', dims: [4, 2] },
+    ]);
+    expect(r.maxRelError).toBeLessThan(TOL);
+  });
+
+  test('Conv 5x5, stride 1, with bias (LeNet conv2 shape, small)', async () => {
+    const r = await gradCheck((b, v) => b.conv(v.x, v.w, v.bias), [
+      { name: 'x', dims: [2, 3, 9, 9] },
+      { name: 'w', dims: [4, 3, 5, 5] },
+      { name: 'bias', dims: [4] },
+    ]);
+    expect(r.maxRelError).toBeLessThan(TOL);
+  });
+
+  test('Conv 3x3, stride 2, padding 1', async () => {
+    const r = await gradCheck((b, v) => b.conv(v.x, v.w, v.bias, { strides: [2, 2], pads: [1, 1, 1, 1] }), [
+      { name: 'x', dims: [2, 2, 7, 7] },
+      { name: 'w', dims: [3, 2, 3, 3] },
+      { name: 'bias', dims: [3] },
+    ]);
+    expect(r.maxRelError).toBeLessThan(TOL);
+  });
+
+  test('Conv with a constant image input differentiates only the weights', async () => {
+    const r = await gradCheck((b, v) => b.conv(v.x, v.w, null), [
+      { name: 'x', dims: [2, 1, 6, 6], wrt: false },
+      { name: 'w', dims: [3, 1, 3, 3] },
+    ]);
+    expect(Object.keys(r.grads)).toEqual(['w']);
+    expect(r.maxRelError).toBeLessThan(TOL);
+  });
+
+  test('MaxPool 2x2/2 on tie-free input', async () => {
+    const r = await gradCheck(
+      (b, v) => b.maxPool(v.x, [2, 2], [2, 2]),
+      [{ name: 'x', dims: [2, 3, 6, 4], data: tieFree(144, 5) }],
+      { eps: 1e-4 },
+    );
+    expect(r.maxRelError).toBeLessThan(TOL);
+  });
+
+  test('MaxPool with tied windows splits dy evenly (not 4x too large)', async () => {
+    // Every 2x2 window holds four equal values; moving a window's values together is differentiable.
+    const x = new Float32Array(1 * 2 * 4 * 4);
+    for (let c = 0; c < 2; c++)
+      for (let i = 0; i < 4; i++) for (let j = 0; j < 4; j++) x[c * 16 + i * 4 + j] = 0.1 * (c + 3 * Math.floor(i / 2) + Math.floor(j / 2));
+    const windowShift = (_: string, n: number, k: number) => {
+      const w = randomFloats(8, 100 + k);
+      return Float32Array.from({ length: n }, (_, idx) => {
+        const c = Math.floor(idx / 16), i = Math.floor((idx % 16) / 4), j = idx % 4;
+        return w[c * 4 + Math.floor(i / 2) * 2 + Math.floor(j / 2)];
+      });
+    };
+    const r = await gradCheck((b, v) => b.maxPool(v.x, [2, 2], [2, 2]), [{ name: 'x', dims: [1, 2, 4, 4], data: x }], {
+      direction: windowShift,
+    });
+    expect(r.maxRelError).toBeLessThan(TOL);
+    // Each window's four gradients are equal and sum to that window's dy (never exceeding it).
+    const g = r.grads.x;
+    for (let c = 0; c < 2; c++)
+      for (let wi = 0; wi < 2; wi++)
+        for (let wj = 0; wj < 2; wj++) {
+          const cell = [0, 1].flatMap((di) => [0, 1].map((dj) => g[c * 16 + (2 * wi + di) * 4 + 2 * wj + dj]));
+          expect(Math.max(...cell) - Math.min(...cell)).toBeLessThan(1e-6);
+        }
+  });
+
+  test('Flatten and Reshape', async () => {
+    const r1 = await gradCheck((b, v) => b.tanh(b.flatten(v.x, 1)), [{ name: 'x', dims: [2, 3, 2, 2] }]);
+    const r2 = await gradCheck((b, v) => b.tanh(b.reshape(v.x, [3, 8])), [{ name: 'x', dims: [2, 3, 4] }]);
+    expect(Math.max(r1.maxRelError, r2.maxRelError)).toBeLessThan(TOL);
+  });
+
+  test('Unsqueeze', async () => {
+    const r = await gradCheck((b, v) => b.tanh(b.unsqueeze(v.x, [1])), [{ name: 'x', dims: [3, 4] }]);
+    expect(r.maxRelError).toBeLessThan(TOL);
+  });
+
+  test('LogSoftmax', async () => {
+    const r = await gradCheck((b, v) => b.logSoftmax(v.x, 1), [{ name: 'x', dims: [4, 10] }]);
+    expect(r.maxRelError).toBeLessThan(TOL);
+  });
+
+  test('GatherElements, with repeated indices adding up', async () => {
+    const r = await gradCheck((b, v) => b.gatherElements(v.x, v.idx, 1), [
+      { name: 'x', dims: [3, 5] },
+      { name: 'idx', dims: [3, 4], dtype: 'int64', data: BigInt64Array.from([0, 2, 2, 4, 1, 1, 1, 3, 4, 0, 2, 4].map(BigInt)) },
+    ]);
+    expect(r.maxRelError).toBeLessThan(TOL);
+  });
+
+  test.each([
+    ['ReduceSum', [1], false],
+    ['ReduceSum', [0, 2], true],
+    ['ReduceMean', [0, 1], false],
+    ['ReduceMean', [2], true],
+  ])('%s over axes %j keepdims=%s', async (op, axes, keep) => {
+    const r = await gradCheck(
+      (b, v) => (op === 'ReduceSum' ? b.reduceSum(v.x, axes as number[], keep as boolean) : b.reduceMean(v.x, axes as number[], keep as boolean)),
+      [{ name: 'x', dims: [2, 3, 4] }],
+    );
+    expect(r.maxRelError).toBeLessThan(TOL);
+  });
+
+  test('fan-out: a value used twice gets the sum of both contributions', async () => {
+    const r = await gradCheck((b, v) => b.mul(b.tanh(v.x), v.x), [{ name: 'x', dims: [3, 3] }]);
+    expect(r.maxRelError).toBeLessThan(TOL);
+  });
+
+  test('every supported op has a test in this file', () => {
+    const covered = ['Tanh', 'Relu', 'Neg', 'Identity', 'Add', 'Sub', 'Mul', 'Gemm', 'MatMul', 'Conv', 'MaxPool',
+      'Flatten', 'Reshape', 'Unsqueeze', 'LogSoftmax', 'GatherElements', 'ReduceSum', 'ReduceMean'];
+    expect([...SUPPORTED_OPS].sort()).toEqual([...covered].sort());
+  });
+});
+
+void attr;
