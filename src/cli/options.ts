@@ -1,6 +1,7 @@
 // Options shared by several commands, declared once.
 import type { Options } from 'yargs';
 import { EXECUTION_PROVIDERS } from '../runtime/session';
+import { UsageError } from './errors';
 import { DEFAULT_ARTIFACTS_DIR } from '../training/artifacts';
 
 export const MODELS = ['lenet'] as const;
@@ -29,7 +30,7 @@ export function checkPositive(args: Record<string, unknown>, names: string[], in
     const v = args[name];
     if (v === undefined) continue;
     if (typeof v !== 'number' || !Number.isFinite(v) || v <= 0 || (integer && !Number.isInteger(v))) {
-      throw new Error(`--${name} must be a positive ${integer ? 'integer' : 'number'}, got ${String(v)}`);
+      throw new UsageError(`--${name} must be a positive ${integer ? 'integer' : 'number'}, got ${String(v)}`);
     }
   }
   return true;
@@ -37,6 +38,6 @@ export function checkPositive(args: Record<string, unknown>, names: string[], in
 
 export function checkThreads(args: Record<string, unknown>): true {
   const t = args.threads;
-  if (typeof t !== 'number' || !Number.isInteger(t) || t < 0) throw new Error(`--threads must be 0 or a positive integer, got ${String(t)}`);
+  if (typeof t !== 'number' || !Number.isInteger(t) || t < 0) throw new UsageError(`--threads must be 0 or a positive integer, got ${String(t)}`);
   return true;
 }
