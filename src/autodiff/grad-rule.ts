@@ -54,7 +54,9 @@ export function unbroadcast(b: GraphBuilder, grad: Value, target: Value): Value 
   for (let i = 0; i < g.length; i++) {
     if (i < lead || (t[i - lead] === 1 && g[i] !== 1)) axes.push(i);
   }
-  const summed = axes.length ? b.reduceSum(grad, axes, true) : grad;
+  // Only missing leading axes (e.g. a bias): summing them away gives the target shape directly.
+  if (axes.every((a) => a < lead)) return b.reduceSum(grad, axes, false);
+  const summed = b.reduceSum(grad, axes, true);
   return b.reshape(summed, staticDims(target, `un-broadcast to '${target.name}'`));
 }
 

@@ -2,6 +2,9 @@
 import * as ort from 'onnxruntime-node';
 import { HostTensor } from './host-tensor';
 
+// Failures reach the user as RuntimeError messages; ORT's own console logging would only repeat them.
+ort.env.logLevel = 'fatal';
+
 export type ExecutionProvider = 'cpu' | 'cuda' | 'webgpu';
 export const EXECUTION_PROVIDERS: readonly ExecutionProvider[] = ['cpu', 'cuda', 'webgpu'];
 
@@ -90,7 +93,8 @@ function describeLoadFailure(e: Error, ep: ExecutionProvider): string {
   if (ep === 'cuda' && /cuda|provider|libonnxruntime_providers/i.test(msg)) {
     return (
       `the CUDA execution provider is not available (${msg}). ` +
-      'Install it with `ONNXRUNTIME_NODE_INSTALL=cuda12 npm rebuild onnxruntime-node` (needs CUDA 12 and cuDNN 9), ' +
+      'Install it with `ONNXRUNTIME_NODE_INSTALL=cuda12 node node_modules/onnxruntime-node/script/install.js` ' +
+        '(needs the CUDA 12 runtime and cuDNN 9), ' +
       'or train with --ep cpu.'
     );
   }
