@@ -1,0 +1,58 @@
+// Download one file from a list of mirrors, verifying its SHA-256 while it streams in.
+// The final path only ever holds a verified file (temporary file + rename).
+import { createHash } from 'node:crypto';
+import { createWriteStream, mkdirSync, rmSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { commitTemporary, temporarySibling } from '../io/atomic-write';
+import { DataError } from './idx';
+
+export type ProgressCallback = (received: number, total: number | undefined) => void;
+
+async function fetchVerified(url: string, dest: string, sha256: string, onProgress?: ProgressCallback): Promise<void> {
+  const response = await fetch(url);
+  if (!response.ok || !response.body) throw new Error(`HTTP ${response.status}`);
+  const total = Number(response.headers.get('content-length')) || undefined;
+  const tmp = temporarySibling(dest);
+  const hash = createHash('sha256');
+  const out = createWriteStream(tmp);
+  let received = 0;
+  try {
+    for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
+      hash.update(chunk);
+      received += chunk.length;
+      if (!out.write(chunk)) await new Promise<void>((r) => out.once('drain', () => r()));
+      onProgress?.(received, total);
+    }
+    await new Promise<void>((resolve, reject) => out.end((e?: Error | null) => (e ? reject(e) : resolve())));
+    const actual = hash.digest('hex');
+    if (actual !== sha256) throw new Error(`checksum mismatch: expected sha256 ${sha256}, got ${actual}`);
+    commitTemporary(tmp, dest);
+  } catch (e) {
+    out.destroy();
+    rmSync(tmp, { force: true });
+    throw e;
+  }
+}
+
+/** Try each base URL in turn; throws a DataError naming every mirror's failure if none works. */
+export async function downloadFromMirrors(
+  mirrors: readonly string[],
+  file: string,
+  dest: string,
+  sha256: string,
+  onProgress?: ProgressCallback,
+): Promise<string> {
+  mkdirSync(dirname(dest), { recursive: true });
+  const failures: string[] = [];
+  for (const mirror of mirrors) {
+    const url = mirror.endsWith('/') ? mirror + file : `${mirror}/${file}`;
+    try {
+      await fetchVerified(url, dest, sha256, onProgress);
+      return url;
+    } catch (e) {
+      const err = e as Error & { cause?: Error };
+      failures.push(`${url}: ${err.cause?.message ?? err.message}`);
+    }
+  }
+  throw new DataError(`could not download ${file}:\n  ${failures.join('\n  ')}`);
+}

@@ -1,0 +1,83 @@
+// Where MNIST comes from: --data-dir, then $MNIST_DIR, then ./data/mnist; when none has the
+// files, they are downloaded from public mirrors into --data-dir (or ./data/mnist) and verified.
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { Dataset, makeDataset } from './dataset';
+import { downloadFromMirrors, ProgressCallback } from './download';
+import { DataError, parseImages, parseLabels } from './idx';
+
+/** SHA-256 of the original MNIST .gz files (as published with the dataset). */
+export const MNIST_FILES = {
+  trainImages: { file: 'train-images-idx3-ubyte.gz', sha256: '440fcabf73cc546fa21475e81ea370265605f56be210a4024d2ca8f203523609' },
+  trainLabels: { file: 'train-labels-idx1-ubyte.gz', sha256: '3552534a0a558bbed6aed32b30c495cca23d567ec52cac8be1a0730e8010255c' },
+  testImages: { file: 't10k-images-idx3-ubyte.gz', sha256: '8d422c7b0a1c1c79245a5bcf07fe86e33eeafee792b84584aec276f5a2dbc4e6' },
+  testLabels: { file: 't10k-labels-idx1-ubyte.gz', sha256: 'f7ae60f92e00ec6debd23a6088c31dbd2371eca3ffa0defaefb259924204aec6' },
+} as const;
+type FileKey = keyof typeof MNIST_FILES;
+
+export const DEFAULT_MIRRORS = [
+  'https://ossci-datasets.s3.amazonaws.com/mnist/',
+  'https://storage.googleapis.com/cvdf-datasets/mnist/',
+  'https://yann.lecun.com/exdb/mnist/',
+];
+export const DEFAULT_DATA_DIR = 'data/mnist';
+
+export interface MnistLocation {
+  /** Directory given with --data-dir. */
+  dataDir?: string;
+  /** Defaults to process.env.MNIST_DIR. */
+  envDir?: string;
+  mirrors?: readonly string[];
+  onDownload?: (file: string) => ProgressCallback | undefined;
+  onLog?: (line: string) => void;
+}
+
+/** The file to read for `key` in `dir`: the .gz, or an unpacked copy next to it. */
+function fileIn(dir: string, key: FileKey): string | undefined {
+  const gz = join(dir, MNIST_FILES[key].file);
+  const raw = gz.replace(/\.gz$/, '');
+  for (const p of [gz, raw]) if (existsSync(p) && statSync(p).isFile()) return p;
+  return undefined;
+}
+
+const hasAll = (dir: string) => (Object.keys(MNIST_FILES) as FileKey[]).every((k) => fileIn(dir, k));
+
+/** The directory holding MNIST, downloading it first when no candidate has it. */
+export async function locateMnist(loc: MnistLocation = {}): Promise<string> {
+  const envDir = loc.envDir ?? process.env.MNIST_DIR;
+  const candidates = [loc.dataDir, envDir, DEFAULT_DATA_DIR].filter((d): d is string => !!d).map((d) => resolve(d));
+  const found = candidates.find(hasAll);
+  if (found) return found;
+  const target = resolve(loc.dataDir ?? DEFAULT_DATA_DIR);
+  for (const key of Object.keys(MNIST_FILES) as FileKey[]) {
+    if (fileIn(target, key)) continue;
+    const { file, sha256 } = MNIST_FILES[key];
+    loc.onLog?.(`downloading ${file} into ${target}`);
+    try {
+      await downloadFromMirrors(loc.mirrors ?? DEFAULT_MIRRORS, file, join(target, file), sha256, loc.onDownload?.(file));
+    } catch (e) {
+      throw new DataError(`${(e as Error).message}\nMNIST was not found in ${candidates.join(', ')}; point --data-dir at a folder that has it.`);
+    }
+  }
+  return target;
+}
+
+function readFile(path: string): Uint8Array {
+  try {
+    return readFileSync(path);
+  } catch (e) {
+    throw new DataError(`${path}: cannot read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+  }
+}
+
+export function loadSplit(dir: string, split: 'train' | 'test'): Dataset {
+  const [imagesKey, labelsKey]: FileKey[] = split === 'train' ? ['trainImages', 'trainLabels'] : ['testImages', 'testLabels'];
+  const imagesPath = fileIn(dir, imagesKey);
+  const labelsPath = fileIn(dir, labelsKey);
+  if (!imagesPath || !labelsPath) {
+    throw new DataError(`${dir}: missing ${MNIST_FILES[imagesPath ? labelsKey : imagesKey].file}`);
+  }
+  const images = parseImages(readFile(imagesPath), imagesPath);
+  const labels = parseLabels(readFile(labelsPath), labelsPath);
+  return makeDataset(`mnist-${split}`, images, labels);
+}

@@ -1,0 +1,87 @@
+// Downloads against a real HTTP server on 127.0.0.1: verified files land whole, bad ones never do.
+import { createHash } from 'node:crypto';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
+import { createServer, Server } from 'node:http';
+import { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { downloadFromMirrors } from '../../src/data/download';
+import { DataError } from '../../src/data/idx';
+import { loadSplit, locateMnist, MNIST_FILES } from '../../src/data/mnist';
+import { MNIST_DIR } from '../helpers/mnist-dir';
+
+const GOOD = new TextEncoder().encode('the right bytes '.repeat(5000));
+const BAD = new TextEncoder().encode('the wrong bytes '.repeat(5000));
+const sha = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
+
+let server: Server;
+let base: string;
+const requests: string[] = [];
+
+beforeAll(async () => {
+  server = createServer((req, res) => {
+    requests.push(req.url ?? '');
+    const [, mirror, file] = (req.url ?? '').split('/');
+    if (mirror === 'good' && file === 'f.bin') return res.end(GOOD);
+    if (mirror === 'bad' && file === 'f.bin') return res.end(BAD);
+    if (mirror === 'mnist' && file && existsSync(join(MNIST_DIR, file))) return res.end(readFileSync(join(MNIST_DIR, file)));
+    res.statusCode = 404;
+    res.end('not found');
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+});
+afterAll(() => new Promise<void>((r) => server.close(() => r())));
+
+let dir: string;
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'lenet-dl-'));
+  requests.length = 0;
+});
+afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+test('a good mirror gives the verified file and leaves no temporary file', async () => {
+  const url = await downloadFromMirrors([`${base}/good/`], 'f.bin', join(dir, 'f.bin'), sha(GOOD));
+  expect(url).toBe(`${base}/good/f.bin`);
+  expect(sha(readFileSync(join(dir, 'f.bin')))).toBe(sha(GOOD));
+  expect(readdirSync(dir)).toEqual(['f.bin']);
+});
+
+test('a checksum mismatch is removed and reported with the mirror and file; the next mirror is tried', async () => {
+  await downloadFromMirrors([`${base}/bad`, `${base}/good`], 'f.bin', join(dir, 'f.bin'), sha(GOOD));
+  expect(requests).toEqual(['/bad/f.bin', '/good/f.bin']);
+  expect(sha(readFileSync(join(dir, 'f.bin')))).toBe(sha(GOOD));
+});
+
+test('when every mirror fails: a DataError naming each, and nothing at the final path', async () => {
+  const closedPort = 'http://127.0.0.1:9'; // discard port: nothing listens
+  const err = await downloadFromMirrors([`${base}/bad`, `${base}/none`, closedPort], 'f.bin', join(dir, 'f.bin'), sha(GOOD)).catch((e) => e);
+  expect(err).toBeInstanceOf(DataError);
+  expect(err.message).toContain(`${base}/bad/f.bin: checksum mismatch`);
+  expect(err.message).toContain(`${base}/none/f.bin: HTTP 404`);
+  expect(err.message).toContain(`${closedPort}/f.bin:`);
+  expect(readdirSync(dir)).toEqual([]);
+});
+
+test('locateMnist downloads the real MNIST files from a mirror into --data-dir and they load', async () => {
+  const target = join(dir, 'mnist');
+  const found = await locateMnist({ dataDir: target, envDir: join(dir, 'nowhere'), mirrors: [`${base}/none`, `${base}/mnist`] });
+  expect(found).toBe(target);
+  expect(readdirSync(target).sort()).toEqual(Object.values(MNIST_FILES).map((f) => f.file).sort());
+  expect(loadSplit(target, 'test').images.count).toBe(10000);
+  // Second call: found locally, no request.
+  requests.length = 0;
+  await locateMnist({ dataDir: target, mirrors: [`${base}/mnist`] });
+  expect(requests).toEqual([]);
+});
+
+test('search order: --data-dir, then $MNIST_DIR; a failed download suggests --data-dir', async () => {
+  expect(await locateMnist({ envDir: MNIST_DIR, mirrors: [] })).toBe(MNIST_DIR);
+  const partial = join(dir, 'partial');
+  mkdirSync(partial);
+  writeFileSync(join(partial, MNIST_FILES.trainLabels.file), 'x');
+  const err = await locateMnist({ dataDir: partial, envDir: join(dir, 'nowhere'), mirrors: [`${base}/none`] }).catch((e) => e);
+  expect(err).toBeInstanceOf(DataError);
+  expect(err.message).toMatch(/could not download train-images-idx3-ubyte.gz/);
+  expect(err.message).toMatch(/--data-dir/);
+});

@@ -1,0 +1,20 @@
+// The real MNIST, as CI reads it.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { loadSplit, MNIST_FILES } from '../../src/data/mnist';
+import { MNIST_DIR } from '../helpers/mnist-dir';
+
+test('the built-in checksums are the published ones (SHA256SUMS beside the data)', () => {
+  const sums = readFileSync(join(MNIST_DIR, 'SHA256SUMS'), 'utf8');
+  for (const { file, sha256 } of Object.values(MNIST_FILES)) expect(sums).toContain(`${sha256}  ${file}`);
+});
+
+test('train and test splits load with their sizes and all ten classes', () => {
+  const train = loadSplit(MNIST_DIR, 'train');
+  const test = loadSplit(MNIST_DIR, 'test');
+  expect([train.images.count, train.images.rows, train.images.cols]).toEqual([60000, 28, 28]);
+  expect(test.images.count).toBe(10000);
+  const counts = new Array(10).fill(0);
+  test.labels.forEach((l) => counts[l]++);
+  expect(counts).toEqual([980, 1135, 1032, 1010, 982, 892, 958, 1028, 974, 1009]);
+});
