@@ -3,7 +3,7 @@ import { writeFileAtomic } from '../io/atomic-write';
 import { locateMnist, loadSplit } from '../data/mnist';
 import { buildInferenceModel } from '../inference/inference-graph';
 import { encodeModel } from '../onnx/encode';
-import { artifactPaths, artifactsExist, readInitialParams, writeArtifacts } from '../training/artifacts';
+import { artifactPaths, ensureArtifacts, readInitialParams } from '../training/artifacts';
 import { XAVIER_MAGNITUDE } from '../training/init';
 import { train } from '../training/trainer';
 import type { TrainArgs } from './commands/train';
@@ -14,10 +14,9 @@ import { progressBar } from './progress';
 export async function runTraining(args: TrainArgs): Promise<void> {
   const def = MODEL_DEFINITIONS[args.model];
   const paths = artifactPaths(def, args.artifacts);
-  if (!artifactsExist(def, args.artifacts)) {
-    const built = writeArtifacts(def, args.artifacts, args.seed);
-    console.log(`built ${built.trainingStep} (${built.trainingNodes} nodes) and ${built.initialModel} (seed ${args.seed})`);
-  }
+  const state = ensureArtifacts(def, args.artifacts, args.seed);
+  if (state === 'built') console.log(`built ${paths.trainingStep} and ${paths.initialModel} (init seed ${args.seed})`);
+  if (state === 'step-refreshed') console.log(`rebuilt ${paths.trainingStep} from model/${def.name}.onnx-builder.ts`);
   const dataDir = await locateMnist({
     dataDir: args['data-dir'],
     onLog: (line) => console.error(line),

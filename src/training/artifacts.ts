@@ -46,10 +46,24 @@ export function writeArtifacts(def: ModelDefinition, dir: string, seed: number):
   };
 }
 
-export const artifactsExist = (def: ModelDefinition, dir: string) => {
+export type ArtifactsState = 'built' | 'step-refreshed' | 'up-to-date';
+
+/**
+ * Make sure the artifacts that train reads exist and that the training-step file matches what
+ * the builder emits now (an edited builder without a new build-model would otherwise train a
+ * stale graph). The initial parameters are kept when present.
+ */
+export function ensureArtifacts(def: ModelDefinition, dir: string, seed: number): ArtifactsState {
   const p = artifactPaths(def, dir);
-  return existsSync(p.trainingStep) && existsSync(p.initialModel);
-};
+  if (!existsSync(p.initialModel)) {
+    writeArtifacts(def, dir, seed);
+    return 'built';
+  }
+  const current = encodeModel(buildTrainingStep(def));
+  if (existsSync(p.trainingStep) && Buffer.compare(readFileSync(p.trainingStep), current) === 0) return 'up-to-date';
+  writeFileAtomic(p.trainingStep, current);
+  return 'step-refreshed';
+}
 
 export function readInitialParams(def: ModelDefinition, dir: string): ParamValues {
   const path = artifactPaths(def, dir).initialModel;
