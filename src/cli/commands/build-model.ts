@@ -1,5 +1,5 @@
 // `build-model`: write the training-step graph and the initial inference model to artifacts/.
-import type { CommandModule } from 'yargs';
+import type { CommandModule, InferredOptionTypes } from 'yargs';
 import { artifactsOption, modelOption } from '../options';
 
 const options = {
@@ -8,7 +8,7 @@ const options = {
   seed: { type: 'number', default: 42, describe: 'seed of the Xavier initialization' },
 } as const;
 
-export const buildModelCommand: CommandModule<object, { model: 'lenet'; artifacts: string; seed: number }> = {
+export const buildModelCommand: CommandModule<object, InferredOptionTypes<typeof options>> = {
   command: 'build-model',
   describe: 'emit the training-step graph and the initial model as ONNX files',
   builder: (y) => y.options(options),

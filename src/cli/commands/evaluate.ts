@@ -1,5 +1,5 @@
 // `evaluate`: the separate inference path. Loads an exported model and scores the MNIST test set.
-import type { CommandModule } from 'yargs';
+import type { CommandModule, InferredOptionTypes } from 'yargs';
 import { checkPositive, checkThreads, dataOption, runtimeOptions } from '../options';
 
 const options = {
@@ -10,16 +10,7 @@ const options = {
   ...runtimeOptions,
 } as const;
 
-interface EvaluateArgs {
-  'model-file': string;
-  'data-dir'?: string;
-  'batch-size': number;
-  'min-accuracy': number;
-  ep: 'cpu' | 'cuda' | 'webgpu';
-  'device-id': number;
-  threads: number;
-  spinning: boolean;
-}
+type EvaluateArgs = InferredOptionTypes<typeof options>;
 
 export const evaluateCommand: CommandModule<object, EvaluateArgs> = {
   command: 'evaluate',

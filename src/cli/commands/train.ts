@@ -1,5 +1,5 @@
 // `train`: SGD on ONNX Runtime with the derived training-step graph; writes the trained model.
-import type { CommandModule } from 'yargs';
+import type { CommandModule, InferredOptionTypes } from 'yargs';
 import { artifactsOption, checkPositive, checkThreads, dataOption, modelOption, runtimeOptions } from '../options';
 
 const options = {
@@ -14,20 +14,7 @@ const options = {
   ...runtimeOptions,
 } as const;
 
-interface TrainArgs {
-  model: 'lenet';
-  artifacts: string;
-  'data-dir'?: string;
-  epochs: number;
-  'batch-size': number;
-  lr: number;
-  seed: number;
-  progress: boolean;
-  ep: 'cpu' | 'cuda' | 'webgpu';
-  'device-id': number;
-  threads: number;
-  spinning: boolean;
-}
+type TrainArgs = InferredOptionTypes<typeof options>;
 
 export const trainCommand: CommandModule<object, TrainArgs> = {
   command: 'train',
