@@ -1,0 +1,64 @@
+// Does every node of a model have a kernel on a given ONNX Runtime execution provider?
+// Checked against a table of registered kernels (the shape of shared/ort-kernels/kernels.json):
+// op, domain, opset range, and the element types each type constraint accepts.
+import { DType, Model, Node, Value } from './types';
+
+export interface KernelEntry {
+  since: number;
+  until: number | null;
+  types: Record<string, string[]>;
+}
+export interface KernelTable {
+  providers: Record<string, Record<string, Record<string, KernelEntry[]>>>;
+}
+
+/** Which type constraint governs each input of the ops the project emits (from the ONNX schemas); null = fixed type. */
+const INPUT_CONSTRAINTS: Record<string, (string | null)[]> = {
+  Cast: ['T1'], ConstantOfShape: ['T1'], Where: ['B', 'T', 'T'], Identity: ['V'],
+  GatherElements: ['T', 'Tind'], ScatterElements: ['T', 'Tind', 'T'],
+  Reshape: ['T', 'shape'], Unsqueeze: ['T', null], Expand: ['T', null],
+  ReduceSum: ['T', null], ReduceMean: ['T', null], ReduceMax: ['T', null],
+};
+/** Output constraints that differ from the inputs' (the output type is chosen by an attribute). */
+const OUTPUT_CONSTRAINTS: Record<string, string> = { Cast: 'T2', ConstantOfShape: 'T2' };
+
+const TYPE_STRING: Record<DType, string> = { float32: 'tensor(float)', int64: 'tensor(int64)', bool: 'tensor(bool)' };
+
+export interface CoverageProblem {
+  node: string;
+  opType: string;
+  reason: string;
+}
+
+function checkNode(node: Node, opset: number, kernels: Record<string, KernelEntry[]> | undefined): string | undefined {
+  const entries = kernels?.[node.opType];
+  if (!entries) return 'no kernel for this op';
+  const entry = entries.find((e) => e.since <= opset && (e.until === null || opset <= e.until));
+  if (!entry) return `no kernel for opset ${opset} (kernels: ${entries.map((e) => `${e.since}-${e.until ?? ''}`).join(', ')})`;
+  const constraints = INPUT_CONSTRAINTS[node.opType];
+  const typed: [Value | null, string | null][] = node.inputs.map((v, i) => [v, constraints && i < constraints.length ? constraints[i] : 'T']);
+  const out = OUTPUT_CONSTRAINTS[node.opType];
+  if (out) typed.push([node.outputs[0], out]);
+  for (const [v, constraint] of typed) {
+    if (!v || !constraint) continue;
+    const allowed = entry.types[constraint];
+    if (allowed && !allowed.includes(TYPE_STRING[v.dtype])) {
+      return `type ${TYPE_STRING[v.dtype]} of '${v.name}' not in ${constraint} = [${allowed.join(', ')}]`;
+    }
+  }
+  return undefined;
+}
+
+/** Nodes of `model` that the provider cannot run (they would fall back to the CPU, or fail). */
+export function uncoveredNodes(model: Model, table: KernelTable, provider: string): CoverageProblem[] {
+  const byDomain = table.providers[provider];
+  if (!byDomain) throw new Error(`kernel table has no provider '${provider}'`);
+  const problems: CoverageProblem[] = [];
+  for (const node of model.graph.nodes) {
+    const domain = node.domain === '' ? 'ai.onnx' : node.domain;
+    const opset = model.opsets[node.domain] ?? model.opsets[domain];
+    const reason = opset === undefined ? `no opset import for domain '${node.domain}'` : checkNode(node, opset, byDomain[domain]);
+    if (reason) problems.push({ node: node.name, opType: node.opType, reason });
+  }
+  return problems;
+}

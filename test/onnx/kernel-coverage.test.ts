@@ -1,0 +1,37 @@
+// Every graph the project emits runs entirely on ONNX Runtime's CPU and CUDA providers:
+// each node has a registered kernel for its op, opset and input types (no silent CPU fallback).
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { lenet } from '../../model/lenet.onnx-builder';
+import { KernelTable, uncoveredNodes } from '../../src/graph/kernel-coverage';
+import { buildInferenceModel } from '../../src/inference/inference-graph';
+import { initParams } from '../../src/training/init';
+import { buildGradientGraph, buildTrainingStep } from '../../src/training/step-graph';
+import { GraphBuilder } from '../../src/graph/graph-builder';
+import { asModel } from '../helpers/run-model';
+
+const table: KernelTable = JSON.parse(
+  readFileSync(process.env.ORT_KERNELS_JSON ?? resolve(__dirname, '../../../shared/ort-kernels/kernels.json'), 'utf8'),
+);
+
+const models = {
+  'training step': buildTrainingStep(lenet),
+  'gradient graph': buildGradientGraph(lenet),
+  'inference model': buildInferenceModel(lenet, initParams(lenet, 1)),
+};
+
+describe.each(['CPUExecutionProvider', 'CUDAExecutionProvider'])('%s', (provider) => {
+  test.each(Object.keys(models))('has a kernel for every node of the %s', (name) => {
+    expect(uncoveredNodes(models[name as keyof typeof models], table, provider)).toEqual([]);
+  });
+});
+
+test('the check does flag what CUDA lacks', () => {
+  const b = new GraphBuilder('g');
+  const x = b.input('x', 'float32', [2, 3]);
+  b.output(b.op('SoftmaxCrossEntropyLoss', [x, b.input('y', 'int64', [2])])[0], 'loss');
+  b.output(b.argMax(b.cast(x, 'int64'), 1, false), 'am'); // CUDA ArgMax takes floats only
+  const problems = uncoveredNodes(asModel(b.build()), table, 'CUDAExecutionProvider');
+  expect(problems.map((p) => p.opType)).toEqual(['SoftmaxCrossEntropyLoss', 'ArgMax']);
+  expect(problems[1].reason).toMatch(/tensor\(int64\).*not in T/);
+});
