@@ -1,0 +1,133 @@
+#!/usr/bin/env python3
+"""PyTorch peer for `npm run bench`: the same LeNet, init, loss and SGD, on the CPU.
+
+Prints one JSON object on stdout. Modes:
+  epoch   one training epoch over the 60,000 images (batch 100, lr 0.03), wall-clock
+  infer   scores the 10,000 test images, images per second
+  steps   median time of single training steps
+Run with Debian's python3-torch: /usr/bin/python3 bench/peers/pytorch_lenet.py epoch --threads 2
+"""
+import argparse, gzip, json, math, os, struct, sys, time
+
+import numpy as np
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+
+
+def read_idx(path):
+    opener = gzip.open if path.endswith('.gz') else open
+    with opener(path, 'rb') as f:
+        data = f.read()
+    magic = struct.unpack('>I', data[:4])[0]
+    dims = struct.unpack('>' + 'I' * (magic & 0xFF), data[4:4 + 4 * (magic & 0xFF)])
+    return np.frombuffer(data, dtype=np.uint8, offset=4 + 4 * len(dims)).reshape(dims)
+
+
+def load(mnist_dir, split):
+    prefix = 'train' if split == 'train' else 't10k'
+    def find(name):
+        for candidate in (name + '.gz', name):
+            p = os.path.join(mnist_dir, candidate)
+            if os.path.exists(p):
+                return p
+        sys.exit(f'{name} not found in {mnist_dir}')
+    x = read_idx(find(f'{prefix}-images-idx3-ubyte')).astype(np.float32) / 255.0
+    y = read_idx(find(f'{prefix}-labels-idx1-ubyte')).astype(np.int64)
+    return torch.from_numpy(x).reshape(-1, 1, 28, 28), torch.from_numpy(y)
+
+
+class LeNet(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.conv1 = nn.Conv2d(1, 20, 5)
+        self.conv2 = nn.Conv2d(20, 50, 5)
+        self.dense1 = nn.Linear(800, 500)
+        self.dense2 = nn.Linear(500, 10)
+
+    def forward(self, x):
+        x = F.max_pool2d(torch.tanh(self.conv1(x)), 2, 2)
+        x = F.max_pool2d(torch.tanh(self.conv2(x)), 2, 2)
+        x = torch.tanh(self.dense1(torch.flatten(x, 1)))
+        return self.dense2(x)
+
+
+def xavier_mxnet(model, seed, magnitude=2.24):
+    """MXNet's Xavier: uniform, factor 'avg', scale sqrt(magnitude / ((fan_in + fan_out) / 2)); biases 0."""
+    g = torch.Generator().manual_seed(seed)
+    for p in model.parameters():
+        if p.dim() == 1:
+            nn.init.zeros_(p)
+        else:
+            receptive = int(np.prod(p.shape[2:])) if p.dim() > 2 else 1
+            fan_in, fan_out = p.shape[1] * receptive, p.shape[0] * receptive
+            s = math.sqrt(magnitude / ((fan_in + fan_out) / 2))
+            with torch.no_grad():
+                p.uniform_(-s, s, generator=g)
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument('mode', choices=['epoch', 'infer', 'steps'])
+    ap.add_argument('--threads', type=int, default=2)
+    ap.add_argument('--batch-size', type=int, default=100)
+    ap.add_argument('--lr', type=float, default=0.03)
+    ap.add_argument('--steps', type=int, default=50)
+    ap.add_argument('--channels-last', action='store_true')
+    ap.add_argument('--seed', type=int, default=42)
+    ap.add_argument('--data-dir', default=os.environ.get('MNIST_DIR', 'data/mnist'))
+    a = ap.parse_args()
+
+    torch.set_num_threads(a.threads)
+    torch.manual_seed(a.seed)
+    fmt = torch.channels_last if a.channels_last else torch.contiguous_format
+    model = LeNet()
+    xavier_mxnet(model, a.seed)
+    model = model.to(memory_format=fmt)
+    opt = torch.optim.SGD(model.parameters(), lr=a.lr)
+
+    if a.mode == 'infer':
+        x, y = load(a.data_dir, 'test')
+        x = x.contiguous(memory_format=fmt)
+        model.eval()
+        with torch.no_grad():
+            model(x[:1000])
+            t = time.perf_counter()
+            correct = sum(int((model(x[i:i + 1000]).argmax(1) == y[i:i + 1000]).sum()) for i in range(0, len(y), 1000))
+            dt = time.perf_counter() - t
+        print(json.dumps({'images_per_s': len(y) / dt, 'seconds': dt, 'accuracy': correct / len(y)}))
+        return
+
+    x, y = load(a.data_dir, 'train')
+    def step(xb, yb):
+        opt.zero_grad(set_to_none=True)
+        loss = F.cross_entropy(model(xb), yb)
+        loss.backward()
+        opt.step()
+        return loss
+
+    if a.mode == 'steps':
+        xb, yb = x[:a.batch_size].contiguous(memory_format=fmt), y[:a.batch_size]
+        for _ in range(5):
+            step(xb, yb)
+        times = []
+        for _ in range(a.steps):
+            t = time.perf_counter()
+            step(xb, yb)
+            times.append(time.perf_counter() - t)
+        times.sort()
+        print(json.dumps({'step_ms': 1000 * times[len(times) // 2]}))
+        return
+
+    g = torch.Generator().manual_seed(a.seed)
+    t = time.perf_counter()
+    order = torch.randperm(len(y), generator=g)
+    for i in range(0, len(y), a.batch_size):
+        idx = order[i:i + a.batch_size]
+        step(x[idx].contiguous(memory_format=fmt), y[idx])
+    dt = time.perf_counter() - t
+    print(json.dumps({'epoch_s': dt, 'samples_per_s': len(y) / dt}))
+
+
+if __name__ == '__main__':
+    main()
