@@ -1,22 +1,40 @@
-// What `train` does, step by step, with its console output.
-import { writeFileAtomic } from '../io/atomic-write';
-import { locateMnist, loadSplit } from '../data/mnist';
+// What `train` does, step by step, with its console output. Returns the process exit code.
+import { makeDataset, Dataset } from '../data/dataset';
+import { loadSplit, locateMnist } from '../data/mnist';
 import { buildInferenceModel } from '../inference/inference-graph';
+import { writeFileAtomic } from '../io/atomic-write';
 import { encodeModel } from '../onnx/encode';
 import { artifactPaths, ensureArtifacts, readInitialParams } from '../training/artifacts';
+import { readCheckpoint, TrainingState, writeCheckpoint } from '../training/checkpoint';
 import { XAVIER_MAGNITUDE } from '../training/init';
-import { train } from '../training/trainer';
+import { initialState, train } from '../training/trainer';
 import type { TrainArgs } from './commands/train';
 import { UsageError } from './errors';
 import { MODEL_DEFINITIONS } from './model-registry';
 import { progressBar } from './progress';
+import { parseCheckpointEvery, recipeFromFlags, resumedRecipe } from './recipe-options';
 
-export async function runTraining(args: TrainArgs): Promise<void> {
+export const EXIT_INTERRUPTED = 130;
+export const EXIT_DIVERGED = 3;
+
+function firstSamples(d: Dataset, limit: number | undefined): Dataset {
+  if (limit === undefined) return d;
+  if (limit > d.images.count) throw new UsageError(`--limit ${limit} is larger than the ${d.images.count} training images`);
+  const size = d.images.rows * d.images.cols;
+  return makeDataset(`${d.name}[:${limit}]`, { ...d.images, count: limit, pixels: d.images.pixels.subarray(0, limit * size) }, d.labels.subarray(0, limit));
+}
+
+export async function runTraining(args: TrainArgs): Promise<number> {
   const def = MODEL_DEFINITIONS[args.model];
   const paths = artifactPaths(def, args.artifacts);
-  const state = ensureArtifacts(def, args.artifacts, args.seed);
-  if (state === 'built') console.log(`built ${paths.trainingStep} and ${paths.initialModel} (init seed ${args.seed})`);
+  const checkpointPath = args.checkpoint ?? args.resume ?? `${args.artifacts}/${def.name}.ckpt`;
+  const saved = args.resume ? readCheckpoint(args.resume) : undefined;
+  const recipe = saved ? resumedRecipe(saved.recipe, args, args.resume!) : recipeFromFlags(args);
+
+  const state = ensureArtifacts(def, args.artifacts, recipe.seed);
+  if (state === 'built') console.log(`built ${paths.trainingStep} and ${paths.initialModel} (init seed ${recipe.seed})`);
   if (state === 'step-refreshed') console.log(`rebuilt ${paths.trainingStep} from model/${def.name}.onnx-builder.ts`);
+
   const dataDir = await locateMnist({
     dataDir: args['data-dir'],
     onLog: (line) => console.error(line),
@@ -29,48 +47,79 @@ export async function runTraining(args: TrainArgs): Promise<void> {
       };
     },
   });
-  const data = loadSplit(dataDir, 'train');
-  if (args['batch-size'] > data.images.count) {
-    throw new UsageError(`--batch-size ${args['batch-size']} is larger than the ${data.images.count} training images`);
+  const data = firstSamples(loadSplit(dataDir, 'train'), recipe.limit);
+  if (recipe.batchSize > data.images.count) {
+    throw new UsageError(`--batch-size ${recipe.batchSize} is larger than the ${data.images.count} training images`);
   }
-  const init = readInitialParams(def, args.artifacts);
+  const start: TrainingState = saved ? { ...saved, recipe } : initialState(recipe, readInitialParams(def, args.artifacts));
+  const stepsPerEpoch = Math.ceil(data.images.count / recipe.batchSize);
   console.log(
-    `training ${def.name} on ${data.images.count.toLocaleString('en-US')} images from ${dataDir}: ` +
-      `${args.epochs} epochs, batch ${args['batch-size']}, SGD lr ${args.lr}, ep ${args.ep}, ${args.threads || 'auto'} threads`,
+    `${saved ? `resuming ${args.resume} at epoch ${start.epoch + 1}, step ${start.step}: ` : ''}` +
+      `training ${def.name} on ${data.images.count.toLocaleString('en-US')} images from ${dataDir}: ` +
+      `${recipe.epochs} epochs, batch ${recipe.batchSize}, SGD lr ${recipe.learningRate}, ep ${args.ep}, ${args.threads || 'auto'} threads`,
   );
-  let bar = progressBar('epoch 1', data.images.count, '', args.progress);
-  const result = await train(
-    def,
-    paths.trainingStep,
-    init,
-    data,
-    {
-      epochs: args.epochs,
-      batchSize: args['batch-size'],
-      learningRate: args.lr,
-      seed: args.seed,
-      session: { ep: args.ep, deviceId: args['device-id'], threads: args.threads, spinning: args.spinning },
+
+  let stopRequested = false;
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (stopRequested) process.exit(EXIT_INTERRUPTED); // second signal: stop now
+    stopRequested = true;
+    process.stderr.write(`\n${signal}: finishing the current step, then saving a checkpoint (again to quit at once)\n`);
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+
+  let bar = progressBar(`epoch ${start.epoch + 1}`, data.images.count, '', args.progress);
+  let lastSaved: string | undefined;
+  const save = (s: TrainingState) => {
+    writeCheckpoint(checkpointPath, s);
+    lastSaved = `${checkpointPath} (epoch ${s.epoch + 1}, step ${s.step})`;
+  };
+  const outcome = await train(def, paths.trainingStep, start, data, { ep: args.ep, deviceId: args['device-id'], threads: args.threads, spinning: args.spinning }, {
+    onBatch: (done, _total, loss) => bar.update(done, { info: `loss ${loss.toFixed(4)}` }),
+    onEpoch: (r) => {
+      bar.stop();
+      console.log(
+        `training acc at epoch ${r.epoch}/${r.epochs}: accuracy=${r.accuracy.toFixed(4)} loss=${r.loss.toFixed(4)} ` +
+          `${Math.round(r.samplesPerSecond).toLocaleString('en-US')} samples/s ${r.seconds.toFixed(1)} s`,
+      );
+      if (r.epoch < r.epochs) bar = progressBar(`epoch ${r.epoch + 1}`, data.images.count, '', args.progress);
     },
-    {
-      onBatch: (done, _total, loss) => bar.update(done, { info: `loss ${loss.toFixed(4)}` }),
-      onEpoch: (r) => {
-        bar.stop();
-        console.log(
-          `training acc at epoch ${r.epoch}/${r.epochs}: accuracy=${r.accuracy.toFixed(4)} loss=${r.loss.toFixed(4)} ` +
-            `${Math.round(r.samplesPerSecond).toLocaleString('en-US')} samples/s ${r.seconds.toFixed(1)} s`,
-        );
-        if (r.epoch < r.epochs) bar = progressBar(`epoch ${r.epoch + 1}`, data.images.count, '', args.progress);
-      },
-    },
-  );
-  const last = result.epochs[result.epochs.length - 1];
-  const model = buildInferenceModel(def, result.params, {
-    training_recipe: `SGD lr=${args.lr} batch=${args['batch-size']} epochs=${args.epochs} Xavier(uniform, avg, ${XAVIER_MAGNITUDE}) seed=${args.seed}`,
+    shouldStop: () => stopRequested,
+    checkpointEvery: args['checkpoint-every'] ? parseCheckpointEvery(args['checkpoint-every']) : undefined,
+    onCheckpoint: save,
+  });
+  bar.stop();
+  process.off('SIGINT', onSignal);
+  process.off('SIGTERM', onSignal);
+
+  if (outcome.status === 'interrupted') {
+    save(outcome.state);
+    console.error(
+      `interrupted at epoch ${outcome.state.epoch + 1}, step ${outcome.state.step}/${stepsPerEpoch}; ` +
+        `checkpoint written to ${checkpointPath}\nresume with: npm run train -- --resume ${checkpointPath}`,
+    );
+    return EXIT_INTERRUPTED;
+  }
+  if (outcome.status === 'diverged') {
+    const d = outcome.divergence!;
+    console.error(
+      `training diverged: the loss became ${d.loss} at epoch ${d.epoch}, step ${d.step}. ` +
+        `${lastSaved ? `The last good checkpoint is ${lastSaved}.` : 'No checkpoint was written (see --checkpoint-every).'} ` +
+        `Try a lower --lr (this run used ${recipe.learningRate}).`,
+    );
+    return EXIT_DIVERGED;
+  }
+
+  const history = outcome.state.history;
+  const last = history[history.length - 1];
+  const model = buildInferenceModel(def, outcome.state.params, {
+    training_recipe: `SGD lr=${recipe.learningRate} batch=${recipe.batchSize} epochs=${recipe.epochs} Xavier(uniform, avg, ${XAVIER_MAGNITUDE}) seed=${recipe.seed}`,
     train_accuracy: last ? last.accuracy.toFixed(4) : 'n/a',
     input_normalization: 'float32 pixels / 255, background 0, ink 1, shape [N,1,28,28]',
     class_labels: Array.from({ length: def.classes }, (_, i) => i).join(','),
   });
   writeFileAtomic(paths.trainedModel, encodeModel(model));
-  const total = result.epochs.reduce((s, r) => s + r.seconds, 0);
+  const total = history.reduce((s, r) => s + r.seconds, 0);
   console.log(`wrote ${paths.trainedModel} (${total.toFixed(1)} s of training)`);
+  return 0;
 }

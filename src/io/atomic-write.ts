@@ -17,19 +17,25 @@ export function commitTemporary(tmp: string, path: string): void {
   renameSync(tmp, path);
 }
 
-export function writeFileAtomic(path: string, bytes: Uint8Array): void {
+/** Write `bytes` to a temporary sibling of `path` and fsync it; returns the temporary path. */
+export function writeTemporary(path: string, bytes: Uint8Array): string {
   mkdirSync(dirname(path), { recursive: true });
   const tmp = temporarySibling(path);
   try {
     const fd = openSync(tmp, 'w');
     try {
       for (let off = 0; off < bytes.length; ) off += writeSync(fd, bytes, off, bytes.length - off);
+      fsyncSync(fd);
     } finally {
       closeSync(fd);
     }
-    commitTemporary(tmp, path);
   } catch (e) {
     rmSync(tmp, { force: true });
     throw e;
   }
+  return tmp;
+}
+
+export function writeFileAtomic(path: string, bytes: Uint8Array): void {
+  renameSync(writeTemporary(path, bytes), path);
 }

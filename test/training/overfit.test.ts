@@ -5,7 +5,7 @@ import { loadSplit } from '../../src/data/mnist';
 import { encodeModel } from '../../src/onnx/encode';
 import { initParams } from '../../src/training/init';
 import { buildTrainingStep } from '../../src/training/step-graph';
-import { train } from '../../src/training/trainer';
+import { initialState, train } from '../../src/training/trainer';
 import { MNIST_DIR } from '../helpers/mnist-dir';
 
 test('LeNet overfits 32 MNIST digits (loss -> ~0, accuracy 1)', async () => {
@@ -16,15 +16,12 @@ test('LeNet overfits 32 MNIST digits (loss -> ~0, accuracy 1)', async () => {
     { count: n, rows: 28, cols: 28, pixels: full.images.pixels.slice(0, n * 784) },
     full.labels.slice(0, n),
   );
-  const result = await train(lenet, encodeModel(buildTrainingStep(lenet)), initParams(lenet, 1), small, {
-    epochs: 60,
-    batchSize: 8, // 4 steps per epoch, the last batches exercise the dynamic batch dim too
-    learningRate: 0.1,
-    seed: 1,
-    session: { threads: 1 },
-  });
-  const first = result.epochs[0];
-  const last = result.epochs[result.epochs.length - 1];
+  const recipe = { model: 'lenet', epochs: 60, batchSize: 8, learningRate: 0.1, seed: 1 };
+  const result = await train(lenet, encodeModel(buildTrainingStep(lenet)), initialState(recipe, initParams(lenet, 1)), small, { threads: 1 });
+  expect(result.status).toBe('completed');
+  const history = result.state.history;
+  const first = history[0];
+  const last = history[history.length - 1];
   expect(first.loss).toBeGreaterThan(1.5);
   expect(last.loss).toBeLessThan(0.01);
   expect(last.accuracy).toBe(1);
@@ -34,13 +31,8 @@ test('a partial last batch trains (dynamic batch dimension)', async () => {
   const full = loadSplit(MNIST_DIR, 'test');
   const n = 25;
   const small = makeDataset('mnist-test-25', { count: n, rows: 28, cols: 28, pixels: full.images.pixels.slice(0, n * 784) }, full.labels.slice(0, n));
-  const result = await train(lenet, encodeModel(buildTrainingStep(lenet)), initParams(lenet, 1), small, {
-    epochs: 1,
-    batchSize: 10, // 10 + 10 + 5
-    learningRate: 0.03,
-    seed: 1,
-    session: { threads: 1 },
-  });
-  expect(result.epochs[0].samples).toBe(25);
-  expect(Number.isFinite(result.epochs[0].loss)).toBe(true);
+  const recipe = { model: 'lenet', epochs: 1, batchSize: 10, learningRate: 0.03, seed: 1 }; // 10 + 10 + 5
+  const result = await train(lenet, encodeModel(buildTrainingStep(lenet)), initialState(recipe, initParams(lenet, 1)), small, { threads: 1 });
+  expect(result.state.history[0].samples).toBe(25);
+  expect(Number.isFinite(result.state.history[0].loss)).toBe(true);
 });

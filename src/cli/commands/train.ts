@@ -1,15 +1,22 @@
 // `train`: SGD on ONNX Runtime with the derived training-step graph; writes the trained model.
 import type { CommandModule, InferredOptionTypes } from 'yargs';
 import { artifactsOption, checkPositive, checkThreads, dataOption, modelOption, runtimeOptions } from '../options';
+import { parseCheckpointEvery, RECIPE_DEFAULTS } from '../recipe-options';
 
+// The recipe flags have no yargs default: with --resume, an explicit value that contradicts the
+// checkpoint is an error, and only an explicit flag can be told from a default.
 const options = {
   ...modelOption,
   ...artifactsOption,
   ...dataOption,
-  epochs: { type: 'number', default: 10, describe: 'passes over the 60,000 training images' },
-  'batch-size': { type: 'number', default: 100, describe: 'samples per SGD step' },
-  lr: { type: 'number', default: 0.03, describe: 'SGD learning rate' },
-  seed: { type: 'number', default: 42, describe: 'seed of the shuffle (and of the init when train builds the artifacts)' },
+  epochs: { type: 'number', describe: `passes over the training images (default ${RECIPE_DEFAULTS.epochs})` },
+  'batch-size': { type: 'number', describe: `samples per SGD step (default ${RECIPE_DEFAULTS.batchSize})` },
+  lr: { type: 'number', describe: `SGD learning rate (default ${RECIPE_DEFAULTS.learningRate})` },
+  seed: { type: 'number', describe: `seed of the shuffle, and of the init when train builds the artifacts (default ${RECIPE_DEFAULTS.seed})` },
+  limit: { type: 'number', describe: 'train on the first N training images only' },
+  checkpoint: { type: 'string', describe: 'checkpoint file (default <artifacts>/<model>.ckpt)' },
+  'checkpoint-every': { type: 'string', describe: 'save a checkpoint every N epochs ("2") or steps ("500steps")' },
+  resume: { type: 'string', describe: 'continue the run saved in this checkpoint' },
   progress: { type: 'boolean', default: true, describe: 'show a progress bar (on a terminal)' },
   ...runtimeOptions,
 } as const;
@@ -20,10 +27,18 @@ export const trainCommand: CommandModule<object, TrainArgs> = {
   command: 'train',
   describe: 'train with SGD on ONNX Runtime, then export the inference model',
   builder: (y) =>
-    y.options(options).check((a) => checkPositive(a, ['epochs', 'batch-size']) && checkPositive(a, ['lr'], false) && checkThreads(a)),
+    y
+      .options(options)
+      .check(
+        (a) =>
+          checkPositive(a, ['epochs', 'batch-size', 'limit']) &&
+          checkPositive(a, ['lr'], false) &&
+          checkThreads(a) &&
+          (a['checkpoint-every'] === undefined || !!parseCheckpointEvery(a['checkpoint-every'])),
+      ),
   handler: async (args) => {
     const { runTraining } = await import('../run-training');
-    await runTraining(args);
+    process.exitCode = await runTraining(args);
   },
 };
 

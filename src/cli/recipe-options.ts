@@ -1,0 +1,53 @@
+// The training recipe as given on the command line: defaults, --resume consistency, save points.
+import type { Recipe } from '../training/checkpoint';
+import { UsageError } from './errors';
+
+/** The seed tutorial's recipe. */
+export const RECIPE_DEFAULTS = { epochs: 10, batchSize: 100, learningRate: 0.03, seed: 42 } as const;
+
+export interface RecipeFlags {
+  model: string;
+  epochs?: number;
+  'batch-size'?: number;
+  lr?: number;
+  seed?: number;
+  limit?: number;
+}
+
+export function recipeFromFlags(f: RecipeFlags): Recipe {
+  return {
+    model: f.model,
+    epochs: f.epochs ?? RECIPE_DEFAULTS.epochs,
+    batchSize: f['batch-size'] ?? RECIPE_DEFAULTS.batchSize,
+    learningRate: f.lr ?? RECIPE_DEFAULTS.learningRate,
+    seed: f.seed ?? RECIPE_DEFAULTS.seed,
+    ...(f.limit !== undefined ? { limit: f.limit } : {}),
+  };
+}
+
+/**
+ * The recipe to continue a checkpointed run with: the checkpoint's, except --epochs, which may
+ * extend the run. Any other explicit flag must agree with the checkpoint.
+ */
+export function resumedRecipe(saved: Recipe, f: RecipeFlags, checkpoint: string): Recipe {
+  const clash = (flag: string, given: unknown, had: unknown) => {
+    if (given !== undefined && given !== had) {
+      throw new UsageError(`--${flag} ${String(given)} contradicts ${checkpoint}, which was trained with ${String(had ?? 'none')}; drop --${flag} to resume`);
+    }
+  };
+  clash('model', f.model, saved.model);
+  clash('batch-size', f['batch-size'], saved.batchSize);
+  clash('lr', f.lr, saved.learningRate);
+  clash('seed', f.seed, saved.seed);
+  clash('limit', f.limit, saved.limit);
+  return { ...saved, epochs: f.epochs ?? saved.epochs };
+}
+
+/** "3" or "3epochs" -> every 3 epochs; "500steps" -> every 500 steps. */
+export function parseCheckpointEvery(text: string): { unit: 'epochs' | 'steps'; count: number } {
+  const m = /^\s*(\d+)\s*(epochs?|steps?)?\s*$/.exec(text);
+  if (!m || Number(m[1]) <= 0) {
+    throw new UsageError(`--checkpoint-every must look like "2" (epochs) or "500steps", got "${text}"`);
+  }
+  return { unit: m[2]?.startsWith('step') ? 'steps' : 'epochs', count: Number(m[1]) };
+}

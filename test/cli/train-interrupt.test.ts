@@ -1,0 +1,70 @@
+// Interrupting `train` with a real signal, resuming it, and the failure exits, as a user sees them.
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { MNIST_DIR } from '../helpers/mnist-dir';
+
+const ROOT = resolve(__dirname, '../..');
+const TSX = join(ROOT, 'node_modules/.bin/tsx');
+const MAIN = join(ROOT, 'src/cli/main.ts');
+const env = { ...process.env, MNIST_DIR };
+const SMALL = ['train', '--limit', '3000', '--epochs', '3', '--threads', '1', '--no-progress'];
+
+const cli = (...args: string[]) => {
+  const r = spawnSync(TSX, [MAIN, ...args], { cwd: ROOT, encoding: 'utf8', env });
+  return { code: r.status, out: r.stdout, err: r.stderr };
+};
+
+let dir: string;
+beforeAll(() => (dir = mkdtempSync(join(tmpdir(), 'lenet-int-'))));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+test('SIGINT saves a checkpoint and exits 130; --resume finishes with the same model as a straight run', async () => {
+  const straight = cli(...SMALL, '--artifacts', join(dir, 'straight'));
+  expect(straight.code).toBe(0);
+
+  const interrupted = join(dir, 'interrupted');
+  const child = spawn(TSX, [MAIN, ...SMALL, '--artifacts', interrupted], { cwd: ROOT, env });
+  let out = '';
+  let err = '';
+  child.stdout.on('data', (d) => (out += d));
+  child.stderr.on('data', (d) => (err += d));
+  // Interrupt once the first epoch is reported: in the middle of the run.
+  await new Promise<void>((r) => child.stdout.on('data', () => /epoch 1\/3/.test(out) && r()));
+  child.kill('SIGINT');
+  const code = await new Promise<number | null>((r) => child.on('close', r));
+  expect(code).toBe(130);
+  expect(err).toMatch(/interrupted at epoch \d, step \d+\/30; checkpoint written to .*lenet\.ckpt/);
+  expect(err).toMatch(/resume with: npm run train -- --resume .*lenet\.ckpt/);
+  expect(existsSync(join(interrupted, 'lenet.onnx'))).toBe(false);
+
+  const resumed = cli('train', '--artifacts', interrupted, '--resume', join(interrupted, 'lenet.ckpt'), '--threads', '1', '--no-progress');
+  expect(resumed.code).toBe(0);
+  expect(resumed.out).toMatch(/^resuming .*lenet\.ckpt at epoch \d, step \d+/m);
+  expect(readFileSync(join(interrupted, 'lenet.onnx')).equals(readFileSync(join(dir, 'straight', 'lenet.onnx')))).toBe(true);
+});
+
+test('--resume with a contradicting recipe flag is refused', () => {
+  const art = join(dir, 'ck');
+  expect(cli(...SMALL, '--epochs', '1', '--artifacts', art, '--checkpoint-every', '10steps').code).toBe(0);
+  const r = cli('train', '--artifacts', art, '--resume', join(art, 'lenet.ckpt'), '--batch-size', '50');
+  expect(r.code).toBe(2);
+  expect(r.err).toMatch(/--batch-size 50 contradicts .*lenet\.ckpt, which was trained with 100; drop --batch-size to resume/);
+});
+
+test('a diverging run stops with exit 3, the step, and a hint', () => {
+  const art = join(dir, 'diverge');
+  const r = cli(...SMALL, '--artifacts', art, '--lr', '1e6', '--checkpoint-every', '5steps');
+  expect(r.code).toBe(3);
+  expect(r.err).toMatch(/training diverged: the loss became [\d.e+]+ at epoch 1, step \d+\./);
+  expect(r.err).toMatch(/Try a lower --lr \(this run used 1000000\)/);
+  expect(existsSync(join(art, 'lenet.onnx'))).toBe(false);
+});
+
+test('a corrupted checkpoint is reported, not resumed', () => {
+  const r = cli('train', '--artifacts', join(dir, 'x'), '--resume', join(ROOT, 'package.json'));
+  expect(r.code).toBe(2);
+  expect(r.err).toMatch(/package\.json: not a training checkpoint/);
+  expect(r.err).not.toMatch(/^\s+at /m);
+});
