@@ -36,6 +36,20 @@ export function checkPositive(args: Record<string, unknown>, names: string[], in
   return true;
 }
 
+export function checkFraction(args: Record<string, unknown>, name: string): true {
+  const v = args[name];
+  if (typeof v !== 'number' || !(v >= 0 && v <= 1)) throw new UsageError(`--${name} must be between 0 and 1, got ${String(v)}`);
+  return true;
+}
+
+/** Options that only make sense together. */
+export function checkRuntimeCombination(args: Record<string, unknown>): true {
+  if (args['device-id'] && args.ep !== 'cuda') {
+    throw new UsageError(`--device-id applies to --ep cuda only (got --ep ${String(args.ep)})`);
+  }
+  return true;
+}
+
 export function checkThreads(args: Record<string, unknown>): true {
   const t = args.threads;
   if (typeof t !== 'number' || !Number.isInteger(t) || t < 0) throw new UsageError(`--threads must be 0 or a positive integer, got ${String(t)}`);

@@ -4,6 +4,8 @@ import { gunzipSync } from 'node:zlib';
 export const IDX_IMAGES_MAGIC = 0x00000803; // ubyte, 3 dims: count, rows, cols
 export const IDX_LABELS_MAGIC = 0x00000801; // ubyte, 1 dim: count
 const GZIP_MAGIC = [0x1f, 0x8b];
+/** Refuse to inflate more than this (MNIST's largest file is 47 MB unpacked). */
+export const MAX_UNPACKED_BYTES = 512 * 1024 * 1024;
 
 /** A malformed or unexpected data file; the message names the file and what was wrong. */
 export class DataError extends Error {}
@@ -19,7 +21,7 @@ export interface ImageSet {
 export function maybeGunzip(bytes: Uint8Array, what: string): Uint8Array {
   if (bytes.length >= 2 && bytes[0] === GZIP_MAGIC[0] && bytes[1] === GZIP_MAGIC[1]) {
     try {
-      return new Uint8Array(gunzipSync(bytes));
+      return new Uint8Array(gunzipSync(bytes, { maxOutputLength: MAX_UNPACKED_BYTES }));
     } catch (e) {
       throw new DataError(`${what}: corrupt gzip data (${(e as Error).message})`);
     }

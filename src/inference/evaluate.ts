@@ -2,7 +2,7 @@
 import { Dataset, fillBatch, sampleSize } from '../data/dataset';
 import { inOrder } from '../data/shuffle';
 import { RuntimeError, RuntimeSession, SessionConfig } from '../runtime/session';
-import { INFERENCE_IO } from './inference-graph';
+import { ClassifierIo } from './model-check';
 
 export interface Evaluation {
   correct: number;
@@ -12,18 +12,14 @@ export interface Evaluation {
 }
 
 export async function evaluateModel(
-  model: Uint8Array | string,
+  model: ClassifierIo,
   data: Dataset,
   opts: { batchSize: number; session: SessionConfig },
 ): Promise<Evaluation> {
-  const session = await RuntimeSession.create(model, opts.session);
+  const session = await RuntimeSession.create(model.bytes, opts.session).catch((e) => {
+    throw e instanceof RuntimeError ? new RuntimeError(`${model.path}: ${e.message}`) : e;
+  });
   try {
-    if (!session.inputNames.includes(INFERENCE_IO.input) || !session.outputNames.includes(INFERENCE_IO.logits)) {
-      throw new RuntimeError(
-        `model has inputs [${session.inputNames}] and outputs [${session.outputNames}]; expected input ` +
-          `'${INFERENCE_IO.input}' [N,1,28,28] and output '${INFERENCE_IO.logits}' (a model exported by train)`,
-      );
-    }
     const started = performance.now();
     const size = sampleSize(data);
     const n = data.images.count;
@@ -35,9 +31,9 @@ export async function evaluateModel(
       const count = Math.min(opts.batchSize, n - start);
       const { x, y } = fillBatch(data, order, start, count, xBuf, yBuf);
       const out = await session.run({
-        [INFERENCE_IO.input]: { dtype: 'float32', dims: [count, 1, data.images.rows, data.images.cols], data: x },
+        [model.input]: { dtype: 'float32', dims: [count, 1, data.images.rows, data.images.cols], data: x },
       });
-      const logits = out[INFERENCE_IO.logits];
+      const logits = out[model.output];
       const classes = logits.dims[1];
       const values = logits.data as Float32Array;
       for (let i = 0; i < count; i++) {

@@ -106,3 +106,34 @@ export function decodeModel(bytes: Uint8Array): Model {
     metadata: Object.fromEntries((m.metadataProps ?? []).map((p: any) => [p.key, p.value])),
   };
 }
+
+export interface IoSpec {
+  name: string;
+  /** ONNX element type code (1 = float); 0 when not a tensor. */
+  elemType: number;
+  dims?: Dim[];
+}
+
+/** A model's graph inputs (initializers excluded) and outputs, without decoding any tensor data. */
+export function readSignature(bytes: Uint8Array): { inputs: IoSpec[]; outputs: IoSpec[] } {
+  let m: any;
+  try {
+    m = ModelProto.decode(bytes);
+  } catch (e) {
+    throw new OnnxDecodeError(`not an ONNX model (${(e as Error).message})`);
+  }
+  if (!m.graph) throw new OnnxDecodeError('not an ONNX model (no graph)');
+  const initialized = new Set((m.graph.initializer ?? []).map((t: any) => t.name));
+  const spec = (p: any): IoSpec => {
+    const t = p.type?.tensorType;
+    return {
+      name: p.name,
+      elemType: t?.elemType ?? 0,
+      dims: t?.shape?.dim?.map((d: any) => (d.dimParam ? d.dimParam : d.dimValue !== undefined && d.dimValue !== null ? num(d.dimValue) : '?')),
+    };
+  };
+  return {
+    inputs: (m.graph.input ?? []).filter((v: any) => !initialized.has(v.name)).map(spec),
+    outputs: (m.graph.output ?? []).map(spec),
+  };
+}

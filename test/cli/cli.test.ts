@@ -1,6 +1,9 @@
 // The command line as a user runs it: real processes, exit codes, one-line errors.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { GraphBuilder } from '../../src/graph/graph-builder';
+import { encodeModel } from '../../src/onnx/encode';
+import { asModel } from '../helpers/run-model';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { MNIST_DIR } from '../helpers/mnist-dir';
@@ -39,6 +42,10 @@ test.each([
   [['train', '--threads', '-2'], /--threads must be 0 or a positive integer/],
   [['evaluate', '--bogus-flag'], /Unknown argument/],
   [['frobnicate'], /Unknown argument|name a command/],
+  [['train', '--device-id', '1'], /--device-id applies to --ep cuda only/],
+  [['train', '--checkpoint-every', 'often'], /--checkpoint-every must look like "2" \(epochs\) or "500steps", got "often"/],
+  [['train', '--limit', '0'], /--limit must be a positive integer/],
+  [['evaluate', '--min-accuracy', '98'], /--min-accuracy must be between 0 and 1, got 98/],
 ])('bad option %j: one clear message, exit 2', (args, message) => {
   const r = cli(...(args as string[]));
   expect(r.code).toBe(2);
@@ -53,13 +60,27 @@ test('evaluate without a trained model says what to do', () => {
   noStack(r.err);
 });
 
-test('evaluate on a file that is not ONNX: clear error, exit 2', () => {
-  const junk = join(dir, 'junk.onnx');
-  writeFileSync(junk, 'not a model at all');
-  const r = cli('evaluate', '--model-file', junk);
+test.each([
+  ['not ONNX at all', () => writeFileSync(join(dir, 'bad.onnx'), 'not a model at all'), /bad\.onnx: not an ONNX model/],
+  ['truncated', () => writeFileSync(join(dir, 'bad.onnx'), readFileSync(join(dir, 'lenet.init.onnx')).subarray(0, 5000)), /bad\.onnx: not an ONNX model/],
+  ['a directory', () => mkdirSync(join(dir, 'bad.onnx'), { recursive: true }), /bad\.onnx: is a directory, not a model file/],
+])('evaluate on a model file that is %s: clear error naming it, exit 2', (_what, make, message) => {
+  rmSync(join(dir, 'bad.onnx'), { recursive: true, force: true });
+  make();
+  const r = cli('evaluate', '--model-file', join(dir, 'bad.onnx'));
   expect(r.code).toBe(2);
-  expect(r.err).toMatch(/^error: ONNX Runtime could not load the model/);
+  expect(r.err).toMatch(message);
   noStack(r.err);
+});
+
+test('evaluate on an ONNX model with the wrong input shape says what was expected', () => {
+  const b = new GraphBuilder('flat');
+  const x = b.input('pixels', 'float32', ['N', 784]);
+  b.output(b.gemm(x, b.constant('float32', [784, 10], new Float32Array(7840)), null), 'scores');
+  writeFileSync(join(dir, 'flat.onnx'), encodeModel(asModel(b.build())));
+  const r = cli('evaluate', '--model-file', join(dir, 'flat.onnx'));
+  expect(r.code).toBe(2);
+  expect(r.err).toMatch(/flat\.onnx: input 'pixels' is float32 \[N,784\], expected float32 \[N,1,28,28\]/);
 });
 
 test('evaluate scores the untrained model at chance level and exits non-zero below --min-accuracy', () => {
@@ -69,6 +90,19 @@ test('evaluate scores the untrained model at chance level and exits non-zero bel
   expect(acc).toBeLessThan(0.3);
   expect(r.err).toMatch(/below --min-accuracy 0.5/);
   expect(r.code).toBe(1);
+});
+
+test('a labels file where the images should be: the IDX error names the file and the mix-up', () => {
+  const data = join(dir, 'mixed');
+  mkdirSync(data);
+  for (const f of ['train-labels-idx1-ubyte.gz', 't10k-images-idx3-ubyte.gz', 't10k-labels-idx1-ubyte.gz']) {
+    writeFileSync(join(data, f), readFileSync(join(MNIST_DIR, f)));
+  }
+  writeFileSync(join(data, 'train-images-idx3-ubyte.gz'), readFileSync(join(MNIST_DIR, 'train-labels-idx1-ubyte.gz')));
+  const r = cli('train', '--artifacts', dir, '--data-dir', data);
+  expect(r.code).toBe(2);
+  expect(r.err).toMatch(/train-images-idx3-ubyte\.gz: expected IDX magic 2051, found 2049 \(is this a labels file\?\)/);
+  noStack(r.err);
 });
 
 test('a batch larger than the dataset is refused', () => {

@@ -1,6 +1,6 @@
 // `evaluate`: the separate inference path. Loads an exported model and scores the MNIST test set.
 import type { CommandModule, InferredOptionTypes } from 'yargs';
-import { checkPositive, checkThreads, dataOption, runtimeOptions } from '../options';
+import { checkFraction, checkPositive, checkRuntimeCombination, checkThreads, dataOption, runtimeOptions } from '../options';
 
 const options = {
   'model-file': { type: 'string', default: 'artifacts/lenet.onnx', describe: 'the exported inference model' },
@@ -16,18 +16,15 @@ export const evaluateCommand: CommandModule<object, EvaluateArgs> = {
   command: 'evaluate',
   describe: 'score an exported model on the 10,000 MNIST test images',
   builder: (y) =>
-    y.options(options).check((a) => checkPositive(a, ['batch-size']) && checkThreads(a)),
+    y.options(options).check((a) => checkPositive(a, ['batch-size']) && checkFraction(a, 'min-accuracy') && checkThreads(a) && checkRuntimeCombination(a)),
   handler: async (args) => {
-    const { existsSync } = await import('node:fs');
-    const { UsageError } = await import('../errors');
     const { locateMnist, loadSplit } = await import('../../data/mnist');
     const { evaluateModel } = await import('../../inference/evaluate');
-    if (!existsSync(args['model-file'])) {
-      throw new UsageError(`${args['model-file']}: no such model; train one first (npm run train)`);
-    }
+    const { loadClassifier } = await import('../../inference/model-check');
+    const model = loadClassifier(args['model-file'], [1, 28, 28], 10);
     const dir = await locateMnist({ dataDir: args['data-dir'], onLog: (line: string) => console.error(line) });
     const test = loadSplit(dir, 'test');
-    const result = await evaluateModel(args['model-file'], test, {
+    const result = await evaluateModel(model, test, {
       batchSize: args['batch-size'],
       session: { ep: args.ep, deviceId: args['device-id'], threads: args.threads, spinning: args.spinning },
     });

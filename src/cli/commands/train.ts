@@ -1,6 +1,6 @@
 // `train`: SGD on ONNX Runtime with the derived training-step graph; writes the trained model.
 import type { CommandModule, InferredOptionTypes } from 'yargs';
-import { artifactsOption, checkPositive, checkThreads, dataOption, modelOption, runtimeOptions } from '../options';
+import { artifactsOption, checkPositive, checkRuntimeCombination, checkThreads, dataOption, modelOption, runtimeOptions } from '../options';
 import { parseCheckpointEvery, RECIPE_DEFAULTS } from '../recipe-options';
 
 // The recipe flags have no yargs default: with --resume, an explicit value that contradicts the
@@ -34,6 +34,7 @@ export const trainCommand: CommandModule<object, TrainArgs> = {
           checkPositive(a, ['epochs', 'batch-size', 'limit']) &&
           checkPositive(a, ['lr'], false) &&
           checkThreads(a) &&
+          checkRuntimeCombination(a) &&
           (a['checkpoint-every'] === undefined || !!parseCheckpointEvery(a['checkpoint-every'])),
       ),
   handler: async (args) => {

@@ -1,0 +1,54 @@
+// Before scoring a model file: is it an image classifier of the expected shape? Clear errors
+// that name the file, instead of ONNX Runtime's messages from deep inside a run.
+import { readFileSync, statSync } from 'node:fs';
+import { DataError } from '../data/idx';
+import { OnnxDecodeError, readSignature } from '../onnx/decode';
+
+/** A model file that is missing, not ONNX, or not shaped like the classifier expected. */
+export class ModelFileError extends DataError {}
+
+const FLOAT = 1;
+
+export interface ClassifierIo {
+  path: string;
+  bytes: Uint8Array;
+  input: string;
+  output: string;
+}
+
+/** Reads `path` and checks it maps float32 [N, ...sampleDims] to [N, classes]. */
+export function loadClassifier(path: string, sampleDims: number[], classes: number): ClassifierIo {
+  let bytes: Uint8Array;
+  try {
+    if (statSync(path).isDirectory()) throw new ModelFileError(`${path}: is a directory, not a model file`);
+    bytes = readFileSync(path);
+  } catch (e) {
+    if (e instanceof ModelFileError) throw e;
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new ModelFileError(`${path}: ${code === 'ENOENT' ? 'no such model; train one first (npm run train)' : `cannot read (${code})`}`);
+  }
+  let sig: ReturnType<typeof readSignature>;
+  try {
+    sig = readSignature(bytes);
+  } catch (e) {
+    if (e instanceof OnnxDecodeError) throw new ModelFileError(`${path}: ${e.message}`);
+    throw e;
+  }
+  const expectedIn = `float32 [N,${sampleDims}]`;
+  const expectedOut = `[N,${classes}]`;
+  if (sig.inputs.length !== 1) {
+    throw new ModelFileError(`${path}: expected one input ${expectedIn}, found ${sig.inputs.length} (${sig.inputs.map((i) => i.name).join(', ')})`);
+  }
+  const [inp] = sig.inputs;
+  const dims = inp.dims ?? [];
+  const shapeOk = dims.length === sampleDims.length + 1 && sampleDims.every((d, i) => dims[i + 1] === d);
+  if (inp.elemType !== FLOAT || !shapeOk) {
+    throw new ModelFileError(`${path}: input '${inp.name}' is ${inp.elemType === FLOAT ? 'float32' : `type ${inp.elemType}`} [${dims}], expected ${expectedIn}`);
+  }
+  const out = sig.outputs[0];
+  const outDims = out?.dims ?? [];
+  if (!out || out.elemType !== FLOAT || outDims.length !== 2 || (typeof outDims[1] === 'number' && outDims[1] !== classes)) {
+    throw new ModelFileError(`${path}: first output${out ? ` '${out.name}' [${outDims}]` : ' missing'}, expected float32 ${expectedOut} scores`);
+  }
+  return { path, bytes, input: inp.name, output: out.name };
+}
