@@ -36,7 +36,11 @@ export interface MnistLocation {
 function fileIn(dir: string, key: FileKey): string | undefined {
   const gz = join(dir, MNIST_FILES[key].file);
   const raw = gz.replace(/\.gz$/, '');
-  for (const p of [gz, raw]) if (existsSync(p) && statSync(p).isFile()) return p;
+  for (const p of [gz, raw]) {
+    if (!existsSync(p)) continue;
+    if (statSync(p).isDirectory()) throw new DataError(`${p}: is a directory, not an IDX file`);
+    return p;
+  }
   return undefined;
 }
 

@@ -1,5 +1,6 @@
 // The real MNIST, as CI reads it.
-import { readFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadSplit, MNIST_FILES } from '../../src/data/mnist';
 import { MNIST_DIR } from '../helpers/mnist-dir';
@@ -17,4 +18,16 @@ test('train and test splits load with their sizes and all ten classes', () => {
   const counts = new Array(10).fill(0);
   test.labels.forEach((l) => counts[l]++);
   expect(counts).toEqual([980, 1135, 1032, 1010, 982, 892, 958, 1028, 974, 1009]);
+});
+
+test('a directory where an IDX file should be is named as such', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'lenet-mn-'));
+  try {
+    for (const { file } of Object.values(MNIST_FILES)) copyFileSync(join(MNIST_DIR, file), join(dir, file));
+    rmSync(join(dir, MNIST_FILES.testLabels.file));
+    mkdirSync(join(dir, MNIST_FILES.testLabels.file));
+    expect(() => loadSplit(dir, 'test')).toThrow(/t10k-labels-idx1-ubyte\.gz: is a directory, not an IDX file/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
