@@ -1,6 +1,7 @@
 // Architectures the CLI can build, by --model name.
 import { lenet } from '../../model/lenet.onnx-builder';
+import { mlp } from '../../model/mlp.onnx-builder';
 import { ModelDefinition } from '../graph/model-definition';
 import { MODELS } from './options';
 
-export const MODEL_DEFINITIONS: Record<(typeof MODELS)[number], ModelDefinition> = { lenet };
+export const MODEL_DEFINITIONS: Record<(typeof MODELS)[number], ModelDefinition> = { lenet, mlp };

@@ -4,7 +4,7 @@ import { EXECUTION_PROVIDERS } from '../runtime/session';
 import { UsageError } from './errors';
 import { DEFAULT_ARTIFACTS_DIR } from '../training/artifacts';
 
-export const MODELS = ['lenet'] as const;
+export const MODELS = ['lenet', 'mlp'] as const;
 
 export const modelOption = {
   model: { choices: MODELS, default: 'lenet' as const, describe: 'architecture (model/<name>.onnx-builder.ts)' },

@@ -2,8 +2,9 @@
 import type { Recipe } from '../training/checkpoint';
 import { UsageError } from './errors';
 
-/** The seed tutorial's recipe. */
+/** The seed tutorial's recipe; its MLP chapter used a learning rate of 0.02. */
 export const RECIPE_DEFAULTS = { epochs: 10, batchSize: 100, learningRate: 0.03, seed: 42 } as const;
+const LEARNING_RATE_BY_MODEL: Record<string, number> = { lenet: 0.03, mlp: 0.02 };
 
 export interface RecipeFlags {
   model: string;
@@ -19,7 +20,7 @@ export function recipeFromFlags(f: RecipeFlags): Recipe {
     model: f.model,
     epochs: f.epochs ?? RECIPE_DEFAULTS.epochs,
     batchSize: f['batch-size'] ?? RECIPE_DEFAULTS.batchSize,
-    learningRate: f.lr ?? RECIPE_DEFAULTS.learningRate,
+    learningRate: f.lr ?? LEARNING_RATE_BY_MODEL[f.model] ?? RECIPE_DEFAULTS.learningRate,
     seed: f.seed ?? RECIPE_DEFAULTS.seed,
     ...(f.limit !== undefined ? { limit: f.limit } : {}),
   };

@@ -110,3 +110,13 @@ test('a batch larger than the dataset is refused', () => {
   expect(r.code).toBe(2);
   expect(r.err).toMatch(/--batch-size 100000 is larger than the 60000 training images/);
 });
+
+test('--model mlp trains, exports artifacts/mlp.onnx and evaluates', () => {
+  const t = cli('train', '--model', 'mlp', '--artifacts', dir, '--epochs', '2', '--no-progress');
+  expect(t.code).toBe(0);
+  expect(t.out).toMatch(/training mlp on 60,000 images .* SGD lr 0.02/);
+  expect(existsSync(join(dir, 'mlp.onnx'))).toBe(true);
+  const e = cli('evaluate', '--model', 'mlp', '--artifacts', dir, '--min-accuracy', '0.85');
+  expect(e.code).toBe(0);
+  expect(Number(/accuracy=(\d\.\d+)/.exec(e.out)![1])).toBeGreaterThan(0.85);
+});

@@ -3,6 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { lenet } from '../../model/lenet.onnx-builder';
+import { mlp } from '../../model/mlp.onnx-builder';
 import { KernelTable, uncoveredNodes } from '../../src/graph/kernel-coverage';
 import { buildInferenceModel } from '../../src/inference/inference-graph';
 import { initParams } from '../../src/training/init';
@@ -18,6 +19,8 @@ const models = {
   'training step': buildTrainingStep(lenet),
   'gradient graph': buildGradientGraph(lenet),
   'inference model': buildInferenceModel(lenet, initParams(lenet, 1)),
+  'MLP training step': buildTrainingStep(mlp),
+  'MLP inference model': buildInferenceModel(mlp, initParams(mlp, 1)),
 };
 
 describe.each(['CPUExecutionProvider', 'CUDAExecutionProvider'])('%s', (provider) => {

@@ -1,9 +1,11 @@
 import { lenet } from '../../model/lenet.onnx-builder';
+import { mlp } from '../../model/mlp.onnx-builder';
 import { paramCount } from '../../src/graph/model-definition';
 import { initParams, xavierScale } from '../../src/training/init';
 
-test('LeNet has the 431,080 parameters of the seed', () => {
+test('LeNet has the 431,080 parameters of the seed; the MLP 109,386', () => {
   expect(paramCount(lenet)).toBe(431080);
+  expect(paramCount(mlp)).toBe(109386);
 });
 
 test('Xavier scale follows MXNet (uniform, avg, magnitude 2.24)', () => {

@@ -1,9 +1,11 @@
 // `evaluate`: the separate inference path. Loads an exported model and scores the MNIST test set.
 import type { CommandModule, InferredOptionTypes } from 'yargs';
-import { checkFraction, checkPositive, checkRuntimeCombination, checkThreads, dataOption, runtimeOptions } from '../options';
+import { artifactsOption, checkFraction, checkPositive, checkRuntimeCombination, checkThreads, dataOption, modelOption, runtimeOptions } from '../options';
 
 const options = {
-  'model-file': { type: 'string', default: 'artifacts/lenet.onnx', describe: 'the exported inference model' },
+  ...modelOption,
+  ...artifactsOption,
+  'model-file': { type: 'string', describe: 'the exported inference model (default <artifacts>/<model>.onnx)' },
   ...dataOption,
   'batch-size': { type: 'number', default: 1000, describe: 'images per inference run' },
   'min-accuracy': { type: 'number', default: 0.98, describe: 'exit non-zero below this accuracy' },
@@ -21,7 +23,11 @@ export const evaluateCommand: CommandModule<object, EvaluateArgs> = {
     const { locateMnist, loadSplit } = await import('../../data/mnist');
     const { evaluateModel } = await import('../../inference/evaluate');
     const { loadClassifier } = await import('../../inference/model-check');
-    const model = loadClassifier(args['model-file'], [1, 28, 28], 10);
+    const { MODEL_DEFINITIONS } = await import('../model-registry');
+    const { artifactPaths } = await import('../../training/artifacts');
+    const def = MODEL_DEFINITIONS[args.model];
+    const file = args['model-file'] ?? artifactPaths(def, args.artifacts).trainedModel;
+    const model = loadClassifier(file, def.sampleDims, def.classes);
     const dir = await locateMnist({ dataDir: args['data-dir'], onLog: (line: string) => console.error(line) });
     const test = loadSplit(dir, 'test');
     const result = await evaluateModel(model, test, {

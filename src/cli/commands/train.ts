@@ -11,7 +11,7 @@ const options = {
   ...dataOption,
   epochs: { type: 'number', describe: `passes over the training images (default ${RECIPE_DEFAULTS.epochs})` },
   'batch-size': { type: 'number', describe: `samples per SGD step (default ${RECIPE_DEFAULTS.batchSize})` },
-  lr: { type: 'number', describe: `SGD learning rate (default ${RECIPE_DEFAULTS.learningRate})` },
+  lr: { type: 'number', describe: `SGD learning rate (default ${RECIPE_DEFAULTS.learningRate}; mlp 0.02)` },
   seed: { type: 'number', describe: `seed of the shuffle, and of the init when train builds the artifacts (default ${RECIPE_DEFAULTS.seed})` },
   limit: { type: 'number', describe: 'train on the first N training images only' },
   checkpoint: { type: 'string', describe: 'checkpoint file (default <artifacts>/<model>.ckpt)' },
