@@ -9,6 +9,10 @@ export interface Evaluation {
   total: number;
   accuracy: number;
   seconds: number;
+  /** confusion[actual][predicted] = count. */
+  confusion: number[][];
+  /** Accuracy over the samples of each class. */
+  perClass: number[];
 }
 
 export async function evaluateModel(
@@ -27,6 +31,7 @@ export async function evaluateModel(
     const xBuf = new Float32Array(opts.batchSize * size);
     const yBuf = new BigInt64Array(opts.batchSize);
     let correct = 0;
+    let confusion: number[][] | undefined;
     for (let start = 0; start < n; start += opts.batchSize) {
       const count = Math.min(opts.batchSize, n - start);
       const { x, y } = fillBatch(data, order, start, count, xBuf, yBuf);
@@ -35,14 +40,19 @@ export async function evaluateModel(
       });
       const logits = out[model.output];
       const classes = logits.dims[1];
+      confusion ??= Array.from({ length: classes }, () => new Array<number>(classes).fill(0));
       const values = logits.data as Float32Array;
       for (let i = 0; i < count; i++) {
         let best = 0;
         for (let c = 1; c < classes; c++) if (values[i * classes + c] > values[i * classes + best]) best = c;
-        if (BigInt(best) === y[i]) correct++;
+        const actual = Number(y[i]);
+        confusion[actual][best]++;
+        if (best === actual) correct++;
       }
     }
-    return { correct, total: n, accuracy: correct / n, seconds: (performance.now() - started) / 1000 };
+    const matrix = confusion ?? [];
+    const perClass = matrix.map((row, c) => row[c] / Math.max(1, row.reduce((a, v) => a + v, 0)));
+    return { correct, total: n, accuracy: correct / n, seconds: (performance.now() - started) / 1000, confusion: matrix, perClass };
   } finally {
     await session.release();
   }

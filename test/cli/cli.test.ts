@@ -84,7 +84,12 @@ test('evaluate on an ONNX model with the wrong input shape says what was expecte
 });
 
 test('evaluate scores the untrained model at chance level and exits non-zero below --min-accuracy', () => {
-  const r = cli('evaluate', '--model-file', join(dir, 'lenet.init.onnx'), '--min-accuracy', '0.5');
+  const r = cli('evaluate', '--model-file', join(dir, 'lenet.init.onnx'), '--min-accuracy', '0.5', '--json', join(dir, 'eval.json'));
+  const report = JSON.parse(readFileSync(join(dir, 'eval.json'), 'utf8'));
+  expect(report.total).toBe(10000);
+  expect(report.confusion.map((row: number[]) => row.reduce((a, v) => a + v, 0))).toEqual([980, 1135, 1032, 1010, 982, 892, 958, 1028, 974, 1009]);
+  expect(report.confusion.reduce((a: number, row: number[], i: number) => a + row[i], 0)).toBe(report.correct);
+  expect(r.out).toMatch(/rows: actual digit, columns: predicted/);
   expect(r.out).toMatch(/validation acc: accuracy=0\.\d{4} \(\d+\/10000/);
   const acc = Number(/accuracy=(\d\.\d+)/.exec(r.out)![1]);
   expect(acc).toBeLessThan(0.3);

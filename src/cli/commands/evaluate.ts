@@ -1,5 +1,6 @@
 // `evaluate`: the separate inference path. Loads an exported model and scores the MNIST test set.
 import type { CommandModule, InferredOptionTypes } from 'yargs';
+import { formatConfusion } from '../format-confusion';
 import { artifactsOption, checkFraction, checkPositive, checkRuntimeCombination, checkThreads, dataOption, modelOption, runtimeOptions } from '../options';
 
 const options = {
@@ -9,6 +10,8 @@ const options = {
   ...dataOption,
   'batch-size': { type: 'number', default: 1000, describe: 'images per inference run' },
   'min-accuracy': { type: 'number', default: 0.98, describe: 'exit non-zero below this accuracy' },
+  json: { type: 'string', describe: 'also write the results (accuracy, per class, confusion matrix) to this JSON file' },
+  details: { type: 'boolean', default: true, describe: 'print per-class accuracy and the confusion matrix' },
   ...runtimeOptions,
 } as const;
 
@@ -38,6 +41,13 @@ export const evaluateCommand: CommandModule<object, EvaluateArgs> = {
       `validation acc: accuracy=${result.accuracy.toFixed(4)} (${result.correct}/${result.total}, ` +
         `${Math.round(result.total / result.seconds).toLocaleString('en-US')} images/s)`,
     );
+    if (args.details) console.log(formatConfusion(result.confusion, result.perClass));
+    if (args.json) {
+      const { writeFileAtomic } = await import('../../io/atomic-write');
+      const report = { model: file, ...result };
+      writeFileAtomic(args.json, new TextEncoder().encode(`${JSON.stringify(report, null, 2)}\n`));
+      console.log(`wrote ${args.json}`);
+    }
     if (result.accuracy < args['min-accuracy']) {
       console.error(`accuracy ${result.accuracy.toFixed(4)} is below --min-accuracy ${args['min-accuracy']}`);
       process.exitCode = 1;
