@@ -4,6 +4,7 @@ import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { buildModelCommand } from './commands/build-model';
 import { evaluateCommand } from './commands/evaluate';
+import { predictCommand } from './commands/predict';
 import { trainCommand } from './commands/train';
 import { reportError, UsageError } from './errors';
 
@@ -15,8 +16,9 @@ async function main(argv: string[]): Promise<void> {
       .command(buildModelCommand)
       .command(trainCommand)
       .command(evaluateCommand)
+      .command(predictCommand)
       .option('verbose', { type: 'boolean', default: false, describe: 'show stack traces on errors' })
-      .demandCommand(1, 'name a command: build-model, train or evaluate')
+      .demandCommand(1, 'name a command: build-model, train, evaluate or predict')
       .strict()
       .fail((msg, err) => {
         if (err) throw err;
