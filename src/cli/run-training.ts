@@ -4,6 +4,7 @@ import { loadSplit, locateMnist } from '../data/mnist';
 import { buildInferenceModel } from '../inference/inference-graph';
 import { writeFileAtomic } from '../io/atomic-write';
 import { encodeModel } from '../onnx/encode';
+import { PRODUCER } from '../graph/model-definition';
 import { artifactPaths, ensureArtifacts, readInitialParams } from '../training/artifacts';
 import { readCheckpoint, TrainingState, writeCheckpoint } from '../training/checkpoint';
 import { XAVIER_MAGNITUDE } from '../training/init';
@@ -12,6 +13,10 @@ import type { TrainArgs } from './commands/train';
 import { UsageError } from './errors';
 import { MODEL_DEFINITIONS } from './model-registry';
 import { progressBar } from './progress';
+import { RunReport } from './run-report';
+import { evaluateModel } from '../inference/evaluate';
+import { INFERENCE_IO } from '../inference/inference-graph';
+import { ParamValues } from '../training/init';
 import { parseCheckpointEvery, recipeFromFlags, resumedRecipe } from './recipe-options';
 
 export const EXIT_INTERRUPTED = 130;
@@ -68,20 +73,43 @@ export async function runTraining(args: TrainArgs): Promise<number> {
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
 
+  const report = new RunReport(args.artifacts, `${def.name}: SGD lr ${recipe.learningRate}, batch ${recipe.batchSize}`);
+  const validation = args['val-every'] ? loadSplit(dataDir, 'test') : undefined;
+  const session = { ep: args.ep, deviceId: args['device-id'], threads: args.threads, spinning: args.spinning };
+  const validate = async (params: ParamValues) => {
+    const bytes = encodeModel(buildInferenceModel(def, params));
+    const io = { path: 'current parameters', bytes, input: INFERENCE_IO.input, output: INFERENCE_IO.logits };
+    return (await evaluateModel(io, validation!, { batchSize: 1000, session })).accuracy;
+  };
+  const runStarted = performance.now();
+  let lastValAccuracy: { epoch: number; accuracy: number } | undefined;
+
   let bar = progressBar(`epoch ${start.epoch + 1}`, data.images.count, '', args.progress);
   let lastSaved: string | undefined;
   const save = (s: TrainingState) => {
     writeCheckpoint(checkpointPath, s);
     lastSaved = `${checkpointPath} (epoch ${s.epoch + 1}, step ${s.step})`;
   };
-  const outcome = await train(def, paths.trainingStep, start, data, { ep: args.ep, deviceId: args['device-id'], threads: args.threads, spinning: args.spinning }, {
+  const outcome = await train(def, paths.trainingStep, start, data, session, {
     onBatch: (done, _total, loss) => bar.update(done, { info: `loss ${loss.toFixed(4)}` }),
-    onEpoch: (r) => {
+    onEpoch: async (r, params) => {
       bar.stop();
+      const valAccuracy = validation && r.epoch % args['val-every']! === 0 ? await validate(params) : undefined;
+      if (valAccuracy !== undefined) lastValAccuracy = { epoch: r.epoch, accuracy: valAccuracy };
       console.log(
         `training acc at epoch ${r.epoch}/${r.epochs}: accuracy=${r.accuracy.toFixed(4)} loss=${r.loss.toFixed(4)} ` +
+          `${valAccuracy !== undefined ? `val accuracy=${valAccuracy.toFixed(4)} ` : ''}` +
           `${Math.round(r.samplesPerSecond).toLocaleString('en-US')} samples/s ${r.seconds.toFixed(1)} s`,
       );
+      await report.addEpoch({
+        epoch: r.epoch,
+        loss: r.loss,
+        train_accuracy: r.accuracy,
+        ...(valAccuracy !== undefined ? { val_accuracy: valAccuracy } : {}),
+        samples_per_s: r.samplesPerSecond,
+        lr: recipe.learningRate,
+        elapsed_s: (performance.now() - runStarted) / 1000,
+      });
       if (r.epoch < r.epochs) bar = progressBar(`epoch ${r.epoch + 1}`, data.images.count, '', args.progress);
     },
     shouldStop: () => stopRequested,
@@ -114,12 +142,15 @@ export async function runTraining(args: TrainArgs): Promise<number> {
   const last = history[history.length - 1];
   const model = buildInferenceModel(def, outcome.state.params, {
     training_recipe: `SGD lr=${recipe.learningRate} batch=${recipe.batchSize} epochs=${recipe.epochs} Xavier(uniform, avg, ${XAVIER_MAGNITUDE}) seed=${recipe.seed}`,
+    model_version: `${def.name} (${PRODUCER.name} ${PRODUCER.version})`,
     train_accuracy: last ? last.accuracy.toFixed(4) : 'n/a',
+    ...(lastValAccuracy?.epoch === recipe.epochs ? { validation_accuracy: lastValAccuracy.accuracy.toFixed(4) } : {}),
     input_normalization: 'float32 pixels / 255, background 0, ink 1, shape [N,1,28,28]',
     class_labels: Array.from({ length: def.classes }, (_, i) => i).join(','),
   });
   writeFileAtomic(paths.trainedModel, encodeModel(model));
   const total = history.reduce((s, r) => s + r.seconds, 0);
   console.log(`wrote ${paths.trainedModel} (${total.toFixed(1)} s of training)`);
+  console.log(`run report: ${report.metricsFile}, ${report.plotFile}`);
   return 0;
 }

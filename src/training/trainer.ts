@@ -24,7 +24,8 @@ export interface EpochReport {
 
 export interface TrainHooks {
   onBatch?: (done: number, total: number, meanLoss: number) => void;
-  onEpoch?: (report: EpochReport) => void;
+  /** After each epoch, with the parameters reached (awaited: it may evaluate them). */
+  onEpoch?: (report: EpochReport, params: ParamValues) => void | Promise<void>;
   /** Checked after every step; true ends training with status 'interrupted'. */
   shouldStop?: () => boolean;
   /** Save points: every `count` epochs or steps, with the state reached there. */
@@ -125,8 +126,8 @@ export async function train(
         samplesPerSecond: ((stepsPerEpoch - firstStep) * recipe.batchSize) / seconds,
       };
       history.push(report);
-      hooks.onEpoch?.(report);
       state = snapshot(epoch + 1, 0, 0, 0);
+      await hooks.onEpoch?.(report, state.params);
       const due = every && (every.unit === 'epochs' ? (epoch + 1) % every.count === 0 : stepsDone % every.count === 0);
       if (due && epoch + 1 < recipe.epochs) hooks.onCheckpoint?.(state);
       if (epoch + 1 < recipe.epochs && hooks.shouldStop?.()) return { status: 'interrupted', state };

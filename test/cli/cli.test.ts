@@ -1,6 +1,6 @@
 // The command line as a user runs it: real processes, exit codes, one-line errors.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { GraphBuilder } from '../../src/graph/graph-builder';
 import { encodeModel } from '../../src/onnx/encode';
 import { asModel } from '../helpers/run-model';
@@ -117,8 +117,16 @@ test('a batch larger than the dataset is refused', () => {
 });
 
 test('--model mlp trains, exports artifacts/mlp.onnx and evaluates', () => {
-  const t = cli('train', '--model', 'mlp', '--artifacts', dir, '--epochs', '2', '--no-progress');
+  const t = cli('train', '--model', 'mlp', '--artifacts', dir, '--epochs', '2', '--no-progress', '--val-every', '1');
   expect(t.code).toBe(0);
+  expect(t.out).toMatch(/training acc at epoch 2\/2: accuracy=0\.\d{4} loss=\d\.\d{4} val accuracy=0\.\d{4}/);
+  // The run's record: one metrics line per epoch, and the plot.
+  const runDir = join(dir, 'runs', readdirSync(join(dir, 'runs')).sort().pop()!);
+  const lines = readFileSync(join(runDir, 'metrics.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+  expect(lines.map((m) => m.epoch)).toEqual([1, 2]);
+  for (const m of lines) expect(Object.keys(m).sort()).toEqual(['elapsed_s', 'epoch', 'loss', 'lr', 'samples_per_s', 'train_accuracy', 'val_accuracy']);
+  const svg = readFileSync(join(runDir, 'report.svg'), 'utf8');
+  expect(svg).toMatch(/^<svg[\s\S]*training loss[\s\S]*accuracy[\s\S]*validation[\s\S]*<\/svg>$/);
   expect(t.out).toMatch(/training mlp on 60,000 images .* SGD lr 0.02/);
   expect(existsSync(join(dir, 'mlp.onnx'))).toBe(true);
   const e = cli('evaluate', '--model', 'mlp', '--artifacts', dir, '--min-accuracy', '0.85');

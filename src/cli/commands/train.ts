@@ -17,6 +17,7 @@ const options = {
   checkpoint: { type: 'string', describe: 'checkpoint file (default <artifacts>/<model>.ckpt)' },
   'checkpoint-every': { type: 'string', describe: 'save a checkpoint every N epochs ("2") or steps ("500steps")' },
   resume: { type: 'string', describe: 'continue the run saved in this checkpoint' },
+  'val-every': { type: 'number', describe: 'score the test set every N epochs during training (for the report)' },
   progress: { type: 'boolean', default: true, describe: 'show a progress bar (on a terminal)' },
   ...runtimeOptions,
 } as const;
@@ -31,7 +32,7 @@ export const trainCommand: CommandModule<object, TrainArgs> = {
       .options(options)
       .check(
         (a) =>
-          checkPositive(a, ['epochs', 'batch-size', 'limit']) &&
+          checkPositive(a, ['epochs', 'batch-size', 'limit', 'val-every']) &&
           checkPositive(a, ['lr'], false) &&
           checkThreads(a) &&
           checkRuntimeCombination(a) &&
