@@ -1,24 +1,13 @@
 // The command line as a user runs it: real processes, exit codes, one-line errors.
-import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { GraphBuilder } from '../../src/graph/graph-builder';
 import { encodeModel } from '../../src/onnx/encode';
 import { asModel } from '../helpers/run-model';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { MNIST_DIR } from '../helpers/mnist-dir';
+import { cli } from '../helpers/cli';
 
-const ROOT = resolve(__dirname, '../..');
-const TSX = join(ROOT, 'node_modules/.bin/tsx');
-
-function cli(...args: string[]) {
-  const r = spawnSync(TSX, [join(ROOT, 'src/cli/main.ts'), ...args], {
-    cwd: ROOT,
-    encoding: 'utf8',
-    env: { ...process.env, MNIST_DIR },
-  });
-  return { code: r.status, out: r.stdout, err: r.stderr };
-}
 
 const noStack = (text: string) => expect(text).not.toMatch(/^\s+at /m);
 

@@ -1,20 +1,15 @@
 // `predict` on pictures the test draws: MNIST test digits at 4x, dark on a white page, off-centre,
 // as PNG and JPEG. The preprocessing must bring them back to MNIST's convention.
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import sharp from 'sharp';
 import { readGrayImage } from '../../src/data/image-file';
 import { loadSplit } from '../../src/data/mnist';
 import { toMnistInput } from '../../src/inference/preprocess';
 import { MNIST_DIR } from '../helpers/mnist-dir';
+import { cli } from '../helpers/cli';
 
-const ROOT = resolve(__dirname, '../..');
-const cli = (...args: string[]) => {
-  const r = spawnSync(join(ROOT, 'node_modules/.bin/tsx'), [join(ROOT, 'src/cli/main.ts'), ...args], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, MNIST_DIR } });
-  return { code: r.status, out: r.stdout, err: r.stderr };
-};
 
 const test10k = loadSplit(MNIST_DIR, 'test');
 const SAMPLES = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11];

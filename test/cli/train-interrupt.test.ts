@@ -1,20 +1,11 @@
 // Interrupting `train` with a real signal, resuming it, and the failure exits, as a user sees them.
-import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { MNIST_DIR } from '../helpers/mnist-dir';
+import { join } from 'node:path';
+import { cli, cliProcess, ROOT } from '../helpers/cli';
 
-const ROOT = resolve(__dirname, '../..');
-const TSX = join(ROOT, 'node_modules/.bin/tsx');
-const MAIN = join(ROOT, 'src/cli/main.ts');
-const env = { ...process.env, MNIST_DIR };
 const SMALL = ['train', '--limit', '3000', '--epochs', '3', '--threads', '1', '--no-progress'];
 
-const cli = (...args: string[]) => {
-  const r = spawnSync(TSX, [MAIN, ...args], { cwd: ROOT, encoding: 'utf8', env });
-  return { code: r.status, out: r.stdout, err: r.stderr };
-};
 
 let dir: string;
 beforeAll(() => (dir = mkdtempSync(join(tmpdir(), 'lenet-int-'))));
@@ -25,7 +16,7 @@ test('SIGINT saves a checkpoint and exits 130; --resume finishes with the same m
   expect(straight.code).toBe(0);
 
   const interrupted = join(dir, 'interrupted');
-  const child = spawn(TSX, [MAIN, ...SMALL, '--artifacts', interrupted], { cwd: ROOT, env });
+  const child = cliProcess(...SMALL, '--artifacts', interrupted);
   let out = '';
   let err = '';
   child.stdout.on('data', (d) => (out += d));

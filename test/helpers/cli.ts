@@ -1,0 +1,15 @@
+// Run the CLI as `npm run <command>` does: one Node process with tsx's loader (no wrapper process).
+import { spawn, spawnSync } from 'node:child_process';
+import { join, resolve } from 'node:path';
+import { MNIST_DIR } from './mnist-dir';
+
+export const ROOT = resolve(__dirname, '../..');
+const ARGS = ['--import', 'tsx', join(ROOT, 'src/cli/main.ts')];
+const ENV = { ...process.env, MNIST_DIR };
+
+export function cli(...args: string[]) {
+  const r = spawnSync(process.execPath, [...ARGS, ...args], { cwd: ROOT, encoding: 'utf8', env: ENV });
+  return { code: r.status, out: r.stdout, err: r.stderr };
+}
+
+export const cliProcess = (...args: string[]) => spawn(process.execPath, [...ARGS, ...args], { cwd: ROOT, env: ENV });
