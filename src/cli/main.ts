@@ -3,6 +3,7 @@
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { buildModelCommand } from './commands/build-model';
+import { demoCommand } from './commands/demo';
 import { evaluateCommand } from './commands/evaluate';
 import { predictCommand } from './commands/predict';
 import { trainCommand } from './commands/train';
@@ -17,8 +18,9 @@ async function main(argv: string[]): Promise<void> {
       .command(trainCommand)
       .command(evaluateCommand)
       .command(predictCommand)
+      .command(demoCommand)
       .option('verbose', { type: 'boolean', default: false, describe: 'show stack traces on errors' })
-      .demandCommand(1, 'name a command: build-model, train, evaluate or predict')
+      .demandCommand(1, 'name a command: build-model, train, evaluate, predict or demo')
       .strict()
       .fail((msg, err) => {
         if (err) throw err;

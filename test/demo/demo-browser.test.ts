@@ -1,0 +1,86 @@
+// The demo page in a real browser (Debian's Chromium driven by playwright-core): draw MNIST test
+// digits with the mouse, stroke by stroke, and read the prediction the page shows.
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Browser, chromium, Page } from 'playwright-core';
+import { ChildProcess } from 'node:child_process';
+import { loadSplit } from '../../src/data/mnist';
+import { cli, cliProcess, ROOT } from '../helpers/cli';
+import { MNIST_DIR } from '../helpers/mnist-dir';
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'];
+const SCREENSHOT = join(ROOT, 'artifacts', 'demo-screenshot.png');
+
+const test10k = loadSplit(MNIST_DIR, 'test');
+let dir: string;
+let demo: ChildProcess;
+let url: string;
+let browser: Browser;
+
+beforeAll(async () => {
+  if (!existsSync(CHROMIUM)) throw new Error(`no browser at ${CHROMIUM}: apt-get install chromium (or set CHROMIUM_PATH)`);
+  dir = mkdtempSync(join(tmpdir(), 'lenet-demo-'));
+  // A LeNet trained briefly (2 epochs on 20,000 images) is plenty for clearly drawn digits.
+  expect(cli('train', '--artifacts', dir, '--limit', '20000', '--epochs', '2', '--no-progress').code).toBe(0);
+  // `npm run demo` itself: Vite build, then the page and the model served on 127.0.0.1.
+  demo = cliProcess('demo', '--model-file', join(dir, 'lenet.onnx'), '--port', '0');
+  url = await new Promise<string>((resolve, reject) => {
+    let out = '';
+    demo.stdout!.on('data', (d) => {
+      out += d;
+      const m = /demo: (http:\/\/127\.0\.0\.1:\d+\/)/.exec(out);
+      if (m) resolve(m[1]);
+    });
+    demo.on('exit', (code) => reject(new Error(`demo exited with ${code}: ${out}`)));
+  });
+  browser = await chromium.launch({ executablePath: CHROMIUM, args: FLAGS });
+}, 180_000);
+
+afterAll(async () => {
+  await browser?.close();
+  demo?.kill('SIGINT');
+  rmSync(dir, { recursive: true, force: true });
+});
+
+/** Trace sample i's ink on the 280x280 pad: one mouse stroke along each horizontal run of ink, at 10x. */
+async function drawSample(page: Page, i: number) {
+  const box = (await page.locator('#pad').boundingBox())!;
+  const px = test10k.images.pixels.subarray(i * 784, (i + 1) * 784);
+  for (let y = 0; y < 28; y++) {
+    for (let x = 0; x < 28; x++) {
+      if (px[y * 28 + x] < 128 || (x > 0 && px[y * 28 + x - 1] >= 128)) continue;
+      let end = x;
+      while (end + 1 < 28 && px[y * 28 + end + 1] >= 128) end++;
+      await page.mouse.move(box.x + 10 * x + 5, box.y + 10 * y + 5);
+      await page.mouse.down();
+      await page.mouse.move(box.x + 10 * end + 5, box.y + 10 * y + 5, { steps: 2 });
+      await page.mouse.up();
+    }
+  }
+}
+
+test('drawing digits with the mouse shows the right predictions and ten probabilities', async () => {
+  const page = await browser.newPage({ viewport: { width: 800, height: 600 } });
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  await page.goto(url);
+  await page.waitForSelector('body[data-ready="true"]', { timeout: 30_000 });
+  let right = 0;
+  const samples = [0, 1, 2, 3, 4, 7, 8, 11];
+  for (const i of samples) {
+    await page.click('#clear');
+    await drawSample(page, i);
+    await page.waitForTimeout(300); // the last prediction settles
+    const shown = await page.textContent('#digit');
+    if (shown === String(test10k.labels[i])) right++;
+    const bars = await page.locator('#bars li').count();
+    expect(bars).toBe(10);
+  }
+  mkdirSync(join(ROOT, 'artifacts'), { recursive: true });
+  await page.screenshot({ path: SCREENSHOT });
+  expect(errors).toEqual([]);
+  expect(right).toBeGreaterThanOrEqual(samples.length - 1);
+  await page.close();
+});
