@@ -88,7 +88,8 @@ export function graphFromProto(g: any): Graph {
   };
 }
 
-export function decodeModel(bytes: Uint8Array): Model {
+/** The raw ModelProto message, or a clear error when the bytes are not an ONNX model. */
+function decodeModelProto(bytes: Uint8Array): any {
   let m: any;
   try {
     m = ModelProto.decode(bytes);
@@ -96,6 +97,11 @@ export function decodeModel(bytes: Uint8Array): Model {
     throw new OnnxDecodeError(`not an ONNX model (${(e as Error).message})`);
   }
   if (!m.graph) throw new OnnxDecodeError('not an ONNX model (no graph)');
+  return m;
+}
+
+export function decodeModel(bytes: Uint8Array): Model {
+  const m = decodeModelProto(bytes);
   return {
     graph: graphFromProto(m.graph),
     opsets: Object.fromEntries((m.opsetImport ?? []).map((o: any) => [o.domain ?? '', num(o.version)])),
@@ -116,13 +122,7 @@ export interface IoSpec {
 
 /** A model's graph inputs (initializers excluded) and outputs, without decoding any tensor data. */
 export function readSignature(bytes: Uint8Array): { inputs: IoSpec[]; outputs: IoSpec[] } {
-  let m: any;
-  try {
-    m = ModelProto.decode(bytes);
-  } catch (e) {
-    throw new OnnxDecodeError(`not an ONNX model (${(e as Error).message})`);
-  }
-  if (!m.graph) throw new OnnxDecodeError('not an ONNX model (no graph)');
+  const m = decodeModelProto(bytes);
   const initialized = new Set((m.graph.initializer ?? []).map((t: any) => t.name));
   const spec = (p: any): IoSpec => {
     const t = p.type?.tensorType;

@@ -15,12 +15,8 @@ export const demoCommand: CommandModule<object, InferredOptionTypes<typeof optio
   builder: (y) => y.options(options),
   handler: async (args) => {
     const { buildDemo, serveDemo } = await import('../demo-server');
-    const { loadClassifier } = await import('../../inference/model-check');
-    const { MODEL_DEFINITIONS } = await import('../model-registry');
-    const { artifactPaths } = await import('../../training/artifacts');
-    const def = MODEL_DEFINITIONS[args.model];
-    const modelFile = args['model-file'] ?? artifactPaths(def, args.artifacts).trainedModel;
-    loadClassifier(modelFile, def.sampleDims, def.classes); // fail early, with a clear message
+    const { classifierFile } = await import('../classifier-file');
+    const modelFile = classifierFile(args).path; // fails early, with a clear message
     const dir = await buildDemo();
     const server = await serveDemo(dir, modelFile, args.port);
     console.log(`demo: ${server.url} (model ${modelFile}; Ctrl-C to stop)`);

@@ -25,12 +25,8 @@ export const evaluateCommand: CommandModule<object, EvaluateArgs> = {
   handler: async (args) => {
     const { locateMnist, loadSplit } = await import('../../data/mnist');
     const { evaluateModel } = await import('../../inference/evaluate');
-    const { loadClassifier } = await import('../../inference/model-check');
-    const { MODEL_DEFINITIONS } = await import('../model-registry');
-    const { artifactPaths } = await import('../../training/artifacts');
-    const def = MODEL_DEFINITIONS[args.model];
-    const file = args['model-file'] ?? artifactPaths(def, args.artifacts).trainedModel;
-    const model = loadClassifier(file, def.sampleDims, def.classes);
+    const { classifierFile } = await import('../classifier-file');
+    const model = classifierFile(args);
     const dir = await locateMnist({ dataDir: args['data-dir'], onLog: (line: string) => console.error(line) });
     const test = loadSplit(dir, 'test');
     const result = await evaluateModel(model, test, {
@@ -44,7 +40,7 @@ export const evaluateCommand: CommandModule<object, EvaluateArgs> = {
     if (args.details) console.log(formatConfusion(result.confusion, result.perClass));
     if (args.json) {
       const { writeFileAtomic } = await import('../../io/atomic-write');
-      const report = { model: file, ...result };
+      const report = { model: model.path, ...result };
       writeFileAtomic(args.json, new TextEncoder().encode(`${JSON.stringify(report, null, 2)}\n`));
       console.log(`wrote ${args.json}`);
     }

@@ -25,11 +25,8 @@ export const predictCommand: CommandModule<object, PredictArgs> = {
     const { readGrayImage } = await import('../../data/image-file');
     const { toMnistInput, topK } = await import('../../inference/preprocess');
     const { classify } = await import('../../inference/predict');
-    const { loadClassifier } = await import('../../inference/model-check');
-    const { MODEL_DEFINITIONS } = await import('../model-registry');
-    const { artifactPaths } = await import('../../training/artifacts');
-    const def = MODEL_DEFINITIONS[args.model];
-    const model = loadClassifier(args['model-file'] ?? artifactPaths(def, args.artifacts).trainedModel, def.sampleDims, def.classes);
+    const { classifierFile } = await import('../classifier-file');
+    const model = classifierFile(args);
     const inputs = [];
     for (const file of args.images) inputs.push(toMnistInput(await readGrayImage(file)));
     const { probabilities, classes } = await classify(model, inputs, {
