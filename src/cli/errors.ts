@@ -2,11 +2,12 @@
 import { DataError } from '../data/idx';
 import { OnnxDecodeError } from '../onnx/decode';
 import { RuntimeError } from '../runtime/session';
+import { OrtArtifactError } from '../ort-training/validate';
 
 /** A bad option value or combination that yargs' own checks cannot express. */
 export class UsageError extends Error {}
 
-const USER_ERRORS = [UsageError, DataError, RuntimeError, OnnxDecodeError];
+const USER_ERRORS = [UsageError, DataError, RuntimeError, OnnxDecodeError, OrtArtifactError];
 
 export function reportError(e: unknown, verbose: boolean): number {
   const err = e instanceof Error ? e : new Error(String(e));

@@ -50,6 +50,13 @@ export function checkRuntimeCombination(args: Record<string, unknown>): true {
   return true;
 }
 
+export function checkEngineCombination(args: Record<string, unknown>): true {
+  if (args.engine === 'ort-training' && args.ep !== 'cpu') {
+    throw new UsageError(`--engine ort-training runs on the CPU (WebAssembly); it cannot use --ep ${String(args.ep)}`);
+  }
+  return true;
+}
+
 export function checkThreads(args: Record<string, unknown>): true {
   const t = args.threads;
   if (typeof t !== 'number' || !Number.isInteger(t) || t < 0) throw new UsageError(`--threads must be 0 or a positive integer, got ${String(t)}`);

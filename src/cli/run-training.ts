@@ -9,6 +9,11 @@ import { artifactPaths, ensureArtifacts, readInitialParams } from '../training/a
 import { readCheckpoint, TrainingState, writeCheckpoint } from '../training/checkpoint';
 import { XAVIER_MAGNITUDE } from '../training/init';
 import { initialState, train } from '../training/trainer';
+import { nativeEngine } from '../training/native-engine';
+import { StepEngine } from '../training/step-engine';
+import { buildOrtArtifacts, readOrtArtifacts, writeOrtArtifacts, ortArtifactPaths } from '../ort-training/artifact-files';
+import { ortEngine } from '../ort-training/ort-engine';
+import { checkpointFromParams, encodeOrtCheckpoint } from '../ort-training/checkpoint-flatbuffer';
 import type { TrainArgs } from './commands/train';
 import { UsageError } from './errors';
 import { MODEL_DEFINITIONS } from './model-registry';
@@ -61,7 +66,8 @@ export async function runTraining(args: TrainArgs): Promise<number> {
   console.log(
     `${saved ? `resuming ${args.resume} at epoch ${start.epoch + 1}, step ${start.step}: ` : ''}` +
       `training ${def.name} on ${data.images.count.toLocaleString('en-US')} images from ${dataDir}: ` +
-      `${recipe.epochs} epochs, batch ${recipe.batchSize}, SGD lr ${recipe.learningRate}, ep ${args.ep}, ${args.threads || 'auto'} threads`,
+      `${recipe.epochs} epochs, batch ${recipe.batchSize}, SGD lr ${recipe.learningRate}, ` +
+      (args.engine === 'ort-training' ? 'engine ort-training (WebAssembly, 1 thread)' : `ep ${args.ep}, ${args.threads || 'auto'} threads`),
   );
 
   let stopRequested = false;
@@ -90,7 +96,17 @@ export async function runTraining(args: TrainArgs): Promise<number> {
     writeCheckpoint(checkpointPath, s);
     lastSaved = `${checkpointPath} (epoch ${s.epoch + 1}, step ${s.step})`;
   };
-  const outcome = await train(def, paths.trainingStep, start, data, session, {
+  let engine: StepEngine;
+  if (args.engine === 'ort-training') {
+    // The artifacts are written from the builder and the recipe (its learning rate is baked into the
+    // optimizer model), then read back: what runs is what is on disk.
+    const ort = writeOrtArtifacts(args.artifacts, buildOrtArtifacts(def, start.params, recipe.learningRate));
+    console.log(`ONNX Runtime training API (onnxruntime-web 1.18.0, WebAssembly): artifacts in ${ort.dir}`);
+    engine = await ortEngine(def, readOrtArtifacts(args.artifacts)!, start.params, recipe.learningRate);
+  } else {
+    engine = await nativeEngine(def, paths.trainingStep, start.params, recipe.learningRate, session);
+  }
+  const outcome = await train(engine, start, data, {
     onBatch: (done, _total, loss) => bar.update(done, { info: `loss ${loss.toFixed(4)}` }),
     onEpoch: async (r, params) => {
       bar.stop();
@@ -116,6 +132,7 @@ export async function runTraining(args: TrainArgs): Promise<number> {
     checkpointEvery: args['checkpoint-every'] ? parseCheckpointEvery(args['checkpoint-every']) : undefined,
     onCheckpoint: save,
   });
+  await engine.release();
   bar.stop();
   process.off('SIGINT', onSignal);
   process.off('SIGTERM', onSignal);
@@ -151,6 +168,11 @@ export async function runTraining(args: TrainArgs): Promise<number> {
   writeFileAtomic(paths.trainedModel, encodeModel(model));
   const total = history.reduce((s, r) => s + r.seconds, 0);
   console.log(`wrote ${paths.trainedModel} (${total.toFixed(1)} s of training)`);
+  if (args.engine === 'ort-training') {
+    const ckpt = ortArtifactPaths(args.artifacts).checkpoint;
+    writeFileAtomic(ckpt, encodeOrtCheckpoint(checkpointFromParams(def.params, outcome.state.params, recipe.learningRate)));
+    console.log(`wrote ${ckpt} (the trained parameters, for any ONNX Runtime training runtime)`);
+  }
   console.log(`run report: ${report.metricsFile}, ${report.plotFile}`);
   return 0;
 }

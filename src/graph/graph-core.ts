@@ -37,8 +37,8 @@ export class GraphCore {
     return name;
   }
 
-  input(name: string, dtype: DType, shape: Shape): Value {
-    const v: Value = { name: this.claim(name), dtype, shape };
+  input(name: string, dtype: DType, shape: Shape | undefined, sequence = false): Value {
+    const v: Value = { name: this.claim(name), dtype, shape, ...(sequence ? { sequence } : {}) };
     this.inputs.push(v);
     return v;
   }

@@ -22,6 +22,8 @@ export interface Value {
   dtype: DType;
   /** Unknown where shape inference could not tell. */
   shape?: Shape;
+  /** A sequence of tensors of `dtype` (ORT's optimizer graphs take seq(tensor(float))). */
+  sequence?: boolean;
 }
 
 /** Attributes are tagged: JavaScript cannot tell the int 1 from the float 1.0. */

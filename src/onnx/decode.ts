@@ -38,9 +38,10 @@ function tensorFromProto(p: any): Tensor {
 }
 
 function valueFromProto(p: any): Value {
-  const t = p.type?.tensorType;
+  const seq = p.type?.sequenceType?.elemType?.tensorType;
+  const t = seq ?? p.type?.tensorType;
   const dims: Dim[] | undefined = t?.shape?.dim?.map((d: any) => (d.dimParam ? d.dimParam : num(d.dimValue)));
-  return { name: p.name, dtype: dtypeOf(t?.elemType ?? 0, `value '${p.name}'`), shape: dims };
+  return { name: p.name, dtype: dtypeOf(t?.elemType ?? 0, `value '${p.name}'`), shape: dims, ...(seq ? { sequence: true } : {}) };
 }
 
 function attributeFromProto(a: any): AttrValue {

@@ -19,6 +19,7 @@ function valueInfo(v: Value) {
   if (declarable) {
     tensorType.shape = { dim: shape.map((d) => (typeof d === 'number' ? { dimValue: d } : { dimParam: d })) };
   }
+  if (v.sequence) return { name: v.name, type: { sequenceType: { elemType: { tensorType } } } };
   return { name: v.name, type: { tensorType } };
 }
 

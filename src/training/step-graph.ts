@@ -13,7 +13,8 @@ export const STEP_OUTPUTS = { loss: 'loss', correct: 'correct' } as const;
 export const updatedName = (param: string) => `${param}.updated`;
 export const gradName = (param: string) => `${param}_grad`;
 
-function differentiate(def: ModelDefinition, graphName: string) {
+/** Forward pass, loss and derived gradients of every parameter, on a new builder (shared by the training graphs). */
+export function differentiate(def: ModelDefinition, graphName: string) {
   const b = new GraphBuilder(graphName);
   const params: Record<string, Value> = {};
   for (const p of def.params) params[p.name] = b.input(p.name, 'float32', p.dims);
@@ -25,9 +26,9 @@ function differentiate(def: ModelDefinition, graphName: string) {
   return { b, params, loss, correct, gradOf: (name: string) => grads.get(params[name])! };
 }
 
-const asModel = (graph: Graph): Model => ({
+export const asModel = (graph: Graph, extraOpsets: Record<string, number> = {}): Model => ({
   graph,
-  opsets: { '': OPSET },
+  opsets: { '': OPSET, ...extraOpsets },
   irVersion: IR_VERSION,
   producerName: PRODUCER.name,
   producerVersion: PRODUCER.version,

@@ -23,6 +23,15 @@ test('build-model writes the training step and the initial model', () => {
   expect(existsSync(join(dir, 'lenet.init.onnx'))).toBe(true);
 });
 
+test('build-model --format ort-training writes the four training-API artifacts', () => {
+  const r = cli('build-model', '--artifacts', dir, '--format', 'ort-training', '--lr', '0.1');
+  expect(r.code).toBe(0);
+  expect(r.out).toMatch(/ort-training\/\{training_model.onnx, eval_model.onnx, optimizer_model.onnx, checkpoint\} \(SGD lr 0.1\)/);
+  for (const f of ['training_model.onnx', 'eval_model.onnx', 'optimizer_model.onnx', 'checkpoint']) {
+    expect(existsSync(join(dir, 'ort-training', f))).toBe(true);
+  }
+});
+
 test.each([
   [['train', '--lr', '-1'], /--lr must be a positive number, got -1/],
   [['train', '--epochs', 'ten'], /--epochs must be a positive integer, got NaN/],
@@ -35,6 +44,7 @@ test.each([
   [['train', '--checkpoint-every', 'often'], /--checkpoint-every must look like "2" \(epochs\) or "500steps", got "often"/],
   [['train', '--limit', '0'], /--limit must be a positive integer/],
   [['evaluate', '--min-accuracy', '98'], /--min-accuracy must be between 0 and 1, got 98/],
+  [['train', '--engine', 'ort-training', '--ep', 'cuda'], /--engine ort-training runs on the CPU \(WebAssembly\); it cannot use --ep cuda/],
 ])('bad option %j: one clear message, exit 2', (args, message) => {
   const r = cli(...(args as string[]));
   expect(r.code).toBe(2);

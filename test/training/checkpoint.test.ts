@@ -10,7 +10,8 @@ import { encodeModel } from '../../src/onnx/encode';
 import { CheckpointError, decodeCheckpoint, encodeCheckpoint, previousCheckpoint, readCheckpoint, TrainingState, writeCheckpoint } from '../../src/training/checkpoint';
 import { initParams } from '../../src/training/init';
 import { buildTrainingStep } from '../../src/training/step-graph';
-import { initialState, train } from '../../src/training/trainer';
+import { initialState } from '../../src/training/trainer';
+import { trainWithStepGraph as train } from '../../src/training/native-engine';
 import { MNIST_DIR } from '../helpers/mnist-dir';
 
 const recipe = { model: 'lenet', epochs: 2, batchSize: 32, learningRate: 0.05, seed: 3, limit: 320 };

@@ -5,7 +5,8 @@ import { loadSplit } from '../../src/data/mnist';
 import { encodeModel } from '../../src/onnx/encode';
 import { initParams } from '../../src/training/init';
 import { buildTrainingStep } from '../../src/training/step-graph';
-import { initialState, train } from '../../src/training/trainer';
+import { initialState } from '../../src/training/trainer';
+import { trainWithStepGraph as train } from '../../src/training/native-engine';
 import { MNIST_DIR } from '../helpers/mnist-dir';
 
 test('LeNet overfits 32 MNIST digits (loss -> ~0, accuracy 1)', async () => {

@@ -6,6 +6,12 @@ const options = {
   ...modelOption,
   ...artifactsOption,
   seed: { type: 'number', default: 42, describe: 'seed of the Xavier initialization' },
+  format: {
+    choices: ['native', 'ort-training'] as const,
+    default: 'native' as const,
+    describe: 'native: the training-step graph; ort-training: also ONNX Runtime training-API artifacts',
+  },
+  lr: { type: 'number', describe: 'learning rate baked into the ort-training optimizer model (default: the model\'s recipe)' },
 } as const;
 
 export const buildModelCommand: CommandModule<object, InferredOptionTypes<typeof options>> = {
@@ -21,5 +27,13 @@ export const buildModelCommand: CommandModule<object, InferredOptionTypes<typeof
     console.log(`${def.name}: ${paramCount(def).toLocaleString('en-US')} parameters, training step of ${built.trainingNodes} ONNX nodes`);
     console.log(`wrote ${built.trainingStep}`);
     console.log(`wrote ${built.initialModel} (Xavier init, seed ${args.seed})`);
+    if (args.format === 'ort-training') {
+      const { buildOrtArtifacts, writeOrtArtifacts } = await import('../../ort-training/artifact-files');
+      const { readInitialParams } = await import('../../training/artifacts');
+      const { recipeFromFlags } = await import('../recipe-options');
+      const lr = recipeFromFlags({ model: args.model, lr: args.lr }).learningRate;
+      const p = writeOrtArtifacts(args.artifacts, buildOrtArtifacts(def, readInitialParams(def, args.artifacts), lr));
+      console.log(`wrote ${p.dir}/{training_model.onnx, eval_model.onnx, optimizer_model.onnx, checkpoint} (SGD lr ${lr})`);
+    }
   },
 };

@@ -1,6 +1,6 @@
 // `train`: SGD on ONNX Runtime with the derived training-step graph; writes the trained model.
 import type { CommandModule, InferredOptionTypes } from 'yargs';
-import { artifactsOption, checkPositive, checkRuntimeCombination, checkThreads, dataOption, modelOption, runtimeOptions } from '../options';
+import { artifactsOption, checkEngineCombination, checkPositive, checkRuntimeCombination, checkThreads, dataOption, modelOption, runtimeOptions } from '../options';
 import { parseCheckpointEvery, RECIPE_DEFAULTS } from '../recipe-options';
 
 // The recipe flags have no yargs default: with --resume, an explicit value that contradicts the
@@ -18,6 +18,11 @@ const options = {
   'checkpoint-every': { type: 'string', describe: 'save a checkpoint every N epochs ("2") or steps ("500steps")' },
   resume: { type: 'string', describe: 'continue the run saved in this checkpoint' },
   'val-every': { type: 'number', describe: 'score the test set every N epochs during training (for the report)' },
+  engine: {
+    choices: ['native', 'ort-training'] as const,
+    default: 'native' as const,
+    describe: 'native: the derived step graph on onnxruntime-node; ort-training: ONNX Runtime\'s training API (onnxruntime-web 1.18 WebAssembly, CPU)',
+  },
   progress: { type: 'boolean', default: true, describe: 'show a progress bar (on a terminal)' },
   ...runtimeOptions,
 } as const;
@@ -36,6 +41,7 @@ export const trainCommand: CommandModule<object, TrainArgs> = {
           checkPositive(a, ['lr'], false) &&
           checkThreads(a) &&
           checkRuntimeCombination(a) &&
+          checkEngineCombination(a) &&
           (a['checkpoint-every'] === undefined || !!parseCheckpointEvery(a['checkpoint-every'])),
       ),
   handler: async (args) => {

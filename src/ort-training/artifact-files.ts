@@ -1,0 +1,64 @@
+// The ORT training artifacts on disk: <artifacts>/ort-training/{training_model.onnx, eval_model.onnx,
+// optimizer_model.onnx, checkpoint}, the names ONNX Runtime's own generator uses.
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { ModelDefinition } from '../graph/model-definition';
+import { writeFileAtomic } from '../io/atomic-write';
+import { decodeModel } from '../onnx/decode';
+import { encodeModel } from '../onnx/encode';
+import { ParamValues } from '../training/init';
+import { buildOrtEvalModel, buildOrtOptimizerModel, buildOrtTrainingModel } from './artifact-graphs';
+import { checkpointFromParams, decodeOrtCheckpoint, encodeOrtCheckpoint } from './checkpoint-flatbuffer';
+import { validateOrtArtifacts } from './validate';
+
+export const ortArtifactPaths = (dir: string) => {
+  const base = join(dir, 'ort-training');
+  return {
+    dir: base,
+    training: join(base, 'training_model.onnx'),
+    eval: join(base, 'eval_model.onnx'),
+    optimizer: join(base, 'optimizer_model.onnx'),
+    checkpoint: join(base, 'checkpoint'),
+  };
+};
+
+export interface OrtArtifactBytes {
+  training: Uint8Array;
+  eval: Uint8Array;
+  optimizer: Uint8Array;
+  checkpoint: Uint8Array;
+}
+
+export function buildOrtArtifacts(def: ModelDefinition, params: ParamValues, learningRate: number): OrtArtifactBytes {
+  return {
+    training: encodeModel(buildOrtTrainingModel(def)),
+    eval: encodeModel(buildOrtEvalModel(def)),
+    optimizer: encodeModel(buildOrtOptimizerModel(learningRate)),
+    checkpoint: encodeOrtCheckpoint(checkpointFromParams(def.params, params, learningRate)),
+  };
+}
+
+export function writeOrtArtifacts(dir: string, a: OrtArtifactBytes): ReturnType<typeof ortArtifactPaths> {
+  const p = ortArtifactPaths(dir);
+  writeFileAtomic(p.training, a.training);
+  writeFileAtomic(p.eval, a.eval);
+  writeFileAtomic(p.optimizer, a.optimizer);
+  writeFileAtomic(p.checkpoint, a.checkpoint);
+  return p;
+}
+
+export function readOrtArtifacts(dir: string): OrtArtifactBytes | undefined {
+  const p = ortArtifactPaths(dir);
+  if (![p.training, p.eval, p.optimizer, p.checkpoint].every((f) => existsSync(f))) return undefined;
+  return { training: readFileSync(p.training), eval: readFileSync(p.eval), optimizer: readFileSync(p.optimizer), checkpoint: readFileSync(p.checkpoint) };
+}
+
+/** Decode and check the four artifacts; throws OrtArtifactError (or a decode error) naming what is wrong. */
+export function checkOrtArtifacts(a: OrtArtifactBytes): void {
+  validateOrtArtifacts({
+    training: decodeModel(a.training),
+    eval: decodeModel(a.eval),
+    optimizer: decodeModel(a.optimizer),
+    checkpoint: decodeOrtCheckpoint(a.checkpoint),
+  });
+}

@@ -1,0 +1,63 @@
+// The three ONNX models of ONNX Runtime's on-device training format, derived from a model
+// definition with the project's own autodiff (see ../shared/ORT-TRAINING-FORMAT.md):
+// - training model: parameters, gradient buffers, lazy_reset_grad, x, y -> loss, correct; each
+//   gradient is written into its buffer by InPlaceAccumulatorV2 (the one com.microsoft op needed);
+// - eval model: parameters, x, y -> loss, correct;
+// - optimizer model: one SGDOptimizerV2 node, the learning rate baked in.
+import { GraphBuilder } from '../graph/graph-builder';
+import { BATCH_DIM, ModelDefinition } from '../graph/model-definition';
+import { Model, Value } from '../graph/types';
+import { softmaxCrossEntropy } from '../training/loss';
+import { asModel, differentiate, STEP_INPUTS, STEP_OUTPUTS } from '../training/step-graph';
+
+export const MS_DOMAIN = 'com.microsoft';
+export const LAZY_RESET_GRAD = 'lazy_reset_grad';
+export const gradBuffer = (param: string) => `${param}_grad.accumulation.buffer`;
+export const gradAccumulated = (param: string) => `${param}_grad.accumulation.out`;
+export const OPTIMIZER_INPUTS = ['learning_rate', 'step', 'params', 'gradients', 'first_order_moments'] as const;
+
+export function buildOrtTrainingModel(def: ModelDefinition): Model {
+  const { b, loss, correct, gradOf } = differentiate(def, `${def.name}_ort_training`);
+  const reset = b.input(LAZY_RESET_GRAD, 'bool', [1]);
+  for (const p of def.params) {
+    const buffer = b.input(gradBuffer(p.name), 'float32', p.dims);
+    const done = b.op('InPlaceAccumulatorV2', [buffer, gradOf(p.name), reset], {}, { domain: MS_DOMAIN, name: gradAccumulated(p.name) })[0];
+    done.dtype = 'bool';
+    done.shape = [1];
+    b.output(done, gradAccumulated(p.name));
+  }
+  b.output(loss, STEP_OUTPUTS.loss);
+  b.output(correct, STEP_OUTPUTS.correct);
+  return asModel(b.build(`${def.name} training model for ONNX Runtime's training API (gradients accumulated in place).`), { [MS_DOMAIN]: 1 });
+}
+
+export function buildOrtEvalModel(def: ModelDefinition): Model {
+  const b = new GraphBuilder(`${def.name}_ort_eval`);
+  const params: Record<string, Value> = {};
+  for (const p of def.params) params[p.name] = b.input(p.name, 'float32', p.dims);
+  const x = b.input(STEP_INPUTS.images, 'float32', [BATCH_DIM, ...def.sampleDims]);
+  const y = b.input(STEP_INPUTS.labels, 'int64', [BATCH_DIM]);
+  const { loss, correct } = softmaxCrossEntropy(b, def.forward(b, x, params), y);
+  b.output(loss, STEP_OUTPUTS.loss);
+  b.output(correct, STEP_OUTPUTS.correct);
+  return asModel(b.build(`${def.name} eval model for ONNX Runtime's training API.`));
+}
+
+/**
+ * SGD, w -= lr * g. The web training API always feeds learning_rate = 0.001 and has no setter, so
+ * the recipe's rate is a constant of this graph; a new rate means a new optimizer model.
+ */
+export function buildOrtOptimizerModel(learningRate: number): Model {
+  const b = new GraphBuilder('sgd_optimizer');
+  b.input(OPTIMIZER_INPUTS[0], 'float32', [1]);
+  b.input(OPTIMIZER_INPUTS[1], 'int64', [1]);
+  const params = b.input(OPTIMIZER_INPUTS[2], 'float32', undefined, true);
+  const grads = b.input(OPTIMIZER_INPUTS[3], 'float32', undefined, true);
+  b.input(OPTIMIZER_INPUTS[4], 'float32', undefined, true);
+  const lr = b.constant('float32', [1], Float32Array.of(learningRate), 'baked_learning_rate');
+  const done = b.op('SGDOptimizerV2', [lr, params, grads], {}, { domain: MS_DOMAIN, name: 'update_completed' })[0];
+  done.dtype = 'bool';
+  done.shape = undefined; // the 1.18 schema infers a scalar: a declared [1] fails shape inference
+  b.output(done, 'update_completed');
+  return asModel(b.build(`SGD with learning rate ${learningRate} (baked in).`), { [MS_DOMAIN]: 1 });
+}

@@ -1,0 +1,50 @@
+// The --engine ort-training step engine: ONNX Runtime's TrainingSession (onnxruntime-web 1.18.0's
+// training build) runs the artifacts; parameters live inside the session and are read back with
+// getContiguousParameters, in the training graph's parameter order.
+import { ModelDefinition } from '../graph/model-definition';
+import { OrtTrainingSession } from '../runtime/ort-training-session';
+import { ParamValues } from '../training/init';
+import { StepEngine } from '../training/step-engine';
+import { STEP_INPUTS, STEP_OUTPUTS } from '../training/step-graph';
+import { checkOrtArtifacts, OrtArtifactBytes } from './artifact-files';
+import { checkpointFromParams, encodeOrtCheckpoint } from './checkpoint-flatbuffer';
+
+/** Split the contiguous parameter vector into named tensors (definition order = graph input order). */
+export function splitParameters(def: ModelDefinition, flat: Float32Array): ParamValues {
+  const out: ParamValues = new Map();
+  let at = 0;
+  for (const p of def.params) {
+    const n = p.dims.reduce((a, d) => a * d, 1);
+    out.set(p.name, flat.slice(at, at + n));
+    at += n;
+  }
+  if (at !== flat.length) throw new Error(`runtime returned ${flat.length} parameters, the model has ${at}`);
+  return out;
+}
+
+/** `artifacts` supply the graphs; the checkpoint is made from `params`, so any state can be resumed. */
+export async function ortEngine(def: ModelDefinition, artifacts: OrtArtifactBytes, params: ParamValues, learningRate: number): Promise<StepEngine> {
+  const checkpoint = encodeOrtCheckpoint(checkpointFromParams(def.params, params, learningRate));
+  checkOrtArtifacts({ ...artifacts, checkpoint });
+  const session = await OrtTrainingSession.create({
+    trainingModel: artifacts.training,
+    evalModel: artifacts.eval,
+    optimizerModel: artifacts.optimizer,
+    checkpoint,
+  });
+  return {
+    async step(x, y, count) {
+      const out = await session.trainStep({
+        [STEP_INPUTS.images]: { dtype: 'float32', dims: [count, ...def.sampleDims], data: x },
+        [STEP_INPUTS.labels]: { dtype: 'int64', dims: [count], data: y },
+      });
+      return {
+        loss: (out[STEP_OUTPUTS.loss].data as Float32Array)[0],
+        correct: Number((out[STEP_OUTPUTS.correct].data as BigInt64Array)[0]),
+        commit: () => session.optimizerStep(),
+      };
+    },
+    params: async () => splitParameters(def, await session.parameters()),
+    release: () => session.release(),
+  };
+}

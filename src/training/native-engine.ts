@@ -1,0 +1,57 @@
+// The default engine: the derived training-step graph on onnxruntime-node. Parameters go in,
+// updated parameters come out, and are fed back at the next step.
+import { Dataset } from '../data/dataset';
+import { ModelDefinition } from '../graph/model-definition';
+import { HostTensor } from '../runtime/host-tensor';
+import { RuntimeSession, SessionConfig } from '../runtime/session';
+import { ParamValues } from './init';
+import type { TrainingState } from './checkpoint';
+import { StepEngine } from './step-engine';
+import { train, TrainHooks, TrainOutcome } from './trainer';
+import { STEP_INPUTS, STEP_OUTPUTS, updatedName } from './step-graph';
+
+export async function nativeEngine(
+  def: ModelDefinition,
+  stepModel: Uint8Array | string,
+  params: ParamValues,
+  learningRate: number,
+  config: SessionConfig,
+): Promise<StepEngine> {
+  const session = await RuntimeSession.create(stepModel, config);
+  const feeds: Record<string, HostTensor> = {};
+  for (const p of def.params) feeds[p.name] = { dtype: 'float32', dims: p.dims, data: params.get(p.name)! };
+  feeds[STEP_INPUTS.learningRate] = { dtype: 'float32', dims: [], data: Float32Array.of(learningRate) };
+  return {
+    async step(x, y, count) {
+      feeds[STEP_INPUTS.images] = { dtype: 'float32', dims: [count, ...def.sampleDims], data: x };
+      feeds[STEP_INPUTS.labels] = { dtype: 'int64', dims: [count], data: y };
+      const out = await session.run(feeds);
+      return {
+        loss: (out[STEP_OUTPUTS.loss].data as Float32Array)[0],
+        correct: Number((out[STEP_OUTPUTS.correct].data as BigInt64Array)[0]),
+        commit: async () => {
+          for (const p of def.params) feeds[p.name] = out[updatedName(p.name)];
+        },
+      };
+    },
+    params: async () => new Map(def.params.map((p) => [p.name, feeds[p.name].data as Float32Array])),
+    release: () => session.release(),
+  };
+}
+
+/** train() on the native engine: opens the session, runs, releases it. */
+export async function trainWithStepGraph(
+  def: ModelDefinition,
+  stepModel: Uint8Array | string,
+  start: TrainingState,
+  data: Dataset,
+  config: SessionConfig,
+  hooks: TrainHooks = {},
+): Promise<TrainOutcome> {
+  const engine = await nativeEngine(def, stepModel, start.params, start.recipe.learningRate, config);
+  try {
+    return await train(engine, start, data, hooks);
+  } finally {
+    await engine.release();
+  }
+}

@@ -1,0 +1,113 @@
+// ONNX Runtime's own training API (onnxruntime-web 1.18.0's training build) runs the artifacts
+// this project writes, and trains exactly like the project's own step graph.
+import { lenet } from '../../model/lenet.onnx-builder';
+import { makeDataset } from '../../src/data/dataset';
+import { loadSplit } from '../../src/data/mnist';
+import { decodeModel } from '../../src/onnx/decode';
+import { encodeModel } from '../../src/onnx/encode';
+import { buildOrtArtifacts, checkOrtArtifacts } from '../../src/ort-training/artifact-files';
+import { buildOrtOptimizerModel, buildOrtTrainingModel, gradBuffer } from '../../src/ort-training/artifact-graphs';
+import { checkpointFromParams, decodeOrtCheckpoint, encodeOrtCheckpoint } from '../../src/ort-training/checkpoint-flatbuffer';
+import { ortEngine } from '../../src/ort-training/ort-engine';
+import { OrtArtifactError, validateOrtArtifacts } from '../../src/ort-training/validate';
+import { initParams } from '../../src/training/init';
+import { trainWithStepGraph } from '../../src/training/native-engine';
+import { buildTrainingStep } from '../../src/training/step-graph';
+import { initialState, train } from '../../src/training/trainer';
+import { MNIST_DIR } from '../helpers/mnist-dir';
+
+const params = initParams(lenet, 8);
+
+test('the FlatBuffer checkpoint round-trips: same names, dims and values', () => {
+  const bytes = encodeOrtCheckpoint(checkpointFromParams(lenet.params, params, 0.03, 7));
+  expect(new TextDecoder().decode(bytes.subarray(4, 8))).toBe('ODTC');
+  const back = decodeOrtCheckpoint(bytes);
+  expect(back.version).toBe(2);
+  expect(back.step).toBe(7);
+  expect(back.learningRate).toBeCloseTo(0.03, 7);
+  expect(back.frozen).toEqual([]);
+  expect(back.params.map((p) => [p.name, p.dims])).toEqual(lenet.params.map((p) => [p.name, p.dims]));
+  for (const p of back.params) expect(p.data).toEqual(params.get(p.name));
+});
+
+const maxDifference = (a: Map<string, Float32Array>, b: Map<string, Float32Array>) => {
+  let worst = 0;
+  for (const [name, x] of a) {
+    const y = b.get(name)!;
+    for (let i = 0; i < x.length; i++) worst = Math.max(worst, Math.abs(x[i] - y[i]));
+  }
+  return worst;
+};
+
+async function bothEngines(n: number, epochs: number) {
+  const full = loadSplit(MNIST_DIR, 'train');
+  const data = makeDataset('small', { ...full.images, count: n, pixels: full.images.pixels.subarray(0, n * 784) }, full.labels.subarray(0, n));
+  const recipe = { model: 'lenet', epochs, batchSize: 32, learningRate: 0.05, seed: 2 };
+  const engine = await ortEngine(lenet, buildOrtArtifacts(lenet, params, recipe.learningRate), params, recipe.learningRate);
+  const viaOrt = await train(engine, initialState(recipe, params), data);
+  await engine.release();
+  const native = await trainWithStepGraph(lenet, encodeModel(buildTrainingStep(lenet)), initialState(recipe, params), data, { threads: 1 });
+  return { viaOrt, native, difference: maxDifference(viaOrt.state.params, native.state.params) };
+}
+
+test('4 SGD steps on the ORT training build give the native engine\'s parameters to float precision', async () => {
+  const { difference } = await bothEngines(128, 1);
+  console.log(`ORT training API vs native step graph, 4 steps: max |param difference| ${difference.toExponential(2)}`);
+  expect(difference).toBeLessThan(1e-6);
+}, 60_000);
+
+test('over 24 steps the loss goes down on both engines, which stay close', async () => {
+  const { viaOrt, native, difference } = await bothEngines(256, 3);
+  // Float rounding differs between the WebAssembly and native kernels; a max-pool tie that one
+  // engine sees and the other misses by an ulp then sends the trajectories slightly apart.
+  console.log(`ORT training API vs native step graph, 24 steps: max |param difference| ${difference.toExponential(2)}`);
+  const losses = viaOrt.state.history.map((h) => h.loss);
+  expect(losses[2]).toBeLessThan(losses[0]);
+  expect(difference).toBeLessThan(1e-3);
+  viaOrt.state.history.forEach((h, i) => expect(h.loss).toBeCloseTo(native.state.history[i].loss, 3));
+}, 60_000);
+
+describe('artifact validation names the problem before the runtime sees it', () => {
+  const good = () => buildOrtArtifacts(lenet, params, 0.03);
+  const decoded = () => {
+    const a = good();
+    return { training: decodeModel(a.training), optimizer: decodeModel(a.optimizer), checkpoint: decodeOrtCheckpoint(a.checkpoint) };
+  };
+
+  test('the emitted artifacts pass', () => {
+    expect(() => checkOrtArtifacts(good())).not.toThrow();
+  });
+
+  test('a missing gradient buffer', () => {
+    const d = decoded();
+    d.training.graph.inputs = d.training.graph.inputs.filter((v) => v.name !== gradBuffer('dense1.bias'));
+    expect(() => validateOrtArtifacts(d)).toThrow(/gradient buffer input 'dense1.bias_grad.accumulation.buffer' \[500\] missing/);
+  });
+
+  test('optimizer inputs out of order', () => {
+    const d = decoded();
+    d.optimizer.graph.inputs.reverse();
+    expect(() => validateOrtArtifacts(d)).toThrow(OrtArtifactError);
+    expect(() => validateOrtArtifacts(d)).toThrow(/inputs must be exactly \[learning_rate,step,params,gradients,first_order_moments\]/);
+  });
+
+  test('a checkpoint of the wrong version or with other shapes', () => {
+    const d = decoded();
+    expect(() => validateOrtArtifacts({ ...d, checkpoint: { ...d.checkpoint, version: 1 } })).toThrow(/version 1, onnxruntime-web 1.18 reads version 2/);
+    const [first, ...rest] = d.checkpoint.params;
+    const reshaped = { ...d.checkpoint, params: [{ ...first, dims: [20, 25] }, ...rest] };
+    expect(() => validateOrtArtifacts({ ...d, checkpoint: reshaped })).toThrow(/input 'conv1.weight' is \[20,1,5,5\], the checkpoint holds \[20,25\]/);
+  });
+
+  test('opset above 21', () => {
+    const d = decoded();
+    d.training.opsets[''] = 22;
+    expect(() => validateOrtArtifacts(d)).toThrow(/opset 22 > 21/);
+  });
+
+  test('the optimizer declares no output shape; the training model imports com.microsoft 1', () => {
+    const opt = buildOrtOptimizerModel(0.1);
+    expect(opt.graph.outputs[0].shape).toBeUndefined();
+    expect(buildOrtTrainingModel(lenet).opsets['com.microsoft']).toBe(1);
+  });
+});
