@@ -3,6 +3,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { cli, cliProcess, ROOT } from '../helpers/cli';
+import { readCheckpoint } from '../../src/training/checkpoint';
 
 const SMALL = ['train', '--limit', '3000', '--epochs', '3', '--threads', '1', '--no-progress'];
 
@@ -34,6 +35,20 @@ test('SIGINT saves a checkpoint and exits 130; --resume finishes with the same m
   expect(resumed.code).toBe(0);
   expect(resumed.out).toMatch(/^resuming .*lenet\.ckpt at epoch \d, step \d+/m);
   expect(readFileSync(join(interrupted, 'lenet.onnx')).equals(readFileSync(join(dir, 'straight', 'lenet.onnx')))).toBe(true);
+});
+
+test('SIGTERM is handled the same way: checkpoint written, exit 130', async () => {
+  const art = join(dir, 'term');
+  const child = cliProcess(...SMALL, '--artifacts', art);
+  let out = '';
+  let err = '';
+  child.stdout!.on('data', (d) => (out += d));
+  child.stderr!.on('data', (d) => (err += d));
+  await new Promise<void>((r) => child.stdout!.on('data', () => /epoch 1\/3/.test(out) && r()));
+  child.kill('SIGTERM');
+  expect(await new Promise<number | null>((r) => child.on('close', r))).toBe(130);
+  expect(err).toMatch(/SIGTERM: finishing the current step/);
+  expect(readCheckpoint(join(art, 'lenet.ckpt')).recipe.epochs).toBe(3);
 });
 
 test('--resume with a contradicting recipe flag is refused', () => {
