@@ -50,3 +50,13 @@ export function buildGradientGraph(def: ModelDefinition): Model {
   b.output(correct, STEP_OUTPUTS.correct);
   return asModel(b.build(`Mean softmax cross-entropy of ${def.name} and its gradient w.r.t. every parameter.`));
 }
+
+/** The update alone, for data-parallel training: (parameters, gradients, lr) -> updated parameters. */
+export function buildUpdateGraph(def: ModelDefinition): Model {
+  const b = new GraphBuilder(`${def.name}_sgd_update`);
+  const lr = b.input(STEP_INPUTS.learningRate, 'float32', []);
+  const params = def.params.map((p) => b.input(p.name, 'float32', p.dims));
+  const grads = def.params.map((p) => b.input(gradName(p.name), 'float32', p.dims));
+  params.forEach((w, i) => b.output(sgdUpdate(b, w, grads[i], lr), updatedName(def.params[i].name)));
+  return asModel(b.build(`SGD update of ${def.name}'s parameters.`));
+}

@@ -6,7 +6,7 @@ import { asModel } from '../helpers/run-model';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { MNIST_DIR } from '../helpers/mnist-dir';
-import { cli } from '../helpers/cli';
+import { cli, ROOT } from '../helpers/cli';
 
 
 const noStack = (text: string) => expect(text).not.toMatch(/^\s+at /m);
@@ -44,6 +44,9 @@ test.each([
   [['train', '--checkpoint-every', 'often'], /--checkpoint-every must look like "2" \(epochs\) or "500steps", got "often"/],
   [['train', '--limit', '0'], /--limit must be a positive integer/],
   [['evaluate', '--min-accuracy', '98'], /--min-accuracy must be between 0 and 1, got 98/],
+  [['train', '--devices', '0,x'], /--devices must be distinct GPU indices like "0,1", got "0,x"/],
+  [['train', '--devices', '0', '--replicas', '2'], /give --devices \(GPUs\) or --replicas \(CPU\), not both/],
+  [['train', '--replicas', '2', '--engine', 'ort-training'], /data parallel training .* native engine only/],
   [['train', '--engine', 'ort-training', '--ep', 'cuda'], /--engine ort-training runs on the CPU \(WebAssembly\); it cannot use --ep cuda/],
 ])('bad option %j: one clear message, exit 2', (args, message) => {
   const r = cli(...(args as string[]));
@@ -113,6 +116,24 @@ test('a batch larger than the dataset is refused', () => {
   const r = cli('train', '--artifacts', dir, '--batch-size', '100000');
   expect(r.code).toBe(2);
   expect(r.err).toMatch(/--batch-size 100000 is larger than the 60000 training images/);
+});
+
+test('--replicas 2 trains data parallel on CPU sessions', () => {
+  const r = cli('train', '--artifacts', join(dir, 'dp'), '--replicas', '2', '--limit', '1000', '--epochs', '1', '--no-progress');
+  expect(r.code).toBe(0);
+  expect(r.out).toMatch(/data parallel over 2 CPU sessions/);
+  expect(r.out).toMatch(/training acc at epoch 1\/1: accuracy=0\.\d{4}/);
+});
+
+test('--ep cuda without the CUDA provider: one line saying how to install it, exit 2', () => {
+  const r = cli('train', '--artifacts', join(dir, 'cuda'), '--ep', 'cuda', '--limit', '200', '--epochs', '1');
+  if (existsSync(join(ROOT, 'node_modules/onnxruntime-node/bin/napi-v6/linux/x64/libonnxruntime_providers_cuda.so'))) {
+    expect(r.code).toBe(0); // a machine with the provider installed trains on the GPU
+    return;
+  }
+  expect(r.code).toBe(2);
+  expect(r.err).toMatch(/the CUDA execution provider is not available .*ONNXRUNTIME_NODE_INSTALL=cuda12/);
+  expect(r.err.trim().split('\n')).toHaveLength(1);
 });
 
 test('--model mlp trains, exports artifacts/mlp.onnx and evaluates', () => {

@@ -2,6 +2,7 @@
 import type { CommandModule, InferredOptionTypes } from 'yargs';
 import { artifactsOption, checkEngineCombination, checkPositive, checkRuntimeCombination, checkThreads, dataOption, modelOption, runtimeOptions } from '../options';
 import { parseCheckpointEvery, RECIPE_DEFAULTS } from '../recipe-options';
+import { parseDevices } from '../device-options';
 
 // The recipe flags have no yargs default: with --resume, an explicit value that contradicts the
 // checkpoint is an error, and only an explicit flag can be told from a default.
@@ -23,6 +24,8 @@ const options = {
     default: 'native' as const,
     describe: 'native: the derived step graph on onnxruntime-node; ort-training: ONNX Runtime\'s training API (onnxruntime-web 1.18 WebAssembly, CPU)',
   },
+  replicas: { type: 'number', describe: 'data parallel on the CPU: split each batch over N sessions (as over devices)' },
+  devices: { type: 'string', describe: 'data parallel on GPUs, e.g. "0,1": one CUDA session per device (implies --ep cuda)' },
   progress: { type: 'boolean', default: true, describe: 'show a progress bar (on a terminal)' },
   ...runtimeOptions,
 } as const;
@@ -37,11 +40,12 @@ export const trainCommand: CommandModule<object, TrainArgs> = {
       .options(options)
       .check(
         (a) =>
-          checkPositive(a, ['epochs', 'batch-size', 'limit', 'val-every']) &&
+          checkPositive(a, ['epochs', 'batch-size', 'limit', 'val-every', 'replicas']) &&
           checkPositive(a, ['lr'], false) &&
           checkThreads(a) &&
           checkRuntimeCombination(a) &&
           checkEngineCombination(a) &&
+          !!parseDevices(a) &&
           (a['checkpoint-every'] === undefined || !!parseCheckpointEvery(a['checkpoint-every'])),
       ),
   handler: async (args) => {
