@@ -3,6 +3,7 @@
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { buildModelCommand } from './commands/build-model';
+import { checkEpCommand } from './commands/check-ep';
 import { demoCommand } from './commands/demo';
 import { evaluateCommand } from './commands/evaluate';
 import { predictCommand } from './commands/predict';
@@ -19,8 +20,9 @@ async function main(argv: string[]): Promise<void> {
       .command(evaluateCommand)
       .command(predictCommand)
       .command(demoCommand)
+      .command(checkEpCommand)
       .option('verbose', { type: 'boolean', default: false, describe: 'show stack traces on errors' })
-      .demandCommand(1, 'name a command: build-model, train, evaluate, predict or demo')
+      .demandCommand(1, 'name a command: build-model, train, evaluate, predict, demo or check-ep')
       .strict()
       .fail((msg, err) => {
         if (err) throw err;

@@ -118,6 +118,16 @@ test('a batch larger than the dataset is refused', () => {
   expect(r.err).toMatch(/--batch-size 100000 is larger than the 60000 training images/);
 });
 
+test('check-ep --ep cuda lists every emitted graph as covered; a missing table is a clear error', () => {
+  const r = cli('check-ep', '--ep', 'cuda', '--kernels', join(ROOT, '../shared/ort-kernels/kernels.json'));
+  expect(r.code).toBe(0);
+  expect(r.out).toMatch(/ok {3}lenet training step: \d+ nodes/);
+  expect(r.out).toMatch(/every node has a CUDAExecutionProvider kernel/);
+  const bad = cli('check-ep', '--kernels', join(dir, 'nope.json'));
+  expect(bad.code).toBe(2);
+  expect(bad.err).toMatch(/nope\.json: no kernel table; pass --kernels FILE/);
+});
+
 test('--replicas 2 trains data parallel on CPU sessions', () => {
   const r = cli('train', '--artifacts', join(dir, 'dp'), '--replicas', '2', '--limit', '1000', '--epochs', '1', '--no-progress');
   expect(r.code).toBe(0);

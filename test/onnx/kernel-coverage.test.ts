@@ -2,12 +2,8 @@
 // each node has a registered kernel for its op, opset and input types (no silent CPU fallback).
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { lenet } from '../../model/lenet.onnx-builder';
-import { mlp } from '../../model/mlp.onnx-builder';
 import { KernelTable, uncoveredNodes } from '../../src/graph/kernel-coverage';
-import { buildInferenceModel } from '../../src/inference/inference-graph';
-import { initParams } from '../../src/training/init';
-import { buildGradientGraph, buildTrainingStep } from '../../src/training/step-graph';
+import { emittedModels } from '../../src/cli/emitted-models';
 import { GraphBuilder } from '../../src/graph/graph-builder';
 import { asModel } from '../helpers/run-model';
 
@@ -15,17 +11,11 @@ const table: KernelTable = JSON.parse(
   readFileSync(process.env.ORT_KERNELS_JSON ?? resolve(__dirname, '../../../shared/ort-kernels/kernels.json'), 'utf8'),
 );
 
-const models = {
-  'training step': buildTrainingStep(lenet),
-  'gradient graph': buildGradientGraph(lenet),
-  'inference model': buildInferenceModel(lenet, initParams(lenet, 1)),
-  'MLP training step': buildTrainingStep(mlp),
-  'MLP inference model': buildInferenceModel(mlp, initParams(mlp, 1)),
-};
+const models = Object.fromEntries(emittedModels());
 
 describe.each(['CPUExecutionProvider', 'CUDAExecutionProvider'])('%s', (provider) => {
   test.each(Object.keys(models))('has a kernel for every node of the %s', (name) => {
-    expect(uncoveredNodes(models[name as keyof typeof models], table, provider)).toEqual([]);
+    expect(uncoveredNodes(models[name], table, provider)).toEqual([]);
   });
 });
 
