@@ -45,10 +45,18 @@ export function resumedRecipe(saved: Recipe, f: RecipeFlags, checkpoint: string)
 }
 
 /** "3" or "3epochs" -> every 3 epochs; "500steps" -> every 500 steps. */
-export function parseCheckpointEvery(text: string): { unit: 'epochs' | 'steps'; count: number } {
+export function parseCheckpointEvery(text: string, flag = '--checkpoint-every'): { unit: 'epochs' | 'steps'; count: number } {
   const m = /^\s*(\d+)\s*(epochs?|steps?)?\s*$/.exec(text);
   if (!m || Number(m[1]) <= 0) {
-    throw new UsageError(`--checkpoint-every must look like "2" (epochs) or "500steps", got "${text}"`);
+    throw new UsageError(`${flag} must look like "2" (epochs) or "500steps", got "${text}"`);
   }
   return { unit: m[2]?.startsWith('step') ? 'steps' : 'epochs', count: Number(m[1]) };
+}
+
+export function checkStopAt(a: { 'stop-at-accuracy'?: number; 'val-every'?: string }): true {
+  const v = a['stop-at-accuracy'];
+  if (v === undefined) return true;
+  if (!(v > 0 && v <= 1)) throw new UsageError(`--stop-at-accuracy must be in (0, 1], got ${v}`);
+  if (a['val-every'] === undefined) throw new UsageError('--stop-at-accuracy needs --val-every (how often to measure it)');
+  return true;
 }

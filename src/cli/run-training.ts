@@ -83,7 +83,8 @@ export async function runTraining(args: TrainArgs): Promise<number> {
   process.on('SIGTERM', onSignal);
 
   const report = new RunReport(args.artifacts, `${def.name}: SGD lr ${recipe.learningRate}, batch ${recipe.batchSize}`);
-  const validation = args['val-every'] ? loadSplit(dataDir, 'test') : undefined;
+  const valEvery = args['val-every'] ? parseCheckpointEvery(args['val-every'], '--val-every') : undefined;
+  const validation = valEvery ? loadSplit(dataDir, 'test') : undefined;
   const session = { ep: args.ep, deviceId: args['device-id'], threads: args.threads, spinning: args.spinning };
   const validate = async (params: ParamValues) => {
     const bytes = encodeModel(buildInferenceModel(def, params));
@@ -91,7 +92,8 @@ export async function runTraining(args: TrainArgs): Promise<number> {
     return (await evaluateModel(io, validation!, { batchSize: 1000, session })).accuracy;
   };
   const runStarted = performance.now();
-  let lastValAccuracy: { epoch: number; accuracy: number } | undefined;
+  /** Validation accuracy of the parameters that get exported, when it was measured. */
+  let finalValAccuracy: number | undefined;
 
   let bar = progressBar(`epoch ${start.epoch + 1}`, data.images.count, '', args.progress);
   let lastSaved: string | undefined;
@@ -118,8 +120,8 @@ export async function runTraining(args: TrainArgs): Promise<number> {
     onBatch: (done, _total, loss) => bar.update(done, { info: `loss ${loss.toFixed(4)}` }),
     onEpoch: async (r, params) => {
       bar.stop();
-      const valAccuracy = validation && r.epoch % args['val-every']! === 0 ? await validate(params) : undefined;
-      if (valAccuracy !== undefined) lastValAccuracy = { epoch: r.epoch, accuracy: valAccuracy };
+      const valAccuracy = validation && valEvery?.unit === 'epochs' && r.epoch % valEvery.count === 0 ? await validate(params) : undefined;
+      if (valAccuracy !== undefined && r.epoch === recipe.epochs) finalValAccuracy = valAccuracy;
       console.log(
         `training acc at epoch ${r.epoch}/${r.epochs}: accuracy=${r.accuracy.toFixed(4)} loss=${r.loss.toFixed(4)} ` +
           `${valAccuracy !== undefined ? `val accuracy=${valAccuracy.toFixed(4)} ` : ''}` +
@@ -137,6 +139,21 @@ export async function runTraining(args: TrainArgs): Promise<number> {
       if (r.epoch < r.epochs) bar = progressBar(`epoch ${r.epoch + 1}`, data.images.count, '', args.progress);
     },
     shouldStop: () => stopRequested,
+    stepCheck:
+      valEvery?.unit === 'steps'
+        ? {
+            every: valEvery.count,
+            check: async (params, steps) => {
+              const accuracy = await validate(params);
+              const elapsed = (performance.now() - runStarted) / 1000;
+              bar.stop();
+              console.log(`validation after ${steps} steps: accuracy=${accuracy.toFixed(4)} (${elapsed.toFixed(1)} s)`);
+              const stop = args['stop-at-accuracy'] !== undefined && accuracy >= args['stop-at-accuracy'];
+              if (stop) finalValAccuracy = accuracy;
+              return stop;
+            },
+          }
+        : undefined,
     checkpointEvery: args['checkpoint-every'] ? parseCheckpointEvery(args['checkpoint-every']) : undefined,
     onCheckpoint: save,
   });
@@ -163,13 +180,19 @@ export async function runTraining(args: TrainArgs): Promise<number> {
     return EXIT_DIVERGED;
   }
 
+  if (outcome.stoppedEarly) {
+    console.log(
+      `reached --stop-at-accuracy ${args['stop-at-accuracy']} at epoch ${outcome.stoppedEarly.epoch}, step ${outcome.stoppedEarly.step} ` +
+        `(${((performance.now() - runStarted) / 1000).toFixed(1)} s after the start of training)`,
+    );
+  }
   const history = outcome.state.history;
   const last = history[history.length - 1];
   const model = buildInferenceModel(def, outcome.state.params, {
     training_recipe: `SGD lr=${recipe.learningRate} batch=${recipe.batchSize} epochs=${recipe.epochs} Xavier(uniform, avg, ${XAVIER_MAGNITUDE}) seed=${recipe.seed}`,
     model_version: `${def.name} (${PRODUCER.name} ${PRODUCER.version})`,
     train_accuracy: last ? last.accuracy.toFixed(4) : 'n/a',
-    ...(lastValAccuracy?.epoch === recipe.epochs ? { validation_accuracy: lastValAccuracy.accuracy.toFixed(4) } : {}),
+    ...(finalValAccuracy !== undefined ? { validation_accuracy: finalValAccuracy.toFixed(4) } : {}),
     input_normalization: 'float32 pixels / 255, background 0, ink 1, shape [N,1,28,28]',
     class_labels: Array.from({ length: def.classes }, (_, i) => i).join(','),
   });

@@ -15,6 +15,8 @@ export interface SessionConfig {
   threads?: number;
   /** Busy-wait worker threads between ops: fastest on an idle machine, collapses under contention. */
   spinning?: boolean;
+  /** Write ONNX Runtime's per-op profile (a JSON trace) to <prefix>_<date>.json when the session is released. */
+  profilePrefix?: string;
 }
 
 /** ONNX Runtime refused a model or a run; the message is meant for the user. */
@@ -32,6 +34,7 @@ function sessionOptions(cfg: SessionConfig): ort.InferenceSession.SessionOptions
     executionMode: 'sequential',
     graphOptimizationLevel: 'all',
     logSeverityLevel: 3,
+    ...(cfg.profilePrefix ? { enableProfiling: true, profileFilePrefix: cfg.profilePrefix } : {}),
     extra: { session: { intra_op: { allow_spinning: spinning ? '1' : '0' }, inter_op: { allow_spinning: '0' } } },
   };
 }

@@ -22,6 +22,11 @@ export interface TrainHooks {
   onBatch?: (done: number, total: number, meanLoss: number) => void;
   /** After each epoch, with the parameters reached (awaited: it may evaluate them). */
   onEpoch?: (report: EpochReport, params: ParamValues) => void | Promise<void>;
+  /**
+   * Every `every` steps, a check of the parameters reached (e.g. validation accuracy); true ends
+   * training there with status 'completed' and `stoppedEarly` set.
+   */
+  stepCheck?: { every: number; check: (params: ParamValues, stepsDone: number) => Promise<boolean> };
   /** Checked after every step; true ends training with status 'interrupted'. */
   shouldStop?: () => boolean;
   /** Save points: every `count` epochs or steps, with the state reached there. */
@@ -33,6 +38,8 @@ export interface TrainOutcome {
   status: 'completed' | 'interrupted' | 'diverged';
   /** The last state with finite values: where to resume from, or the final one. */
   state: TrainingState;
+  /** Set when stepCheck ended training before the last epoch. */
+  stoppedEarly?: { epoch: number; step: number };
   /** Set when the loss became NaN/Inf or exploded (> EXPLODED_LOSS): where (1-based epoch, 1-based step in it) and its value. */
   divergence?: { epoch: number; step: number; loss: number };
 }
@@ -97,6 +104,20 @@ export async function train(
       correct += result.correct;
       stepsDone++;
       hooks.onBatch?.(begin + count, n, lossSum / (begin + count));
+      if (hooks.stepCheck && stepsDone % hooks.stepCheck.every === 0 && (await hooks.stepCheck.check(await engine.params(), stepsDone))) {
+        const early = { epoch: epoch + 1, step: step + 1 };
+        const partial: EpochReport = {
+          epoch: epoch + 1,
+          epochs: recipe.epochs,
+          loss: lossSum / (begin + count),
+          accuracy: correct / (begin + count),
+          samples: begin + count,
+          seconds: (performance.now() - started) / 1000,
+          samplesPerSecond: ((step + 1 - firstStep) * recipe.batchSize) / ((performance.now() - started) / 1000),
+        };
+        history.push(partial);
+        return { status: 'completed', stoppedEarly: early, state: await stateAt(epoch + 1, 0, 0, 0) };
+      }
       if (step + 1 < stepsPerEpoch) {
         if (every?.unit === 'steps' && stepsDone % every.count === 0) hooks.onCheckpoint?.(await stateAt(epoch, step + 1, lossSum, correct));
         if (hooks.shouldStop?.()) return { status: 'interrupted', state: await stateAt(epoch, step + 1, lossSum, correct) };

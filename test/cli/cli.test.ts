@@ -44,6 +44,8 @@ test.each([
   [['train', '--checkpoint-every', 'often'], /--checkpoint-every must look like "2" \(epochs\) or "500steps", got "often"/],
   [['train', '--limit', '0'], /--limit must be a positive integer/],
   [['evaluate', '--min-accuracy', '98'], /--min-accuracy must be between 0 and 1, got 98/],
+  [['train', '--stop-at-accuracy', '0.98'], /--stop-at-accuracy needs --val-every/],
+  [['train', '--val-every', 'sometimes'], /--val-every must look like "2" \(epochs\) or "500steps"/],
   [['train', '--devices', '0,x'], /--devices must be distinct GPU indices like "0,1", got "0,x"/],
   [['train', '--devices', '0', '--replicas', '2'], /give --devices \(GPUs\) or --replicas \(CPU\), not both/],
   [['train', '--replicas', '2', '--engine', 'ort-training'], /data parallel training .* native engine only/],
@@ -126,6 +128,19 @@ test('check-ep --ep cuda lists every emitted graph as covered; a missing table i
   const bad = cli('check-ep', '--kernels', join(dir, 'nope.json'));
   expect(bad.code).toBe(2);
   expect(bad.err).toMatch(/nope\.json: no kernel table; pass --kernels FILE/);
+});
+
+test('--stop-at-accuracy ends training once a step-wise validation reaches it, and exports that model', () => {
+  const art = join(dir, 'early');
+  const r = cli('train', '--artifacts', art, '--limit', '6000', '--epochs', '3', '--val-every', '20steps', '--stop-at-accuracy', '0.6', '--no-progress');
+  expect(r.code).toBe(0);
+  expect(r.out).toMatch(/validation after 20 steps: accuracy=0\.\d{4}/);
+  expect(r.out).toMatch(/reached --stop-at-accuracy 0.6 at epoch \d, step \d+/);
+  const accuracies = [...r.out.matchAll(/validation after \d+ steps: accuracy=(0\.\d+)/g)].map((m) => Number(m[1]));
+  expect(accuracies[accuracies.length - 1]).toBeGreaterThanOrEqual(0.6);
+  expect(accuracies.slice(0, -1).every((a) => a < 0.6)).toBe(true);
+  const e = cli('evaluate', '--artifacts', art, '--min-accuracy', '0.6', '--no-details');
+  expect(e.code).toBe(0);
 });
 
 test('--replicas 2 trains data parallel on CPU sessions', () => {

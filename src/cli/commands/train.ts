@@ -1,7 +1,7 @@
 // `train`: SGD on ONNX Runtime with the derived training-step graph; writes the trained model.
 import type { CommandModule, InferredOptionTypes } from 'yargs';
 import { artifactsOption, checkEngineCombination, checkPositive, checkRuntimeCombination, checkThreads, dataOption, modelOption, runtimeOptions } from '../options';
-import { parseCheckpointEvery, RECIPE_DEFAULTS } from '../recipe-options';
+import { checkStopAt, parseCheckpointEvery, RECIPE_DEFAULTS } from '../recipe-options';
 import { parseDevices } from '../device-options';
 
 // The recipe flags have no yargs default: with --resume, an explicit value that contradicts the
@@ -18,7 +18,8 @@ const options = {
   checkpoint: { type: 'string', describe: 'checkpoint file (default <artifacts>/<model>.ckpt)' },
   'checkpoint-every': { type: 'string', describe: 'save a checkpoint every N epochs ("2") or steps ("500steps")' },
   resume: { type: 'string', describe: 'continue the run saved in this checkpoint' },
-  'val-every': { type: 'number', describe: 'score the test set every N epochs during training (for the report)' },
+  'val-every': { type: 'string', describe: 'score the test set every N epochs ("1") or steps ("200steps") during training' },
+  'stop-at-accuracy': { type: 'number', describe: 'end training once the validation accuracy reaches this (needs --val-every)' },
   engine: {
     choices: ['native', 'ort-training'] as const,
     default: 'native' as const,
@@ -40,13 +41,15 @@ export const trainCommand: CommandModule<object, TrainArgs> = {
       .options(options)
       .check(
         (a) =>
-          checkPositive(a, ['epochs', 'batch-size', 'limit', 'val-every', 'replicas']) &&
+          checkPositive(a, ['epochs', 'batch-size', 'limit', 'replicas']) &&
           checkPositive(a, ['lr'], false) &&
           checkThreads(a) &&
           checkRuntimeCombination(a) &&
           checkEngineCombination(a) &&
           !!parseDevices(a) &&
-          (a['checkpoint-every'] === undefined || !!parseCheckpointEvery(a['checkpoint-every'])),
+          (a['checkpoint-every'] === undefined || !!parseCheckpointEvery(a['checkpoint-every'])) &&
+          (a['val-every'] === undefined || !!parseCheckpointEvery(a['val-every'], '--val-every')) &&
+          checkStopAt(a),
       ),
   handler: async (args) => {
     const { runTraining } = await import('../run-training');

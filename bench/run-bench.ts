@@ -1,0 +1,114 @@
+// `npm run bench`: this project against PyTorch (CPU) and TF.js on the same machine, in the same
+// invocation, interleaved round by round (A B A B ...), medians and ratios. Each measurement runs
+// in a fresh process. Results go to stdout as a table and to bench/results/<timestamp>.json.
+import { spawnSync } from 'node:child_process';
+import { cpus, loadavg } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import yargs from 'yargs';
+import { hideBin } from 'yargs/helpers';
+
+const ROOT = resolve(__dirname, '..');
+const PYTHON = '/usr/bin/python3';
+
+const args = yargs(hideBin(process.argv))
+  .options({
+    rounds: { type: 'number', default: 3, describe: 'interleaved rounds per measurement' },
+    threads: { type: 'number', default: 2, describe: 'threads for every system' },
+    'tfjs-train': { type: 'boolean', default: false, describe: 'also time TF.js training steps (minutes per step)' },
+    profile: { type: 'boolean', default: true, describe: 'per-op breakdown of the training step' },
+  })
+  .strict()
+  .parseSync();
+
+type Json = Record<string, unknown>;
+function run(cmd: string, argv: string[], timeoutS = 900): Json | undefined {
+  const r = spawnSync(cmd, argv, { cwd: ROOT, encoding: 'utf8', timeout: timeoutS * 1000, env: process.env });
+  const line = r.stdout?.trim().split('\n').pop();
+  try {
+    return line ? (JSON.parse(line) as Json) : undefined;
+  } catch {
+    process.stderr.write(`${cmd} ${argv.join(' ')} failed: ${r.stderr?.split('\n').slice(-3).join(' ')}\n`);
+    return undefined;
+  }
+}
+const project = (mode: string) => run(process.execPath, ['--import', 'tsx', 'bench/project-lenet.ts', mode, String(args.threads)]);
+const torch = (mode: string, channelsLast: boolean) =>
+  run(PYTHON, ['bench/peers/pytorch_lenet.py', mode, '--threads', String(args.threads), ...(channelsLast ? ['--channels-last'] : [])]);
+const tfjs = (mode: string) => run(process.execPath, ['--import', 'tsx', 'bench/peers/tfjs-lenet.ts', mode], 3600);
+
+const hasTorch = spawnSync(PYTHON, ['-c', 'import torch'], { encoding: 'utf8' }).status === 0;
+let hasTfjs = true;
+try {
+  require.resolve('@tensorflow/tfjs-core');
+} catch {
+  hasTfjs = false;
+}
+if (!hasTorch) console.error('PyTorch peer skipped: install it with `apt-get install python3-torch libopenblas0` (uses /usr/bin/python3)');
+if (!hasTfjs) console.error('TF.js peer skipped: `npm install` the devDependencies (@tensorflow/tfjs-*)');
+
+const samples: Record<string, number[]> = {};
+const add = (key: string, v: unknown) => {
+  if (typeof v === 'number' && Number.isFinite(v)) (samples[key] ??= []).push(v);
+};
+const median = (xs: number[] = []) => (xs.length ? [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] : NaN);
+
+const load = [loadavg()[0]];
+for (let round = 1; round <= args.rounds; round++) {
+  process.stderr.write(`round ${round}/${args.rounds}\n`);
+  const p = project('epoch');
+  add('project.epoch_s', p?.epoch_s);
+  add('project.rss_mb', p?.peak_rss_mb);
+  add('project.step_ms', project('steps')?.step_ms);
+  add('project.infer', project('infer')?.images_per_s);
+  if (hasTorch) {
+    for (const cl of [false, true]) {
+      const tag = cl ? 'torch_cl' : 'torch';
+      add(`${tag}.epoch_s`, torch('epoch', cl)?.epoch_s);
+      add(`${tag}.step_ms`, torch('steps', cl)?.step_ms);
+      add(`${tag}.infer`, torch('infer', cl)?.images_per_s);
+    }
+  }
+  if (hasTfjs) add('tfjs.infer', tfjs('infer')?.images_per_s);
+  load.push(loadavg()[0]);
+}
+if (hasTfjs && args['tfjs-train']) add('tfjs.step_ms', tfjs('steps')?.step_ms);
+const profile = args.profile ? project('profile') : undefined;
+
+const m = (k: string) => median(samples[k]);
+const torchBest = {
+  epoch_s: Math.min(m('torch.epoch_s'), m('torch_cl.epoch_s')),
+  step_ms: Math.min(m('torch.step_ms'), m('torch_cl.step_ms')),
+  infer: Math.max(m('torch.infer'), m('torch_cl.infer')),
+};
+// ~13 MFLOP per sample per training step (forward + backward), at the measured 349 GFLOP/s peak.
+const FLOOR_EPOCH_S = (60000 * 13e6) / 349e9;
+const fmt = (v: number, d = 1) => (Number.isFinite(v) ? v.toFixed(d) : 'n/a');
+const rows = [
+  ['this project (onnxruntime-node)', fmt(m('project.step_ms')), fmt(m('project.epoch_s')), fmt(60000 / m('project.epoch_s'), 0), fmt(m('project.infer'), 0)],
+  ['PyTorch CPU (contiguous)', fmt(m('torch.step_ms')), fmt(m('torch.epoch_s')), fmt(60000 / m('torch.epoch_s'), 0), fmt(m('torch.infer'), 0)],
+  ['PyTorch CPU (channels_last)', fmt(m('torch_cl.step_ms')), fmt(m('torch_cl.epoch_s')), fmt(60000 / m('torch_cl.epoch_s'), 0), fmt(m('torch_cl.infer'), 0)],
+  ['TF.js 4.22 (train: cpu backend, infer: wasm)', fmt(m('tfjs.step_ms')), 'n/a', 'n/a', fmt(m('tfjs.infer'), 0)],
+];
+const ratios = {
+  epoch_vs_pytorch_best: m('project.epoch_s') / torchBest.epoch_s,
+  inference_vs_pytorch_best: m('project.infer') / torchBest.infer,
+  floor_fraction: FLOOR_EPOCH_S / m('project.epoch_s'),
+};
+console.log(`\n${cpus().length} cores (${cpus()[0].model}), ${args.threads} threads each, ${args.rounds} interleaved rounds, medians; load average ${load.map((l) => l.toFixed(2)).join(' -> ')}\n`);
+console.log('| system | train step @100 (ms) | epoch (s) | samples/s | inference (img/s) |');
+console.log('|---|---|---|---|---|');
+for (const r of rows) console.log(`| ${r.join(' | ')} |`);
+console.log(`\nproject / PyTorch best: epoch time x${fmt(ratios.epoch_vs_pytorch_best, 2)}, inference throughput x${fmt(ratios.inference_vs_pytorch_best, 2)}`);
+console.log(`physical floor (13 MFLOP/sample at 349 GFLOP/s): ${fmt(FLOOR_EPOCH_S)} s/epoch; this project reaches ${fmt(100 * ratios.floor_fraction)}% of it`);
+console.log(`peak RSS of a training process: ${fmt(m('project.rss_mb'), 0)} MB`);
+if (profile) {
+  const byOp = profile.ms_per_step_by_op as Record<string, number>;
+  const total = Object.values(byOp).reduce((a, b) => a + b, 0);
+  console.log(`\nwhere a training step's time goes (ORT profiler, ${args.threads} threads, ${fmt(total)} ms of kernels per step):`);
+  for (const [op, ms] of Object.entries(byOp).sort((a, b) => b[1] - a[1]).slice(0, 12)) console.log(`  ${op.padEnd(16)} ${fmt(ms, 2)} ms  ${fmt((100 * ms) / total)}%`);
+}
+const out = join(ROOT, 'bench/results', `${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
+mkdirSync(join(ROOT, 'bench/results'), { recursive: true });
+writeFileSync(out, `${JSON.stringify({ machine: { cores: cpus().length, cpu: cpus()[0].model, load }, threads: args.threads, rounds: args.rounds, samples, ratios, profile }, null, 2)}\n`);
+console.log(`\nwrote ${out}`);
