@@ -2,7 +2,7 @@
 // invocation, interleaved round by round (A B A B ...), medians and ratios. Each measurement runs
 // in a fresh process. Results go to stdout as a table and to bench/results/<timestamp>.json.
 import { spawnSync } from 'node:child_process';
-import { cpus, loadavg } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import yargs from 'yargs';
@@ -37,6 +37,16 @@ const torch = (mode: string, channelsLast: boolean) =>
   run(PYTHON, ['bench/peers/pytorch_lenet.py', mode, '--threads', String(args.threads), ...(channelsLast ? ['--channels-last'] : [])]);
 const tfjs = (mode: string) => run(process.execPath, ['--import', 'tsx', 'bench/peers/tfjs-lenet.ts', mode], 3600);
 
+/** The fast recipe: batch 50, lr 0.15, validation every 200 steps, stop at 98%. Wall-clock of the whole `train` process. */
+export const FAST_RECIPE = ['--batch-size', '50', '--lr', '0.15', '--val-every', '200steps', '--stop-at-accuracy', '0.98'];
+function timeTo98(): { wall_s: number; steps?: number } | undefined {
+  const t = performance.now();
+  const r = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'train', ...FAST_RECIPE, '--artifacts', join(tmpdir(), `bench-t98-${process.pid}`), '--threads', String(args.threads), '--no-progress'], { cwd: ROOT, encoding: 'utf8', env: process.env });
+  const wall = (performance.now() - t) / 1000;
+  const m = /reached --stop-at-accuracy 0.98 at epoch (\d+), step (\d+)/.exec(r.stdout ?? '');
+  return m ? { wall_s: wall } : undefined;
+}
+
 const hasTorch = spawnSync(PYTHON, ['-c', 'import torch'], { encoding: 'utf8' }).status === 0;
 let hasTfjs = true;
 try {
@@ -61,6 +71,7 @@ for (let round = 1; round <= args.rounds; round++) {
   add('project.rss_mb', p?.peak_rss_mb);
   add('project.step_ms', project('steps')?.step_ms);
   add('project.infer', project('infer')?.images_per_s);
+  add('project.t98_s', timeTo98()?.wall_s);
   if (hasTorch) {
     for (const cl of [false, true]) {
       const tag = cl ? 'torch_cl' : 'torch';
@@ -91,6 +102,7 @@ const rows = [
   ['TF.js 4.22 (train: cpu backend, infer: wasm)', fmt(m('tfjs.step_ms')), 'n/a', 'n/a', fmt(m('tfjs.infer'), 0)],
 ];
 const ratios = {
+  time_to_98_s: m('project.t98_s'),
   epoch_vs_pytorch_best: m('project.epoch_s') / torchBest.epoch_s,
   inference_vs_pytorch_best: m('project.infer') / torchBest.infer,
   floor_fraction: FLOOR_EPOCH_S / m('project.epoch_s'),
@@ -101,6 +113,7 @@ console.log('|---|---|---|---|---|');
 for (const r of rows) console.log(`| ${r.join(' | ')} |`);
 console.log(`\nproject / PyTorch best: epoch time x${fmt(ratios.epoch_vs_pytorch_best, 2)}, inference throughput x${fmt(ratios.inference_vs_pytorch_best, 2)}`);
 console.log(`physical floor (13 MFLOP/sample at 349 GFLOP/s): ${fmt(FLOOR_EPOCH_S)} s/epoch; this project reaches ${fmt(100 * ratios.floor_fraction)}% of it`);
+console.log(`time to 98% validation accuracy (train ${FAST_RECIPE.join(' ')}, whole process): ${fmt(m('project.t98_s'))} s`);
 console.log(`peak RSS of a training process: ${fmt(m('project.rss_mb'), 0)} MB`);
 if (profile) {
   const byOp = profile.ms_per_step_by_op as Record<string, number>;
