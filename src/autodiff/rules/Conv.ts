@@ -1,7 +1,7 @@
 import { GradRule, intAttr, intsAttr, staticDims } from '../grad-rule';
 
 // Y = conv(X, W) + B (2-D, group 1);  dX = convTranspose(dY, W),
-// dW[co,ci] = sum_n X[n,ci] (*) dY[n,co] = transpose(conv(X^T, dY^T, dilations = strides)),  dB = sum_{n,h,w} dY
+// dW[co,ci,kh,kw] = sum_{n,i,j} dY[n,co,i,j] X[n,ci,i*s+kh-p,j*s+kw-p] (a GEMM over im2col patches),  dB = sum_{n,h,w} dY
 export const Conv: GradRule = ({ b, dy, input, needs, node }) => {
   const [x, w] = [input(0), input(1)];
   const k = staticDims(w, `Conv '${node.name}' gradient`).slice(2);
@@ -19,11 +19,20 @@ export const Conv: GradRule = ({ b, dy, input, needs, node }) => {
   if (!exact) throw new Error(`Conv '${node.name}': gradient needs the strided window to cover the input exactly`);
 
   const dX = () => b.convTranspose(dy, w, { strides, pads });
+  // dW as one GEMM over (batch, output position): the patches under each output position are cut
+  // out by a grouped Conv with one-hot kernels (im2col from a standard op), then
+  // dW[co, (ci,kh,kw)] = sum_{n,s} dY[n,co,s] * P[n,(ci,kh,kw),s].
   const dW = () => {
-    const xT = b.transpose(x, [1, 0, 2, 3]); // [Cin, N, H, W]
-    const dyT = b.transpose(dy, [1, 0, 2, 3]); // [Cout, N, h, w]: used as the kernel
-    const g = b.conv(xT, dyT, null, { pads, dilations: strides }); // [Cin, Cout, kh, kw]
-    return b.transpose(g, [1, 0, 2, 3]);
+    const [cout, cin, kh, kw] = staticDims(w, `Conv '${node.name}' gradient`);
+    const taps = kh * kw;
+    const oneHot = new Float32Array(cin * taps * taps);
+    for (let c = 0; c < cin; c++) for (let t = 0; t < taps; t++) oneHot[(c * taps + t) * taps + t] = 1;
+    const unfold = b.constant('float32', [cin * taps, 1, kh, kw], oneHot, 'im2col_kernel');
+    const patches = b.conv(x, unfold, null, { strides, pads, group: cin }); // [N, cin*taps, h, w]
+    const positions = h * wOut;
+    const P = b.reshape(b.transpose(b.reshape(patches, [-1, cin * taps, positions]), [1, 0, 2]), [cin * taps, -1]);
+    const D = b.reshape(b.transpose(b.reshape(dy, [-1, cout, positions]), [1, 0, 2]), [cout, -1]);
+    return b.reshape(b.gemm(D, P, null, { transB: true }), [cout, cin, kh, kw]);
   };
   const dB = () => b.reduceSum(dy, [0, 2, 3], false);
   return [needs(0) ? dX() : null, needs(1) ? dW() : null, node.inputs[2] && needs(2) ? dB() : null];
