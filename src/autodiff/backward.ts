@@ -2,7 +2,17 @@
 // same builder and returns d(loss)/d(w) for each requested value, named `<w>_grad`.
 import { GraphBuilder } from '../graph/graph-builder';
 import { Node, Value } from '../graph/types';
-import { GRAD_RULES, SUPPORTED_OPS } from './registry';
+import { GRAD_FUSIONS, GRAD_RULES, SUPPORTED_OPS } from './registry';
+
+/** A fusion applies when `node`'s input 0 comes from a producer whose output nothing else uses. */
+function fusionFor(node: Node, nodes: readonly Node[], outputs: readonly Value[]) {
+  const x = node.inputs[0];
+  if (!x || outputs.includes(x)) return undefined;
+  const producer = nodes.find((n) => n.outputs.includes(x));
+  const fusion = producer && GRAD_FUSIONS.find((f) => f.producer === producer.opType && f.consumer === node.opType);
+  const users = nodes.filter((n) => n.inputs.includes(x)).length;
+  return fusion && producer.domain === '' && users === 1 ? { fusion, producer } : undefined;
+}
 
 /** Nodes that lie on a path from one of `wrt` to `loss`, in forward (topological) order. */
 function activeNodes(nodes: readonly Node[], loss: Value, wrt: readonly Value[]) {
@@ -54,7 +64,14 @@ export function gradients(b: GraphBuilder, loss: Value, wrt: readonly Value[]): 
     }
     if (rule === 'none') throw new Error(`op '${node.opType}' (node '${node.name}') is not differentiable`);
     const dy = total(node.outputs[0]);
-    if (!dy) continue; // output 0 does not reach the loss
+    if (!dy) continue; // output 0 does not reach the loss (or a fusion already handled this node)
+    const fused = fusionFor(node, b.nodes, b.outputs);
+    if (fused && fused.producer.inputs[0] && dependsOnWrt.has(fused.producer.inputs[0])) {
+      const src = fused.producer.inputs[0];
+      const g = fused.fusion.rule({ b, dy, producer: fused.producer, consumer: node });
+      contributions.set(src, [...(contributions.get(src) ?? []), g]);
+      continue; // the producer's output gets no gradient of its own, so its node is skipped
+    }
     if (node.outputs.slice(1).some((o) => contributions.has(o))) {
       throw new Error(`gradient rule for '${node.opType}' handles only output 0 (node '${node.name}')`);
     }

@@ -18,6 +18,12 @@ export interface GradContext {
 /** Returns one entry per forward input, in input order: its gradient, or null. */
 export type GradRule = (ctx: GradContext) => (Value | null)[];
 
+/**
+ * A rule for a producer -> consumer pair (the producer's output used by the consumer only):
+ * from the gradient of the consumer's output 0, the gradient of the producer's input 0.
+ */
+export type FusedGradRule = (ctx: { b: GraphBuilder; dy: Value; producer: Node; consumer: Node }) => Value;
+
 export function intAttr(node: Node, name: string, dflt: number): number {
   const a: AttrValue | undefined = node.attrs[name];
   return a && a.kind === 'int' ? a.value : dflt;

@@ -1,5 +1,6 @@
 // One gradient rule per ONNX op, each in rules/<Op>.ts; 'none' marks ops that pass no gradient.
-import { GradRule } from './grad-rule';
+import { TanhMaxPool } from './fusions/TanhMaxPool';
+import { FusedGradRule, GradRule } from './grad-rule';
 import { Add } from './rules/Add';
 import { Conv } from './rules/Conv';
 import { Flatten } from './rules/Flatten';
@@ -26,3 +27,8 @@ export const GRAD_RULES: Record<string, GradRule | 'none'> = {
 };
 
 export const SUPPORTED_OPS = Object.keys(GRAD_RULES).filter((op) => GRAD_RULES[op] !== 'none').sort();
+
+/** Producer -> consumer pairs differentiated in one go (the producer's output feeding only the consumer). */
+export const GRAD_FUSIONS: { producer: string; consumer: string; rule: FusedGradRule }[] = [
+  { producer: 'Tanh', consumer: 'MaxPool', rule: TanhMaxPool },
+];

@@ -1,5 +1,7 @@
 // Each gradient rule, checked numerically through ONNX Runtime on a one-op graph.
 import { SUPPORTED_OPS } from '../../src/autodiff/registry';
+import { gradients } from '../../src/autodiff/backward';
+import { GraphBuilder } from '../../src/graph/graph-builder';
 import { gradCheck } from '../helpers/gradcheck';
 import { randomFloats } from '../helpers/run-model';
 
@@ -139,6 +141,24 @@ describe('gradient rules match central differences', () => {
           const cell = [0, 1].flatMap((di) => [0, 1].map((dj) => g[c * 16 + (2 * wi + di) * 4 + 2 * wj + dj]));
           expect(Math.max(...cell) - Math.min(...cell)).toBeLessThan(1e-6);
         }
+  });
+
+  test('Tanh then MaxPool, differentiated as one fused pair', async () => {
+    const r = await gradCheck((b, v) => b.maxPool(b.tanh(v.x), [2, 2], [2, 2]), [{ name: 'x', dims: [2, 3, 6, 4], data: tieFree(144, 9) }], {
+      eps: 1e-4,
+    });
+    expectClose(r.maxRelError);
+  });
+
+  test('the fused pair applies tanh\' at pooled resolution: no full-size Sub/Mul of (1 - y^2)', () => {
+    const b = new GraphBuilder('g');
+    const x = b.input('x', 'float32', [2, 3, 8, 8]);
+    const loss = b.reduceSum(b.maxPool(b.tanh(x), [2, 2], [2, 2]), [0, 1, 2, 3], false);
+    const before = b.nodes.length;
+    gradients(b, loss, [x]);
+    const subs = b.nodes.slice(before).filter((n) => n.opType === 'Sub');
+    expect(subs).toHaveLength(1);
+    expect(subs[0].outputs[0].shape).toEqual([2, 3, 4, 4]);
   });
 
   test('Flatten and Reshape', async () => {

@@ -1,10 +1,15 @@
+import { GraphBuilder } from '../../graph/graph-builder';
+import { Node, Value } from '../../graph/types';
 import { GradRule, intsAttr, staticDims } from '../grad-rule';
 
 // y = max over each k x k window (stride k);  dx = dy * [x == y] / (number of ties in the window)
 // Ties are common (MNIST's zero background): splitting dy among them keeps the window's total equal to dy.
 // Windows become channels with SpaceToDepth, so the mask is a broadcast compare; DepthToSpace puts them back.
-export const MaxPool: GradRule = ({ b, dy, input, output, node }) => {
-  const x = input(0);
+export const MaxPool: GradRule = ({ b, dy, node }) => [unpool(b, node, dy)];
+
+/** Route a pooled-resolution gradient `g` [N,C,h,w] back to the window maxima of the pool's input. */
+export function unpool(b: GraphBuilder, node: Node, g: Value): Value {
+  const x = node.inputs[0]!;
   const k = intsAttr(node, 'kernel_shape') ?? [];
   const strides = intsAttr(node, 'strides') ?? k.map(() => 1);
   const pads = intsAttr(node, 'pads') ?? [];
@@ -16,9 +21,9 @@ export const MaxPool: GradRule = ({ b, dy, input, output, node }) => {
   const s = k[0];
   const [h, w] = [H / s, W / s];
   const windows = b.reshape(b.spaceToDepth(x, s), [-1, s * s, C, h, w]); // [N, s*s, C, h, w]
-  const isMax = b.cast(b.equal(windows, b.unsqueeze(output(0), [1])), 'float32');
+  const isMax = b.cast(b.equal(windows, b.unsqueeze(node.outputs[0], [1])), 'float32');
   const ties = b.reduceSum(isMax, [1], true); // [N, 1, C, h, w], >= 1
-  const share = b.div(b.unsqueeze(dy, [1]), ties);
+  const share = b.div(b.unsqueeze(g, [1]), ties);
   const dWindows = b.reshape(b.mul(isMax, share), [-1, s * s * C, h, w]);
-  return [b.depthToSpace(dWindows, s)];
-};
+  return b.depthToSpace(dWindows, s);
+}
