@@ -17,8 +17,10 @@ import { nativeEngine, trainWithStepGraph } from '../src/training/native-engine'
 import { buildTrainingStep } from '../src/training/step-graph';
 import { initialState } from '../src/training/trainer';
 
-const [mode = 'steps', threadsArg = '2'] = process.argv.slice(2);
-const session: SessionConfig = { threads: Number(threadsArg) };
+const [mode = 'steps', threadsArg = '2', variant = ''] = process.argv.slice(2);
+const session: SessionConfig = { threads: Number(threadsArg), spinning: variant === 'spinning' };
+/** Inference batch: evaluate's default 1000, or 250 with spinning threads (the fastest measured). */
+const inferBatch = variant === 'spinning' ? 250 : 1000;
 const recipe = { model: 'lenet', epochs: 1, batchSize: 100, learningRate: 0.03, seed: 42 };
 const peakRssMb = () => process.resourceUsage().maxRSS / 1024;
 
@@ -36,8 +38,8 @@ async function main() {
   if (mode === 'infer') {
     const test = loadSplit(dir, 'test');
     const io = { path: 'lenet', bytes: encodeModel(buildInferenceModel(lenet, params)), input: INFERENCE_IO.input, output: INFERENCE_IO.logits };
-    await evaluateModel(io, test, { batchSize: 1000, session }); // warm-up
-    const r = await evaluateModel(io, test, { batchSize: 1000, session });
+    await evaluateModel(io, test, { batchSize: inferBatch, session }); // warm-up
+    const r = await evaluateModel(io, test, { batchSize: inferBatch, session });
     return { images_per_s: r.total / r.seconds, peak_rss_mb: peakRssMb() };
   }
   const test = loadSplit(dir, 'test');

@@ -32,7 +32,7 @@ function run(cmd: string, argv: string[], timeoutS = 900): Json | undefined {
     return undefined;
   }
 }
-const project = (mode: string) => run(process.execPath, ['--import', 'tsx', 'bench/project-lenet.ts', mode, String(args.threads)]);
+const project = (mode: string, variant = '') => run(process.execPath, ['--import', 'tsx', 'bench/project-lenet.ts', mode, String(args.threads), variant]);
 const torch = (mode: string, channelsLast: boolean) =>
   run(PYTHON, ['bench/peers/pytorch_lenet.py', mode, '--threads', String(args.threads), ...(channelsLast ? ['--channels-last'] : [])]);
 const tfjs = (mode: string) => run(process.execPath, ['--import', 'tsx', 'bench/peers/tfjs-lenet.ts', mode], 3600);
@@ -71,6 +71,7 @@ for (let round = 1; round <= args.rounds; round++) {
   add('project.rss_mb', p?.peak_rss_mb);
   add('project.step_ms', project('steps')?.step_ms);
   add('project.infer', project('infer')?.images_per_s);
+  add('project_spin.infer', project('infer', 'spinning')?.images_per_s);
   add('project.t98_s', timeTo98()?.wall_s);
   if (hasTorch) {
     for (const cl of [false, true]) {
@@ -97,6 +98,7 @@ const FLOOR_EPOCH_S = (60000 * 13e6) / 349e9;
 const fmt = (v: number, d = 1) => (Number.isFinite(v) ? v.toFixed(d) : 'n/a');
 const rows = [
   ['this project (onnxruntime-node)', fmt(m('project.step_ms')), fmt(m('project.epoch_s')), fmt(60000 / m('project.epoch_s'), 0), fmt(m('project.infer'), 0)],
+  ['this project, inference with spinning threads, batch 250', 'n/a', 'n/a', 'n/a', fmt(m('project_spin.infer'), 0)],
   ['PyTorch CPU (contiguous)', fmt(m('torch.step_ms')), fmt(m('torch.epoch_s')), fmt(60000 / m('torch.epoch_s'), 0), fmt(m('torch.infer'), 0)],
   ['PyTorch CPU (channels_last)', fmt(m('torch_cl.step_ms')), fmt(m('torch_cl.epoch_s')), fmt(60000 / m('torch_cl.epoch_s'), 0), fmt(m('torch_cl.infer'), 0)],
   ['TF.js 4.22 (train: cpu backend, infer: wasm)', fmt(m('tfjs.step_ms')), 'n/a', 'n/a', fmt(m('tfjs.infer'), 0)],
@@ -105,13 +107,17 @@ const ratios = {
   time_to_98_s: m('project.t98_s'),
   epoch_vs_pytorch_best: m('project.epoch_s') / torchBest.epoch_s,
   inference_vs_pytorch_best: m('project.infer') / torchBest.infer,
+  inference_spinning_vs_pytorch_best: m('project_spin.infer') / torchBest.infer,
   floor_fraction: FLOOR_EPOCH_S / m('project.epoch_s'),
 };
 console.log(`\n${cpus().length} cores (${cpus()[0].model}), ${args.threads} threads each, ${args.rounds} interleaved rounds, medians; load average ${load.map((l) => l.toFixed(2)).join(' -> ')}\n`);
 console.log('| system | train step @100 (ms) | epoch (s) | samples/s | inference (img/s) |');
 console.log('|---|---|---|---|---|');
 for (const r of rows) console.log(`| ${r.join(' | ')} |`);
-console.log(`\nproject / PyTorch best: epoch time x${fmt(ratios.epoch_vs_pytorch_best, 2)}, inference throughput x${fmt(ratios.inference_vs_pytorch_best, 2)}`);
+console.log(
+  `\nproject / PyTorch best: epoch time x${fmt(ratios.epoch_vs_pytorch_best, 2)}, inference throughput x${fmt(ratios.inference_vs_pytorch_best, 2)} ` +
+    `(x${fmt(ratios.inference_spinning_vs_pytorch_best, 2)} with spinning threads, batch 250)`,
+);
 console.log(`physical floor (13 MFLOP/sample at 349 GFLOP/s): ${fmt(FLOOR_EPOCH_S)} s/epoch; this project reaches ${fmt(100 * ratios.floor_fraction)}% of it`);
 console.log(`time to 98% validation accuracy (train ${FAST_RECIPE.join(' ')}, whole process): ${fmt(m('project.t98_s'))} s`);
 console.log(`peak RSS of a training process: ${fmt(m('project.rss_mb'), 0)} MB`);
