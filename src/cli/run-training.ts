@@ -9,13 +9,9 @@ import { artifactPaths, ensureArtifacts, readInitialParams } from '../training/a
 import { readCheckpoint, TrainingState, writeCheckpoint } from '../training/checkpoint';
 import { XAVIER_MAGNITUDE } from '../training/init';
 import { initialState, train } from '../training/trainer';
-import { nativeEngine } from '../training/native-engine';
-import { dataParallelEngine } from '../training/data-parallel-engine';
-import { buildGradientGraph, buildUpdateGraph } from '../training/step-graph';
 import { parseDevices } from './device-options';
-import { StepEngine } from '../training/step-engine';
-import { buildOrtArtifacts, readOrtArtifacts, writeOrtArtifacts, ortArtifactPaths } from '../ort-training/artifact-files';
-import { ortEngine } from '../ort-training/ort-engine';
+import { openEngine } from './open-engine';
+import { ortArtifactPaths } from '../ort-training/artifact-files';
 import { checkpointFromParams, encodeOrtCheckpoint } from '../ort-training/checkpoint-flatbuffer';
 import type { TrainArgs } from './commands/train';
 import { UsageError } from './errors';
@@ -101,21 +97,13 @@ export async function runTraining(args: TrainArgs): Promise<number> {
     writeCheckpoint(checkpointPath, s);
     lastSaved = `${checkpointPath} (epoch ${s.epoch + 1}, step ${s.step})`;
   };
-  const replicas = parseDevices(args, session);
-  let engine: StepEngine;
-  if (args.engine === 'ort-training') {
-    // The artifacts are written from the builder and the recipe (its learning rate is baked into the
-    // optimizer model), then read back: what runs is what is on disk.
-    const ort = writeOrtArtifacts(args.artifacts, buildOrtArtifacts(def, start.params, recipe.learningRate));
-    console.log(`ONNX Runtime training API (onnxruntime-web 1.18.0, WebAssembly): artifacts in ${ort.dir}`);
-    engine = await ortEngine(def, readOrtArtifacts(args.artifacts)!, start.params, recipe.learningRate);
-  } else if (replicas.length) {
-    console.log(`data parallel over ${replicas.length} ${replicas[0].ep === 'cuda' ? `CUDA devices (${replicas.map((r) => r.deviceId)})` : 'CPU sessions'}`);
-    const models = { gradients: encodeModel(buildGradientGraph(def)), update: encodeModel(buildUpdateGraph(def)) };
-    engine = await dataParallelEngine(def, models, start.params, recipe.learningRate, replicas);
-  } else {
-    engine = await nativeEngine(def, paths.trainingStep, start.params, recipe.learningRate, session);
-  }
+  const engine = await openEngine(def, start.params, recipe, {
+    engine: args.engine,
+    replicas: parseDevices(args, session),
+    session,
+    artifactsDir: args.artifacts,
+    trainingStepFile: paths.trainingStep,
+  });
   const outcome = await train(engine, start, data, {
     onBatch: (done, _total, loss) => bar.update(done, { info: `loss ${loss.toFixed(4)}` }),
     onEpoch: async (r, params) => {

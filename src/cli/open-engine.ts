@@ -1,0 +1,39 @@
+// Which engine runs the training steps: the fused step graph (default), data parallel replicas
+// (--replicas / --devices), or ONNX Runtime's training API (--engine ort-training).
+import { ModelDefinition } from '../graph/model-definition';
+import { encodeModel } from '../onnx/encode';
+import { buildOrtArtifacts, readOrtArtifacts, writeOrtArtifacts } from '../ort-training/artifact-files';
+import { ortEngine } from '../ort-training/ort-engine';
+import { SessionConfig } from '../runtime/session';
+import { Recipe } from '../training/checkpoint';
+import { dataParallelEngine } from '../training/data-parallel-engine';
+import { ParamValues } from '../training/init';
+import { nativeEngine } from '../training/native-engine';
+import { StepEngine } from '../training/step-engine';
+import { buildGradientGraph, buildUpdateGraph } from '../training/step-graph';
+
+export interface EngineChoice {
+  engine: 'native' | 'ort-training';
+  /** Replica sessions for data parallel training; empty for one fused session. */
+  replicas: SessionConfig[];
+  session: SessionConfig;
+  artifactsDir: string;
+  trainingStepFile: string;
+}
+
+export async function openEngine(def: ModelDefinition, params: ParamValues, recipe: Recipe, c: EngineChoice): Promise<StepEngine> {
+  if (c.engine === 'ort-training') {
+    // The artifacts are written from the builder and the recipe (its learning rate is baked into the
+    // optimizer model), then read back: what runs is what is on disk.
+    const ort = writeOrtArtifacts(c.artifactsDir, buildOrtArtifacts(def, params, recipe.learningRate));
+    console.log(`ONNX Runtime training API (onnxruntime-web 1.18.0, WebAssembly): artifacts in ${ort.dir}`);
+    return ortEngine(def, readOrtArtifacts(c.artifactsDir)!, params, recipe.learningRate);
+  }
+  if (c.replicas.length) {
+    const where = c.replicas[0].ep === 'cuda' ? `CUDA devices (${c.replicas.map((r) => r.deviceId)})` : 'CPU sessions';
+    console.log(`data parallel over ${c.replicas.length} ${where}`);
+    const models = { gradients: encodeModel(buildGradientGraph(def)), update: encodeModel(buildUpdateGraph(def)) };
+    return dataParallelEngine(def, models, params, recipe.learningRate, c.replicas);
+  }
+  return nativeEngine(def, c.trainingStepFile, params, recipe.learningRate, c.session);
+}
