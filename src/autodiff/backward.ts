@@ -4,14 +4,24 @@ import { GraphBuilder } from '../graph/graph-builder';
 import { Node, Value } from '../graph/types';
 import { GRAD_FUSIONS, GRAD_RULES, SUPPORTED_OPS } from './registry';
 
-/** A fusion applies when `node`'s input 0 comes from a producer whose output nothing else uses. */
-function fusionFor(node: Node, nodes: readonly Node[], outputs: readonly Value[]) {
-  const x = node.inputs[0];
-  if (!x || outputs.includes(x)) return undefined;
-  const producer = nodes.find((n) => n.outputs.includes(x));
-  const fusion = producer && GRAD_FUSIONS.find((f) => f.producer === producer.opType && f.consumer === node.opType);
-  const users = nodes.filter((n) => n.inputs.includes(x)).length;
-  return fusion && producer.domain === '' && users === 1 ? { fusion, producer } : undefined;
+/**
+ * The fused rule whose chain ends at `node`, walking back through input 0 of each node, where each
+ * intermediate output is used by the next node only (and is no graph output).
+ */
+function fusionFor(node: Node, nodes: readonly Node[], outputs: readonly Value[], needsOf: (n: Node) => (i: number) => boolean) {
+  for (const fusion of GRAD_FUSIONS) {
+    const chain: Node[] = [node];
+    while (chain.length < fusion.chain.length) {
+      const x = chain[0].inputs[0];
+      if (!x || outputs.includes(x) || nodes.filter((n) => n.inputs.includes(x)).length !== 1) break;
+      const producer = nodes.find((n) => n.outputs.includes(x));
+      if (!producer || producer.domain !== '') break;
+      chain.unshift(producer);
+    }
+    const matches = chain.length === fusion.chain.length && chain.every((n, i) => n.opType === fusion.chain[i]);
+    if (matches && (!fusion.applies || fusion.applies(chain, needsOf(chain[0])))) return { fusion, chain };
+  }
+  return undefined;
 }
 
 /** Nodes that lie on a path from one of `wrt` to `loss`, in forward (topological) order. */
@@ -65,12 +75,21 @@ export function gradients(b: GraphBuilder, loss: Value, wrt: readonly Value[]): 
     if (rule === 'none') throw new Error(`op '${node.opType}' (node '${node.name}') is not differentiable`);
     const dy = total(node.outputs[0]);
     if (!dy) continue; // output 0 does not reach the loss (or a fusion already handled this node)
-    const fused = fusionFor(node, b.nodes, b.outputs);
-    if (fused && fused.producer.inputs[0] && dependsOnWrt.has(fused.producer.inputs[0])) {
-      const src = fused.producer.inputs[0];
-      const g = fused.fusion.rule({ b, dy, producer: fused.producer, consumer: node });
-      contributions.set(src, [...(contributions.get(src) ?? []), g]);
-      continue; // the producer's output gets no gradient of its own, so its node is skipped
+    const needsOf = (n: Node) => (k: number) => {
+      const v = n.inputs[k];
+      return !!v && dependsOnWrt.has(v);
+    };
+    const fused = fusionFor(node, b.nodes, b.outputs, needsOf);
+    if (fused) {
+      const first = fused.chain[0];
+      const grads = fused.fusion.rule({ b, dy, chain: fused.chain, needs: needsOf(first) });
+      first.inputs.forEach((v, k) => {
+        if (!v || !needsOf(first)(k)) return;
+        const g = grads[k];
+        if (!g) throw new Error(`fused rule ${fused.fusion.chain.join('+')} gave no gradient for input ${k} of '${first.name}'`);
+        contributions.set(v, [...(contributions.get(v) ?? []), g]);
+      });
+      continue; // the chain's inner outputs get no gradient of their own, so those nodes are skipped
     }
     if (node.outputs.slice(1).some((o) => contributions.has(o))) {
       throw new Error(`gradient rule for '${node.opType}' handles only output 0 (node '${node.name}')`);

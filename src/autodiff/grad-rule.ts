@@ -19,10 +19,16 @@ export interface GradContext {
 export type GradRule = (ctx: GradContext) => (Value | null)[];
 
 /**
- * A rule for a producer -> consumer pair (the producer's output used by the consumer only):
- * from the gradient of the consumer's output 0, the gradient of the producer's input 0.
+ * A rule for a chain of nodes, each one's output 0 used only by the next: from the gradient of the
+ * last node's output 0, the gradients of the first node's inputs (null where not needed).
  */
-export type FusedGradRule = (ctx: { b: GraphBuilder; dy: Value; producer: Node; consumer: Node }) => Value;
+export interface FusedGradRule {
+  /** Op types from the first node to the last. */
+  chain: string[];
+  /** Extra conditions, e.g. which inputs of the first node need a gradient. */
+  applies?: (chain: Node[], needs: (i: number) => boolean) => boolean;
+  rule: (ctx: { b: GraphBuilder; dy: Value; chain: Node[]; needs: (i: number) => boolean }) => (Value | null)[];
+}
 
 export function intAttr(node: Node, name: string, dflt: number): number {
   const a: AttrValue | undefined = node.attrs[name];

@@ -1,4 +1,5 @@
 // One gradient rule per ONNX op, each in rules/<Op>.ts; 'none' marks ops that pass no gradient.
+import { ConvTanhMaxPool } from './fusions/ConvTanhMaxPool';
 import { TanhMaxPool } from './fusions/TanhMaxPool';
 import { FusedGradRule, GradRule } from './grad-rule';
 import { Add } from './rules/Add';
@@ -28,7 +29,5 @@ export const GRAD_RULES: Record<string, GradRule | 'none'> = {
 
 export const SUPPORTED_OPS = Object.keys(GRAD_RULES).filter((op) => GRAD_RULES[op] !== 'none').sort();
 
-/** Producer -> consumer pairs differentiated in one go (the producer's output feeding only the consumer). */
-export const GRAD_FUSIONS: { producer: string; consumer: string; rule: FusedGradRule }[] = [
-  { producer: 'Tanh', consumer: 'MaxPool', rule: TanhMaxPool },
-];
+/** Chains differentiated in one go (each output feeding only the next node); longest first. */
+export const GRAD_FUSIONS: FusedGradRule[] = [ConvTanhMaxPool, TanhMaxPool];

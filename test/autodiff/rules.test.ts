@@ -150,6 +150,22 @@ describe('gradient rules match central differences', () => {
     expectClose(r.maxRelError);
   });
 
+  test('Conv then Tanh then MaxPool with a constant image, fused (weight gradient in window order)', async () => {
+    const r = await gradCheck((b, v) => b.maxPool(b.tanh(b.conv(v.x, v.w, v.bias)), [2, 2], [2, 2]), [
+      { name: 'x', dims: [2, 2, 9, 9], wrt: false },
+      { name: 'w', dims: [3, 2, 4, 4] },
+      { name: 'bias', dims: [3] },
+    ], { eps: 1e-3 });
+    expectClose(r.maxRelError);
+    const b = new GraphBuilder('g');
+    const x = b.input('x', 'float32', [2, 2, 9, 9]);
+    const w = b.input('w', 'float32', [3, 2, 4, 4]);
+    const loss = b.reduceSum(b.maxPool(b.tanh(b.conv(x, w, null)), [2, 2], [2, 2]), [0, 1, 2, 3], false);
+    const before = b.nodes.length;
+    gradients(b, loss, [w]);
+    expect(b.nodes.slice(before).map((n) => n.opType)).not.toContain('DepthToSpace');
+  });
+
   test('the fused pair applies tanh\' at pooled resolution: no full-size Sub/Mul of (1 - y^2)', () => {
     const b = new GraphBuilder('g');
     const x = b.input('x', 'float32', [2, 3, 8, 8]);
