@@ -32,7 +32,9 @@ function sessionOptions(cfg: SessionConfig): ort.InferenceSession.SessionOptions
     intraOpNumThreads: cfg.threads ?? 0,
     interOpNumThreads: 1,
     executionMode: 'sequential',
-    graphOptimizationLevel: 'all',
+    // 'all' adds NCHWc layout transforms; for 28x28 images their reorders cost more than they save
+    // (measured: inference 25.7k vs 19.0k images/s, a training step 20.7 vs 21.2 ms, 2 threads).
+    graphOptimizationLevel: 'extended',
     logSeverityLevel: 3,
     ...(cfg.profilePrefix ? { enableProfiling: true, profileFilePrefix: cfg.profilePrefix } : {}),
     extra: { session: { intra_op: { allow_spinning: spinning ? '1' : '0' }, inter_op: { allow_spinning: '0' } } },
