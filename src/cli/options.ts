@@ -21,6 +21,7 @@ export const dataOption = {
 export const runtimeOptions = {
   ep: { choices: EXECUTION_PROVIDERS, default: 'cpu' as const, describe: 'ONNX Runtime execution provider' },
   'device-id': { type: 'number', default: 0, describe: 'GPU index for --ep cuda' },
+  fallback: { choices: ['none', 'cpu'] as const, default: 'none' as const, describe: 'if --ep cannot start: none = stop with a message, cpu = run on the CPU' },
   threads: { type: 'number', default: 2, describe: 'intra-op threads (0 = one per core)' },
   spinning: { type: 'boolean', default: false, describe: 'let idle ORT threads busy-wait (faster only on an idle machine)' },
 } satisfies Record<string, Options>;
@@ -61,4 +62,22 @@ export function checkThreads(args: Record<string, unknown>): true {
   const t = args.threads;
   if (typeof t !== 'number' || !Number.isInteger(t) || t < 0) throw new UsageError(`--threads must be 0 or a positive integer, got ${String(t)}`);
   return true;
+}
+
+/** The session settings every command derives from the runtime options. */
+export function sessionFromArgs(a: { ep: 'cpu' | 'cuda' | 'webgpu'; 'device-id': number; threads: number; spinning: boolean; fallback: 'none' | 'cpu' }) {
+  let warned = false;
+  const warnOnce = (reason: string) => {
+    if (!warned) console.error(`warning: ${reason}\nrunning on the CPU instead (--fallback cpu)`);
+    warned = true;
+  };
+  return {
+    ep: a.ep,
+    deviceId: a['device-id'],
+    threads: a.threads,
+    spinning: a.spinning,
+    ...(a.fallback === 'cpu'
+      ? { fallback: 'cpu' as const, onFallback: warnOnce }
+      : {}),
+  };
 }

@@ -10,6 +10,7 @@ import { readCheckpoint, TrainingState, writeCheckpoint } from '../training/chec
 import { XAVIER_MAGNITUDE } from '../training/init';
 import { initialState, train } from '../training/trainer';
 import { parseDevices } from './device-options';
+import { sessionFromArgs } from './options';
 import { openEngine } from './open-engine';
 import { ortArtifactPaths } from '../ort-training/artifact-files';
 import { checkpointFromParams, encodeOrtCheckpoint } from '../ort-training/checkpoint-flatbuffer';
@@ -81,7 +82,7 @@ export async function runTraining(args: TrainArgs): Promise<number> {
   const report = new RunReport(args.artifacts, `${def.name}: SGD lr ${recipe.learningRate}, batch ${recipe.batchSize}`);
   const valEvery = args['val-every'] ? parseCheckpointEvery(args['val-every'], '--val-every') : undefined;
   const validation = valEvery ? loadSplit(dataDir, 'test') : undefined;
-  const session = { ep: args.ep, deviceId: args['device-id'], threads: args.threads, spinning: args.spinning };
+  const session = sessionFromArgs(args);
   const validate = async (params: ParamValues) => {
     const bytes = encodeModel(buildInferenceModel(def, params));
     const io = { path: 'current parameters', bytes, input: INFERENCE_IO.input, output: INFERENCE_IO.logits };

@@ -15,6 +15,9 @@ export interface SessionConfig {
   threads?: number;
   /** Busy-wait worker threads between ops: fastest on an idle machine, collapses under contention. */
   spinning?: boolean;
+  /** When the provider cannot start: 'cpu' runs on the CPU instead (reported through onFallback). */
+  fallback?: 'cpu';
+  onFallback?: (reason: string) => void;
   /** Write ONNX Runtime's per-op profile (a JSON trace) to <prefix>_<date>.json when the session is released. */
   profilePrefix?: string;
 }
@@ -59,15 +62,14 @@ export class RuntimeSession {
 
   /** Load a model (bytes or a file path) on the chosen execution provider. */
   static async create(model: Uint8Array | string, cfg: SessionConfig = {}): Promise<RuntimeSession> {
-    const options = sessionOptions(cfg);
+    const ep = cfg.ep ?? 'cpu';
     try {
-      const session =
-        typeof model === 'string'
-          ? await ort.InferenceSession.create(model, options)
-          : await ort.InferenceSession.create(model, options);
-      return new RuntimeSession(session, cfg.ep ?? 'cpu');
+      return new RuntimeSession(await ort.InferenceSession.create(model as Uint8Array, sessionOptions(cfg)), ep);
     } catch (e) {
-      throw new RuntimeError(describeLoadFailure(e as Error, cfg.ep ?? 'cpu'));
+      const reason = describeLoadFailure(e as Error, ep);
+      if (ep === 'cpu' || cfg.fallback !== 'cpu') throw new RuntimeError(reason);
+      cfg.onFallback?.(reason);
+      return RuntimeSession.create(model, { ...cfg, ep: 'cpu', fallback: undefined });
     }
   }
 

@@ -161,6 +161,25 @@ test('--ep cuda without the CUDA provider: one line saying how to install it, ex
   expect(r.err.trim().split('\n')).toHaveLength(1);
 });
 
+test('--ep cuda --fallback cpu runs on the CPU with one warning when the provider is missing', () => {
+  const r = cli('train', '--artifacts', join(dir, 'fb'), '--ep', 'cuda', '--fallback', 'cpu', '--limit', '300', '--epochs', '1', '--val-every', '1', '--no-progress');
+  expect(r.code).toBe(0);
+  if (!existsSync(join(ROOT, 'node_modules/onnxruntime-node/bin/napi-v6/linux/x64/libonnxruntime_providers_cuda.so'))) {
+    expect(r.err.match(/^warning: the CUDA execution provider is not available/gm)).toHaveLength(1);
+    expect(r.err).toMatch(/running on the CPU instead \(--fallback cpu\)/);
+  }
+});
+
+test('--ep webgpu: trains where an adapter exists, else one clear line and exit 2', () => {
+  const r = cli('train', '--artifacts', join(dir, 'wgpu'), '--ep', 'webgpu', '--limit', '200', '--epochs', '1', '--no-progress');
+  expect([0, 2]).toContain(r.code);
+  if (r.code === 2) {
+    expect(r.err).toMatch(/^error: the WebGPU execution provider could not start .*; train with --ep cpu\.$/m);
+    // Dawn (the WebGPU library) prints its own native warning about Vulkan; no JavaScript stack follows.
+    expect(r.err).not.toMatch(/^\s+at .*\.(ts|js):\d+/m);
+  }
+});
+
 test('--model mlp trains, exports artifacts/mlp.onnx and evaluates', () => {
   const t = cli('train', '--model', 'mlp', '--artifacts', dir, '--epochs', '2', '--no-progress', '--val-every', '1');
   expect(t.code).toBe(0);

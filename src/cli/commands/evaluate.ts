@@ -1,7 +1,7 @@
 // `evaluate`: the separate inference path. Loads an exported model and scores the MNIST test set.
 import type { CommandModule, InferredOptionTypes } from 'yargs';
 import { formatConfusion } from '../format-confusion';
-import { artifactsOption, checkFraction, checkPositive, checkRuntimeCombination, checkThreads, dataOption, modelOption, runtimeOptions } from '../options';
+import { sessionFromArgs, artifactsOption, checkFraction, checkPositive, checkRuntimeCombination, checkThreads, dataOption, modelOption, runtimeOptions } from '../options';
 
 const options = {
   ...modelOption,
@@ -31,7 +31,7 @@ export const evaluateCommand: CommandModule<object, EvaluateArgs> = {
     const test = loadSplit(dir, 'test');
     const result = await evaluateModel(model, test, {
       batchSize: args['batch-size'],
-      session: { ep: args.ep, deviceId: args['device-id'], threads: args.threads, spinning: args.spinning },
+      session: sessionFromArgs(args),
     });
     console.log(
       `validation acc: accuracy=${result.accuracy.toFixed(4)} (${result.correct}/${result.total}, ` +

@@ -1,6 +1,6 @@
 // `predict`: classify your own pictures of digits with an exported model.
 import type { CommandModule, InferredOptionTypes } from 'yargs';
-import { artifactsOption, checkRuntimeCombination, checkThreads, modelOption, runtimeOptions } from '../options';
+import { sessionFromArgs, artifactsOption, checkRuntimeCombination, checkThreads, modelOption, runtimeOptions } from '../options';
 
 const options = {
   ...modelOption,
@@ -29,9 +29,7 @@ export const predictCommand: CommandModule<object, PredictArgs> = {
     const model = classifierFile(args);
     const inputs = [];
     for (const file of args.images) inputs.push(toMnistInput(await readGrayImage(file)));
-    const { probabilities, classes } = await classify(model, inputs, {
-      ep: args.ep, deviceId: args['device-id'], threads: args.threads, spinning: args.spinning,
-    });
+    const { probabilities, classes } = await classify(model, inputs, sessionFromArgs(args));
     const results = args.images.map((file, i) => ({
       file,
       top: topK(probabilities.subarray(i * classes, (i + 1) * classes), args.top).map((t) => ({
