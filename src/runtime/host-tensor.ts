@@ -6,6 +6,3 @@ export interface HostTensor {
   dims: number[];
   data: Float32Array | BigInt64Array | Uint8Array;
 }
-
-export const f32 = (dims: number[], data: Float32Array): HostTensor => ({ dtype: 'float32', dims, data });
-export const i64 = (dims: number[], data: BigInt64Array): HostTensor => ({ dtype: 'int64', dims, data });
