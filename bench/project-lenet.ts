@@ -1,6 +1,7 @@
 // This project's side of `npm run bench`, one measurement per process. Prints one JSON object.
 // Modes: epoch (one epoch of the seed recipe), steps (median training-step time on one batch),
-// infer (test images per second through the exported-model path), profile (per-op breakdown).
+// infer (test images per second through the exported-model path), profile (per-op breakdown),
+// loop (step time with K steps per run, the ONNX Loop of --steps-per-run, vs one step per run).
 import { readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -15,6 +16,9 @@ import { SessionConfig } from '../src/runtime/session';
 import { initParams } from '../src/training/init';
 import { nativeEngine, trainWithStepGraph } from '../src/training/native-engine';
 import { buildTrainingStep } from '../src/training/step-graph';
+import { buildTrainingLoop } from '../src/training/loop-graph';
+import { loopEngine } from '../src/training/loop-engine';
+import { StepEngine } from '../src/training/step-engine';
 import { initialState } from '../src/training/trainer';
 
 const [mode = 'steps', threadsArg = '2', variant = ''] = process.argv.slice(2);
@@ -43,14 +47,15 @@ async function main() {
     return { images_per_s: r.total / r.seconds, peak_rss_mb: peakRssMb() };
   }
   const test = loadSplit(dir, 'test');
+  if (mode === 'loop') return loopSteps(step, params, test, Number(variant));
   const { x, y } = fillBatch(test, inOrder(100), 0, 100, new Float32Array(78400), new BigInt64Array(100));
   const prefix = join(tmpdir(), `lenet-profile-${process.pid}`);
   const engine = await nativeEngine(lenet, step, params, 0, mode === 'profile' ? { ...session, profilePrefix: prefix } : session);
-  for (let i = 0; i < 10; i++) await (await engine.step(x, y, 100)).commit();
+  for (let i = 0; i < 10; i++) await (await engine.run(x, y, 1, 100)).commit(1);
   const times: number[] = [];
   for (let i = 0; i < 60; i++) {
     const t = performance.now();
-    await (await engine.step(x, y, 100)).commit();
+    await (await engine.run(x, y, 1, 100)).commit(1);
     times.push(performance.now() - t);
   }
   await engine.release();
@@ -62,6 +67,39 @@ async function main() {
   const byOp: Record<string, number> = {};
   for (const e of events) if (e.cat === 'Node' && e.name.endsWith('_kernel_time')) byOp[e.args!.op_name!] = (byOp[e.args!.op_name!] ?? 0) + e.dur / 1000 / 70;
   return { step_ms: times[30], ms_per_step_by_op: byOp };
+}
+
+/**
+ * Milliseconds per step (batch 100, lr 0: the parameters stay put) with one step per run (the step
+ * graph) and with K steps per run (the loop graph), alternating blocks of >= 100 steps in one process.
+ */
+async function loopSteps(step: Uint8Array, params: ReturnType<typeof initParams>, test: ReturnType<typeof loadSplit>, k: number) {
+  const x = new Float32Array(k * 78400);
+  const y = new BigInt64Array(k * 100);
+  fillBatch(test, inOrder(k * 100), 0, k * 100, x, y);
+  const single = await nativeEngine(lenet, step, params, 0, session);
+  const looped = await loopEngine(lenet, encodeModel(buildTrainingLoop(lenet)), params, 0, session, k);
+  const block = k * Math.ceil(100 / k);
+  const time = async (engine: StepEngine, perRun: number) => {
+    const t = performance.now();
+    for (let done = 0; done < block; done += perRun) {
+      const at = (done % k) * 100;
+      await (await engine.run(x.subarray(at * 784, (at + perRun * 100) * 784), y.subarray(at, at + perRun * 100), perRun, 100)).commit(perRun);
+    }
+    return (performance.now() - t) / block;
+  };
+  await time(single, 1);
+  await time(looped, k);
+  const a: number[] = [];
+  const b: number[] = [];
+  for (let round = 0; round < 5; round++) {
+    a.push(await time(single, 1));
+    b.push(await time(looped, k));
+  }
+  await single.release();
+  await looped.release();
+  const med = (v: number[]) => [...v].sort((p, q) => p - q)[Math.floor(v.length / 2)];
+  return { k, step_ms: med(a), loop_step_ms: med(b) };
 }
 
 main().then((r) => console.log(JSON.stringify(r))).catch((e) => {

@@ -17,6 +17,7 @@ const args = yargs(hideBin(process.argv))
     threads: { type: 'number', default: 2, describe: 'threads for every system' },
     'tfjs-train': { type: 'boolean', default: false, describe: 'also time TF.js training steps (minutes per step)' },
     profile: { type: 'boolean', default: true, describe: 'per-op breakdown of the training step' },
+    'steps-per-run': { type: 'string', default: '1,10,100', describe: 'K values for the ONNX Loop of K steps per run ("" to skip)' },
   })
   .strict()
   .parseSync();
@@ -57,6 +58,12 @@ try {
 if (!hasTorch) console.error('PyTorch peer skipped: install it with `apt-get install python3-torch libopenblas0` (uses /usr/bin/python3)');
 if (!hasTfjs) console.error('TF.js peer skipped: `npm install` the devDependencies (@tensorflow/tfjs-*)');
 
+const loopKs = args['steps-per-run'].split(',').filter((k) => k.trim() !== '').map(Number);
+if (loopKs.some((k) => !Number.isInteger(k) || k < 1 || k > 100)) {
+  console.error(`--steps-per-run takes integers 1-100 (the batches come from the 10,000 test images), got "${args['steps-per-run']}"`);
+  process.exit(2);
+}
+
 const samples: Record<string, number[]> = {};
 const add = (key: string, v: unknown) => {
   if (typeof v === 'number' && Number.isFinite(v)) (samples[key] ??= []).push(v);
@@ -82,6 +89,12 @@ for (let round = 1; round <= args.rounds; round++) {
     }
   }
   if (hasTfjs) add('tfjs.infer', tfjs('infer')?.images_per_s);
+  for (const k of loopKs) {
+    const r = project('loop', String(k));
+    add(`loop${k}.single_ms`, r?.step_ms);
+    add(`loop${k}.loop_ms`, r?.loop_step_ms);
+    if (r) add(`loop${k}.ratio`, (r.loop_step_ms as number) / (r.step_ms as number));
+  }
   load.push(loadavg()[0]);
 }
 if (hasTfjs && args['tfjs-train']) add('tfjs.step_ms', tfjs('steps')?.step_ms);
@@ -121,6 +134,12 @@ console.log(
 console.log(`physical floor (13 MFLOP/sample at 349 GFLOP/s): ${fmt(FLOOR_EPOCH_S)} s/epoch; this project reaches ${fmt(100 * ratios.floor_fraction)}% of it`);
 console.log(`time to 98% validation accuracy (train ${FAST_RECIPE.join(' ')}, whole process): ${fmt(m('project.t98_s'))} s`);
 console.log(`peak RSS of a training process: ${fmt(m('project.rss_mb'), 0)} MB`);
+if (loopKs.length) {
+  console.log(`\nK steps per run (--steps-per-run K: an ONNX Loop) vs one step per run, batch 100, same process, alternating blocks:`);
+  console.log('| K | one step per run (ms/step) | K steps per run (ms/step) | ratio |');
+  console.log('|---|---|---|---|');
+  for (const k of loopKs) console.log(`| ${k} | ${fmt(m(`loop${k}.single_ms`), 2)} | ${fmt(m(`loop${k}.loop_ms`), 2)} | x${fmt(m(`loop${k}.ratio`), 3)} |`);
+}
 if (profile) {
   const byOp = profile.ms_per_step_by_op as Record<string, number>;
   const total = Object.values(byOp).reduce((a, b) => a + b, 0);

@@ -3,6 +3,7 @@ import { Model } from '../graph/types';
 import { buildInferenceModel } from '../inference/inference-graph';
 import { buildOrtEvalModel } from '../ort-training/artifact-graphs';
 import { initParams } from '../training/init';
+import { buildTrainingLoop } from '../training/loop-graph';
 import { buildGradientGraph, buildTrainingStep, buildUpdateGraph } from '../training/step-graph';
 import { MODEL_DEFINITIONS } from './model-registry';
 
@@ -10,6 +11,7 @@ import { MODEL_DEFINITIONS } from './model-registry';
 export function emittedModels(): [string, Model][] {
   return Object.values(MODEL_DEFINITIONS).flatMap((def): [string, Model][] => [
     [`${def.name} training step`, buildTrainingStep(def)],
+    [`${def.name} training loop (--steps-per-run)`, buildTrainingLoop(def)],
     [`${def.name} gradient graph (data parallel)`, buildGradientGraph(def)],
     [`${def.name} update graph (data parallel)`, buildUpdateGraph(def)],
     [`${def.name} inference model`, buildInferenceModel(def, initParams(def, 1))],

@@ -1,5 +1,6 @@
-// Which engine runs the training steps: the fused step graph (default), data parallel replicas
-// (--replicas / --devices), or ONNX Runtime's training API (--engine ort-training).
+// Which engine runs the training steps: the fused step graph (default), K steps per run in an ONNX
+// Loop (--steps-per-run), data parallel replicas (--replicas / --devices), or ONNX Runtime's
+// training API (--engine ort-training).
 import { ModelDefinition } from '../graph/model-definition';
 import { encodeModel } from '../onnx/encode';
 import { buildOrtArtifacts, readOrtArtifacts, writeOrtArtifacts } from '../ort-training/artifact-files';
@@ -9,6 +10,8 @@ import { Recipe } from '../training/checkpoint';
 import { dataParallelEngine } from '../training/data-parallel-engine';
 import { ParamValues } from '../training/init';
 import { nativeEngine } from '../training/native-engine';
+import { loopEngine } from '../training/loop-engine';
+import { buildTrainingLoop } from '../training/loop-graph';
 import { StepEngine } from '../training/step-engine';
 import { buildGradientGraph, buildUpdateGraph } from '../training/step-graph';
 
@@ -17,6 +20,8 @@ export interface EngineChoice {
   /** Replica sessions for data parallel training; empty for one fused session. */
   replicas: SessionConfig[];
   session: SessionConfig;
+  /** Steps per run of the single-session native engine: 1 = the step graph, more = the loop graph. */
+  stepsPerRun: number;
   artifactsDir: string;
   trainingStepFile: string;
 }
@@ -34,6 +39,10 @@ export async function openEngine(def: ModelDefinition, params: ParamValues, reci
     console.log(`data parallel over ${c.replicas.length} ${where}`);
     const models = { gradients: encodeModel(buildGradientGraph(def)), update: encodeModel(buildUpdateGraph(def)) };
     return dataParallelEngine(def, models, params, recipe.learningRate, c.replicas);
+  }
+  if (c.stepsPerRun > 1) {
+    console.log(`up to ${c.stepsPerRun} steps per run (ONNX Loop)`);
+    return loopEngine(def, encodeModel(buildTrainingLoop(def)), params, recipe.learningRate, c.session, c.stepsPerRun);
   }
   return nativeEngine(def, c.trainingStepFile, params, recipe.learningRate, c.session);
 }

@@ -55,6 +55,13 @@ export function checkEngineCombination(args: Record<string, unknown>): true {
   if (args.engine === 'ort-training' && args.ep !== 'cpu') {
     throw new UsageError(`--engine ort-training runs on the CPU (WebAssembly); it cannot use --ep ${String(args.ep)}`);
   }
+  const k = args['steps-per-run'];
+  if (typeof k === 'number' && k > 1) {
+    if (args.engine === 'ort-training') throw new UsageError('--steps-per-run applies to the native engine; ONNX Runtime\'s training API takes one step per call');
+    if (args.replicas !== undefined || args.devices !== undefined) {
+      throw new UsageError('--steps-per-run cannot be combined with data parallel training (--replicas/--devices), which combines gradients on the host every step');
+    }
+  }
   return true;
 }
 

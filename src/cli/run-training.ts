@@ -102,6 +102,7 @@ export async function runTraining(args: TrainArgs): Promise<number> {
     engine: args.engine,
     replicas: parseDevices(args, session),
     session,
+    stepsPerRun: args['steps-per-run'],
     artifactsDir: args.artifacts,
     trainingStepFile: paths.trainingStep,
   });

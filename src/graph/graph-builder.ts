@@ -101,6 +101,10 @@ export class GraphBuilder extends GraphCore {
   logSoftmax(x: Value, axis: number, name?: string): Value {
     return this.one('LogSoftmax', [x], { axis: attr.int(axis) }, name);
   }
+  /** Slices of x along `axis` at `indices` (a scalar index drops the axis). */
+  gather(x: Value, indices: Value, axis: number, name?: string): Value {
+    return this.one('Gather', [x, indices], { axis: attr.int(axis) }, name);
+  }
   gatherElements(x: Value, indices: Value, axis: number, name?: string): Value {
     return this.one('GatherElements', [x, indices], { axis: attr.int(axis) }, name);
   }

@@ -31,6 +31,11 @@ export class GraphCore {
     return name;
   }
 
+  /** Keep names from being made here, e.g. those of an enclosing or enclosed graph (ONNX wants them distinct). */
+  reserve(names: Iterable<string>): void {
+    for (const name of names) this.taken.add(name);
+  }
+
   private claim(name: string): string {
     if (this.taken.has(name)) throw new Error(`graph '${this.graphName}': name '${name}' is already used`);
     this.taken.add(name);

@@ -1,7 +1,7 @@
 // Does every node of a model have a kernel on a given ONNX Runtime execution provider?
 // Checked against a table of registered kernels (the shape of shared/ort-kernels/kernels.json):
 // op, domain, opset range, and the element types each type constraint accepts.
-import { DType, Model, Node, Value } from './types';
+import { DType, Graph, Model, Node, Value } from './types';
 
 export interface KernelEntry {
   since: number;
@@ -15,10 +15,13 @@ export interface KernelTable {
 /** Which type constraint governs each input of the ops the project emits (from the ONNX schemas); null = fixed type. */
 const INPUT_CONSTRAINTS: Record<string, (string | null)[]> = {
   Cast: ['T1'], ConstantOfShape: ['T1'], Where: ['B', 'T', 'T'], Identity: ['V'],
-  GatherElements: ['T', 'Tind'], ScatterElements: ['T', 'Tind', 'T'],
+  Gather: ['T', 'Tind'], GatherElements: ['T', 'Tind'], ScatterElements: ['T', 'Tind', 'T'],
   Reshape: ['T', 'shape'], Unsqueeze: ['T', null], Expand: ['T', null],
   ReduceSum: ['T', null], ReduceMean: ['T', null], ReduceMax: ['T', null],
+  Loop: ['I', 'B'],
 };
+/** The constraint of inputs past the listed ones (variadic inputs), when it is not 'T'. */
+const REST_CONSTRAINT: Record<string, string> = { Loop: 'V' };
 /** Output constraints that differ from the inputs' (the output type is chosen by an attribute). */
 const OUTPUT_CONSTRAINTS: Record<string, string> = { Cast: 'T2', ConstantOfShape: 'T2' };
 
@@ -36,7 +39,8 @@ function checkNode(node: Node, opset: number, kernels: Record<string, KernelEntr
   const entry = entries.find((e) => e.since <= opset && (e.until === null || opset <= e.until));
   if (!entry) return `no kernel for opset ${opset} (kernels: ${entries.map((e) => `${e.since}-${e.until ?? ''}`).join(', ')})`;
   const constraints = INPUT_CONSTRAINTS[node.opType];
-  const typed: [Value | null, string | null][] = node.inputs.map((v, i) => [v, constraints && i < constraints.length ? constraints[i] : 'T']);
+  const rest = REST_CONSTRAINT[node.opType] ?? 'T';
+  const typed: [Value | null, string | null][] = node.inputs.map((v, i) => [v, constraints && i < constraints.length ? constraints[i] : rest]);
   const out = OUTPUT_CONSTRAINTS[node.opType];
   if (out) typed.push([node.outputs[0], out]);
   for (const [v, constraint] of typed) {
@@ -54,11 +58,16 @@ export function uncoveredNodes(model: Model, table: KernelTable, provider: strin
   const byDomain = table.providers[provider];
   if (!byDomain) throw new Error(`kernel table has no provider '${provider}'`);
   const problems: CoverageProblem[] = [];
-  for (const node of model.graph.nodes) {
-    const domain = node.domain === '' ? 'ai.onnx' : node.domain;
-    const opset = model.opsets[node.domain] ?? model.opsets[domain];
-    const reason = opset === undefined ? `no opset import for domain '${node.domain}'` : checkNode(node, opset, byDomain[domain]);
-    if (reason) problems.push({ node: node.name, opType: node.opType, reason });
-  }
+  const visit = (graph: Graph) => {
+    for (const node of graph.nodes) {
+      const domain = node.domain === '' ? 'ai.onnx' : node.domain;
+      const opset = model.opsets[node.domain] ?? model.opsets[domain];
+      const reason = opset === undefined ? `no opset import for domain '${node.domain}'` : checkNode(node, opset, byDomain[domain]);
+      if (reason) problems.push({ node: node.name, opType: node.opType, reason });
+      // A Loop/If/Scan body runs on the provider too: its nodes need kernels as well.
+      for (const a of Object.values(node.attrs)) if (a.kind === 'graph') visit(a.value);
+    }
+  };
+  visit(model.graph);
   return problems;
 }

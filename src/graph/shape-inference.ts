@@ -221,6 +221,21 @@ export const SHAPE_RULES: Record<string, Rule> = {
     const out = reduce({ ...c, inputs: [x] }, [intAttr(c, 'axis', 0)])[0];
     return [{ dtype: 'int64', shape: out.shape }];
   },
+  Gather: (c) => {
+    const x = first(c);
+    const idx = c.inputs[1];
+    if (!x.shape || !idx?.shape) return [{ dtype: x.dtype }];
+    const axis = normAxis(intAttr(c, 'axis', 0), x.shape.length);
+    return [{ dtype: x.dtype, shape: [...x.shape.slice(0, axis), ...idx.shape, ...x.shape.slice(axis + 1)] }];
+  },
+  // Loop(M, cond, carried...) -> (final carried..., scan outputs stacked over iterations: length unknown here).
+  Loop: (c) => {
+    const body = c.attrs.body;
+    if (!body || body.kind !== 'graph') throw new Error('shape inference: Loop needs a body graph');
+    const carried = c.inputs.slice(2).map((v) => ({ dtype: v!.dtype, shape: v!.shape }));
+    const scans = body.value.outputs.slice(1 + carried.length).map((v) => ({ dtype: v.dtype }));
+    return [...carried, ...scans];
+  },
   GatherElements: (c) => [{ dtype: first(c).dtype, shape: c.inputs[1]?.shape }],
   ScatterElements: same,
   SpaceToDepth: (c) => {

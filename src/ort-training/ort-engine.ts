@@ -4,7 +4,7 @@
 import { ModelDefinition } from '../graph/model-definition';
 import { OrtTrainingSession } from '../runtime/ort-training-session';
 import { ParamValues } from '../training/init';
-import { StepEngine } from '../training/step-engine';
+import { checkOneStep, singleStep, StepEngine } from '../training/step-engine';
 import { STEP_INPUTS, STEP_OUTPUTS } from '../training/step-graph';
 import { checkOrtArtifacts, OrtArtifactBytes } from './artifact-files';
 import { checkpointFromParams, encodeOrtCheckpoint } from './checkpoint-flatbuffer';
@@ -33,16 +33,18 @@ export async function ortEngine(def: ModelDefinition, artifacts: OrtArtifactByte
     checkpoint,
   });
   return {
-    async step(x, y, count) {
+    stepsPerRun: 1,
+    async run(x, y, steps, count) {
+      checkOneStep(steps);
       const out = await session.trainStep({
         [STEP_INPUTS.images]: { dtype: 'float32', dims: [count, ...def.sampleDims], data: x },
         [STEP_INPUTS.labels]: { dtype: 'int64', dims: [count], data: y },
       });
-      return {
-        loss: (out[STEP_OUTPUTS.loss].data as Float32Array)[0],
-        correct: Number((out[STEP_OUTPUTS.correct].data as BigInt64Array)[0]),
-        commit: () => session.optimizerStep(),
-      };
+      return singleStep(
+        (out[STEP_OUTPUTS.loss].data as Float32Array)[0],
+        Number((out[STEP_OUTPUTS.correct].data as BigInt64Array)[0]),
+        () => session.optimizerStep(),
+      );
     },
     params: async () => splitParameters(def, await session.parameters()),
     release: () => session.release(),

@@ -6,7 +6,7 @@ import { ModelDefinition } from '../graph/model-definition';
 import { HostTensor } from '../runtime/host-tensor';
 import { RuntimeSession, SessionConfig } from '../runtime/session';
 import { ParamValues } from './init';
-import { StepEngine } from './step-engine';
+import { checkOneStep, singleStep, StepEngine } from './step-engine';
 import { gradName, STEP_INPUTS, STEP_OUTPUTS, updatedName } from './step-graph';
 
 /** Slice sizes like MXNet's split_and_load: equal parts, the last one takes the remainder. */
@@ -30,7 +30,9 @@ export async function dataParallelEngine(
   for (const p of def.params) current[p.name] = { dtype: 'float32', dims: p.dims, data: params.get(p.name)! };
 
   return {
-    async step(x, y, count) {
+    stepsPerRun: 1,
+    async run(x, y, steps, count) {
+      checkOneStep(steps);
       const sizes = splitSizes(count, sessions.length);
       let begin = 0;
       const runs = sizes.map((n, r) => {
@@ -56,17 +58,13 @@ export async function dataParallelEngine(
       }
       const loss = outs.reduce((s, o, r) => s + (o[STEP_OUTPUTS.loss].data as Float32Array)[0] * sizes[r], 0) / count;
       const correct = outs.reduce((s, o) => s + Number((o[STEP_OUTPUTS.correct].data as BigInt64Array)[0]), 0);
-      return {
-        loss,
-        correct,
-        commit: async () => {
-          const lr: HostTensor = { dtype: 'float32', dims: [], data: Float32Array.of(learningRate) };
-          const updated = await updater.run({ ...current, ...grads, [STEP_INPUTS.learningRate]: lr });
-          const next: Record<string, HostTensor> = {};
-          for (const p of def.params) next[p.name] = updated[updatedName(p.name)];
-          current = next;
-        },
-      };
+      return singleStep(loss, correct, async () => {
+        const lr: HostTensor = { dtype: 'float32', dims: [], data: Float32Array.of(learningRate) };
+        const updated = await updater.run({ ...current, ...grads, [STEP_INPUTS.learningRate]: lr });
+        const next: Record<string, HostTensor> = {};
+        for (const p of def.params) next[p.name] = updated[updatedName(p.name)];
+        current = next;
+      });
     },
     params: async () => new Map(def.params.map((p) => [p.name, current[p.name].data as Float32Array])),
     release: async () => {

@@ -6,7 +6,7 @@ import { HostTensor } from '../runtime/host-tensor';
 import { RuntimeSession, SessionConfig } from '../runtime/session';
 import { ParamValues } from './init';
 import type { TrainingState } from './checkpoint';
-import { StepEngine } from './step-engine';
+import { checkOneStep, singleStep, StepEngine } from './step-engine';
 import { train, TrainHooks, TrainOutcome } from './trainer';
 import { STEP_INPUTS, STEP_OUTPUTS, updatedName } from './step-graph';
 
@@ -22,17 +22,19 @@ export async function nativeEngine(
   for (const p of def.params) feeds[p.name] = { dtype: 'float32', dims: p.dims, data: params.get(p.name)! };
   feeds[STEP_INPUTS.learningRate] = { dtype: 'float32', dims: [], data: Float32Array.of(learningRate) };
   return {
-    async step(x, y, count) {
+    stepsPerRun: 1,
+    async run(x, y, steps, count) {
+      checkOneStep(steps);
       feeds[STEP_INPUTS.images] = { dtype: 'float32', dims: [count, ...def.sampleDims], data: x };
       feeds[STEP_INPUTS.labels] = { dtype: 'int64', dims: [count], data: y };
       const out = await session.run(feeds);
-      return {
-        loss: (out[STEP_OUTPUTS.loss].data as Float32Array)[0],
-        correct: Number((out[STEP_OUTPUTS.correct].data as BigInt64Array)[0]),
-        commit: async () => {
+      return singleStep(
+        (out[STEP_OUTPUTS.loss].data as Float32Array)[0],
+        Number((out[STEP_OUTPUTS.correct].data as BigInt64Array)[0]),
+        async () => {
           for (const p of def.params) feeds[p.name] = out[updatedName(p.name)];
         },
-      };
+      );
     },
     params: async () => new Map(def.params.map((p) => [p.name, feeds[p.name].data as Float32Array])),
     release: () => session.release(),

@@ -1,18 +1,35 @@
 // What the training loop needs from whatever runs the steps: the project's own step graph on
-// onnxruntime-node, or ONNX Runtime's training API (src/ort-training).
+// onnxruntime-node (one step, or K steps in an ONNX Loop, per run), or ONNX Runtime's training
+// API (src/ort-training).
 import { ParamValues } from './init';
 
-export interface StepResult {
-  loss: number;
-  correct: number;
-  /** Make the step's parameter update take effect (not called when the loss diverged). */
-  commit(): Promise<void>;
+export interface StepsResult {
+  /** Mean loss and correct count of each step, in order. */
+  losses: number[];
+  corrects: number[];
+  /** Make the first `steps` updates take effect: all of them, or those before a step that diverged. */
+  commit(steps: number): Promise<void>;
 }
 
 export interface StepEngine {
-  /** Forward, backward and the update for one batch; x [count, ...sample], y [count]. */
-  step(x: Float32Array, y: BigInt64Array, count: number): Promise<StepResult>;
+  /** The most steps one run() may take (1 unless the engine loops inside the graph). */
+  readonly stepsPerRun: number;
+  /**
+   * `steps` consecutive SGD steps, each on a batch of `count` samples: x [steps * count, ...sample]
+   * and y [steps * count] hold the batches end to end.
+   */
+  run(x: Float32Array, y: BigInt64Array, steps: number, count: number): Promise<StepsResult>;
   /** The current parameters (committed steps only). */
   params(): Promise<ParamValues>;
   release(): Promise<void>;
+}
+
+/** The StepsResult of an engine that takes one step per run. */
+export function singleStep(loss: number, correct: number, apply: () => Promise<void>): StepsResult {
+  return { losses: [loss], corrects: [correct], commit: async (steps) => (steps > 0 ? apply() : undefined) };
+}
+
+/** Engines that run one step at a time accept no more. */
+export function checkOneStep(steps: number): void {
+  if (steps !== 1) throw new Error(`this engine runs one step per run, not ${steps}`);
 }

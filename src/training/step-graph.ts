@@ -13,17 +13,22 @@ export const STEP_OUTPUTS = { loss: 'loss', correct: 'correct' } as const;
 export const updatedName = (param: string) => `${param}.updated`;
 export const gradName = (param: string) => `${param}_grad`;
 
-/** Forward pass, loss and derived gradients of every parameter, on a new builder (shared by the training graphs). */
+/** Forward pass, loss and derived gradients of every parameter, on builder b from the given values. */
+export function lossAndGradients(b: GraphBuilder, def: ModelDefinition, params: Record<string, Value>, x: Value, y: Value) {
+  const logits = def.forward(b, x, params);
+  const { loss, correct } = softmaxCrossEntropy(b, logits, y);
+  const grads = gradients(b, loss, Object.values(params));
+  return { loss, correct, gradOf: (name: string) => grads.get(params[name])! };
+}
+
+/** lossAndGradients on a new builder whose inputs are the parameters, x and y (shared by the training graphs). */
 export function differentiate(def: ModelDefinition, graphName: string) {
   const b = new GraphBuilder(graphName);
   const params: Record<string, Value> = {};
   for (const p of def.params) params[p.name] = b.input(p.name, 'float32', p.dims);
   const x = b.input(STEP_INPUTS.images, 'float32', [BATCH_DIM, ...def.sampleDims]);
   const y = b.input(STEP_INPUTS.labels, 'int64', [BATCH_DIM]);
-  const logits = def.forward(b, x, params);
-  const { loss, correct } = softmaxCrossEntropy(b, logits, y);
-  const grads = gradients(b, loss, Object.values(params));
-  return { b, params, loss, correct, gradOf: (name: string) => grads.get(params[name])! };
+  return { b, params, ...lossAndGradients(b, def, params, x, y) };
 }
 
 export const asModel = (graph: Graph, extraOpsets: Record<string, number> = {}): Model => ({

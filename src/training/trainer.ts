@@ -1,5 +1,5 @@
-// The training loop, whatever engine runs the steps: reusable batch buffers, a seeded shuffle per
-// epoch, per-epoch reports. It can start from a checkpointed state, stop cleanly between steps,
+// The training loop, whatever engine runs the steps (one or several per run): reusable batch
+// buffers, a seeded shuffle per epoch, per-epoch reports. It can start from a checkpointed state, stop cleanly between steps,
 // and refuses to apply a step whose loss is NaN/Inf or exploding.
 import { Dataset, fillBatch, sampleSize } from '../data/dataset';
 import { epochOrder } from '../data/shuffle';
@@ -62,10 +62,11 @@ export async function train(
 ): Promise<TrainOutcome> {
   const { recipe } = start;
   const size = sampleSize(data);
-  const xBuf = new Float32Array(recipe.batchSize * size);
-  const yBuf = new BigInt64Array(recipe.batchSize);
+  const batch = recipe.batchSize;
+  const xBuf = new Float32Array(engine.stepsPerRun * batch * size);
+  const yBuf = new BigInt64Array(engine.stepsPerRun * batch);
   const n = data.images.count;
-  const stepsPerEpoch = Math.ceil(n / recipe.batchSize);
+  const stepsPerEpoch = Math.ceil(n / batch);
   const history = [...start.history];
   let stepsDone = 0;
   const stateAt = async (epoch: number, step: number, lossSum: number, correct: number): Promise<TrainingState> => ({
@@ -78,6 +79,13 @@ export async function train(
     params: await engine.params(),
   });
   const every = hooks.checkpointEvery;
+  /** Steps to the next step check or step save point: a multi-step run ends there, so both see those exact parameters. */
+  const stepsToNextStop = () =>
+    Math.min(
+      ...[hooks.stepCheck?.every, every?.unit === 'steps' ? every.count : undefined]
+        .filter((k): k is number => k !== undefined)
+        .map((k) => k - (stepsDone % k)),
+    );
 
   for (let epoch = start.epoch; epoch < recipe.epochs; epoch++) {
     const resumed = epoch === start.epoch;
@@ -86,41 +94,52 @@ export async function train(
     let correct = resumed ? start.correct : 0;
     const started = performance.now();
     const order = epochOrder(n, recipe.seed, epoch);
-    for (let step = firstStep; step < stepsPerEpoch; step++) {
-      const begin = step * recipe.batchSize;
-      const count = Math.min(recipe.batchSize, n - begin);
-      const { x, y } = fillBatch(data, order, begin, count, xBuf, yBuf);
-      const result = await engine.step(x, y, count);
-      if (!Number.isFinite(result.loss) || result.loss > EXPLODED_LOSS) {
-        // The update is not applied: the parameters stay the last finite ones.
+    let step = firstStep;
+    while (step < stepsPerEpoch) {
+      const begin = step * batch;
+      const count = Math.min(batch, n - begin);
+      // One run takes up to stepsPerRun full batches (back to back in the shuffled order); a short last batch runs alone.
+      const steps = count < batch ? 1 : Math.min(engine.stepsPerRun, Math.floor((n - begin) / batch), stepsToNextStop());
+      const { x, y } = fillBatch(data, order, begin, steps * count, xBuf, yBuf);
+      const result = await engine.run(x, y, steps, count);
+      const bad = result.losses.findIndex((loss) => !Number.isFinite(loss) || loss > EXPLODED_LOSS);
+      const good = bad < 0 ? steps : bad;
+      // A diverged step's update, and any after it, are not applied: the parameters stay the last finite ones.
+      await result.commit(good);
+      for (let i = 0; i < good; i++) {
+        lossSum += result.losses[i] * count;
+        correct += result.corrects[i];
+        stepsDone++;
+        const seen = begin + (i + 1) * count;
+        hooks.onBatch?.(seen, n, lossSum / seen);
+      }
+      step += good;
+      if (bad >= 0) {
         return {
           status: 'diverged',
           state: await stateAt(epoch, step, lossSum, correct),
-          divergence: { epoch: epoch + 1, step: step + 1, loss: result.loss },
+          divergence: { epoch: epoch + 1, step: step + 1, loss: result.losses[bad] },
         };
       }
-      await result.commit();
-      lossSum += result.loss * count;
-      correct += result.correct;
-      stepsDone++;
-      hooks.onBatch?.(begin + count, n, lossSum / (begin + count));
+      const seen = Math.min(step * batch, n);
       if (hooks.stepCheck && stepsDone % hooks.stepCheck.every === 0 && (await hooks.stepCheck.check(await engine.params(), stepsDone))) {
-        const early = { epoch: epoch + 1, step: step + 1 };
+        const early = { epoch: epoch + 1, step };
+        const seconds = (performance.now() - started) / 1000;
         const partial: EpochReport = {
           epoch: epoch + 1,
           epochs: recipe.epochs,
-          loss: lossSum / (begin + count),
-          accuracy: correct / (begin + count),
-          samples: begin + count,
-          seconds: (performance.now() - started) / 1000,
-          samplesPerSecond: ((step + 1 - firstStep) * recipe.batchSize) / ((performance.now() - started) / 1000),
+          loss: lossSum / seen,
+          accuracy: correct / seen,
+          samples: seen,
+          seconds,
+          samplesPerSecond: ((step - firstStep) * batch) / seconds,
         };
         history.push(partial);
         return { status: 'completed', stoppedEarly: early, state: await stateAt(epoch + 1, 0, 0, 0) };
       }
-      if (step + 1 < stepsPerEpoch) {
-        if (every?.unit === 'steps' && stepsDone % every.count === 0) hooks.onCheckpoint?.(await stateAt(epoch, step + 1, lossSum, correct));
-        if (hooks.shouldStop?.()) return { status: 'interrupted', state: await stateAt(epoch, step + 1, lossSum, correct) };
+      if (step < stepsPerEpoch) {
+        if (every?.unit === 'steps' && stepsDone % every.count === 0) hooks.onCheckpoint?.(await stateAt(epoch, step, lossSum, correct));
+        if (hooks.shouldStop?.()) return { status: 'interrupted', state: await stateAt(epoch, step, lossSum, correct) };
       }
     }
     const seconds = (performance.now() - started) / 1000;
@@ -131,7 +150,7 @@ export async function train(
       accuracy: correct / n,
       samples: n,
       seconds,
-      samplesPerSecond: ((stepsPerEpoch - firstStep) * recipe.batchSize) / seconds,
+      samplesPerSecond: ((stepsPerEpoch - firstStep) * batch) / seconds,
     };
     history.push(report);
     const state = await stateAt(epoch + 1, 0, 0, 0);

@@ -49,6 +49,9 @@ test.each([
   [['train', '--devices', '0,x'], /--devices must be distinct GPU indices like "0,1", got "0,x"/],
   [['train', '--devices', '0', '--replicas', '2'], /give --devices \(GPUs\) or --replicas \(CPU\), not both/],
   [['train', '--replicas', '2', '--engine', 'ort-training'], /data parallel training .* native engine only/],
+  [['train', '--steps-per-run', '0'], /--steps-per-run must be a positive integer, got 0/],
+  [['train', '--steps-per-run', '10', '--replicas', '2'], /--steps-per-run cannot be combined with data parallel training/],
+  [['train', '--steps-per-run', '10', '--engine', 'ort-training'], /--steps-per-run applies to the native engine/],
   [['train', '--engine', 'ort-training', '--ep', 'cuda'], /--engine ort-training runs on the CPU \(WebAssembly\); it cannot use --ep cuda/],
 ])('bad option %j: one clear message, exit 2', (args, message) => {
   const r = cli(...(args as string[]));
@@ -148,6 +151,17 @@ test('--replicas 2 trains data parallel on CPU sessions', () => {
   expect(r.code).toBe(0);
   expect(r.out).toMatch(/data parallel over 2 CPU sessions/);
   expect(r.out).toMatch(/training acc at epoch 1\/1: accuracy=0\.\d{4}/);
+});
+
+test('--steps-per-run 4 trains with the loop graph and prints what one step per run prints', () => {
+  const args = ['--limit', '1000', '--epochs', '1', '--no-progress'];
+  const looped = cli('train', '--artifacts', join(dir, 'loop'), '--steps-per-run', '4', ...args);
+  const single = cli('train', '--artifacts', join(dir, 'single'), ...args);
+  expect(looped.code).toBe(0);
+  expect(looped.out).toMatch(/up to 4 steps per run \(ONNX Loop\)/);
+  const epochLine = (out: string) => /training acc at epoch 1\/1: accuracy=\S+ loss=\S+/.exec(out)?.[0];
+  expect(epochLine(looped.out)).toBeDefined();
+  expect(epochLine(looped.out)).toBe(epochLine(single.out));
 });
 
 test('--ep cuda without the CUDA provider: one line saying how to install it, exit 2', () => {

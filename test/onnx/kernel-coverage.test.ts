@@ -6,6 +6,7 @@ import { KernelTable, uncoveredNodes } from '../../src/graph/kernel-coverage';
 import { emittedModels } from '../../src/cli/emitted-models';
 import { GraphBuilder } from '../../src/graph/graph-builder';
 import { asModel } from '../helpers/run-model';
+import { attr } from '../../src/graph/types';
 
 const table: KernelTable = JSON.parse(
   readFileSync(process.env.ORT_KERNELS_JSON ?? resolve(__dirname, '../../../shared/ort-kernels/kernels.json'), 'utf8'),
@@ -27,4 +28,20 @@ test('the check does flag what CUDA lacks', () => {
   const problems = uncoveredNodes(asModel(b.build()), table, 'CUDAExecutionProvider');
   expect(problems.map((p) => p.opType)).toEqual(['SoftmaxCrossEntropyLoss', 'ArgMax']);
   expect(problems[1].reason).toMatch(/tensor\(int64\).*not in T/);
+});
+
+test('the check looks inside Loop bodies', () => {
+  const body = new GraphBuilder('body');
+  body.input('i', 'int64', []);
+  const cond = body.input('cond', 'bool', []);
+  const acc = body.input('acc', 'float32', [2]);
+  body.output(body.identity(cond), 'cond_out');
+  body.output(body.op('MaxUnpool', [acc, body.cast(acc, 'int64')])[0], 'acc_out');
+  const b = new GraphBuilder('outer');
+  const init = b.input('init', 'float32', [2]);
+  const [out] = b.op('Loop', [b.i64([3]), null, init], { body: attr.graph(body.build()) }, { outputs: 1 });
+  b.output(out, 'final');
+  const problems = uncoveredNodes(asModel(b.build()), table, 'CUDAExecutionProvider');
+  expect(problems.map((p) => p.opType)).toEqual(['MaxUnpool']);
+  expect(uncoveredNodes(asModel(b.build()), table, 'CPUExecutionProvider')).toEqual([]);
 });

@@ -27,6 +27,11 @@ const options = {
   },
   replicas: { type: 'number', describe: 'data parallel on the CPU: split each batch over N sessions (as over devices)' },
   devices: { type: 'string', describe: 'data parallel on GPUs, e.g. "0,1": one CUDA session per device (implies --ep cuda)' },
+  'steps-per-run': {
+    type: 'number',
+    default: 1,
+    describe: 'SGD steps per ONNX Runtime run (an ONNX Loop): the parameters cross between host and device once per K steps',
+  },
   progress: { type: 'boolean', default: true, describe: 'show a progress bar (on a terminal)' },
   ...runtimeOptions,
 } as const;
@@ -41,7 +46,7 @@ export const trainCommand: CommandModule<object, TrainArgs> = {
       .options(options)
       .check(
         (a) =>
-          checkPositive(a, ['epochs', 'batch-size', 'limit', 'replicas']) &&
+          checkPositive(a, ['epochs', 'batch-size', 'limit', 'replicas', 'steps-per-run']) &&
           checkPositive(a, ['lr'], false) &&
           checkThreads(a) &&
           checkRuntimeCombination(a) &&
