@@ -4,6 +4,7 @@ import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { buildModelCommand } from './commands/build-model';
 import { checkEpCommand } from './commands/check-ep';
+import { compareEpCommand } from './commands/compare-ep';
 import { demoCommand } from './commands/demo';
 import { evaluateCommand } from './commands/evaluate';
 import { predictCommand } from './commands/predict';
@@ -21,8 +22,9 @@ async function main(argv: string[]): Promise<void> {
       .command(predictCommand)
       .command(demoCommand)
       .command(checkEpCommand)
+      .command(compareEpCommand)
       .option('verbose', { type: 'boolean', default: false, describe: 'show stack traces on errors' })
-      .demandCommand(1, 'name a command: build-model, train, evaluate, predict, demo or check-ep')
+      .demandCommand(1, 'name a command: build-model, train, evaluate, predict, demo, check-ep or compare-ep')
       .strict()
       .fail((msg, err) => {
         if (err) throw err;

@@ -164,6 +164,21 @@ test('--steps-per-run 4 trains with the loop graph and prints what one step per 
   expect(epochLine(looped.out)).toBe(epochLine(single.out));
 });
 
+test('compare-ep: the loop graph on the CPU agrees with the step graph exactly; a missing provider is one line', () => {
+  const r = cli('compare-ep', '--ep', 'cpu', '--steps', '6', '--steps-per-run', '4');
+  expect(r.code).toBe(0);
+  expect(r.out).toMatch(/6 SGD steps of lenet \(batch 100, lr 0\.03\) on cpu, 4 steps per run against the CPU/);
+  expect(r.out).toMatch(/largest loss difference 0\.00e\+0/);
+  expect(r.out).toMatch(/largest parameter difference after 6 steps 0\.00e\+0, parameters up to 0\.\d+/);
+  expect(r.out).toMatch(/cpu agrees with the CPU within 0\.001/);
+  if (!existsSync(join(ROOT, 'node_modules/onnxruntime-node/bin/napi-v6/linux/x64/libonnxruntime_providers_cuda.so'))) {
+    const c = cli('compare-ep', '--ep', 'cuda', '--steps', '2');
+    expect(c.code).toBe(2);
+    expect(c.err).toMatch(/^error: the CUDA execution provider is not available .*ONNXRUNTIME_NODE_INSTALL=cuda12/);
+    noStack(c.err);
+  }
+});
+
 test('--ep cuda without the CUDA provider: one line saying how to install it, exit 2', () => {
   const r = cli('train', '--artifacts', join(dir, 'cuda'), '--ep', 'cuda', '--limit', '200', '--epochs', '1');
   if (existsSync(join(ROOT, 'node_modules/onnxruntime-node/bin/napi-v6/linux/x64/libonnxruntime_providers_cuda.so'))) {

@@ -1,0 +1,87 @@
+// What `compare-ep` does: the same SGD steps from the same initial parameters on the CPU (the step
+// graph) and on the chosen provider (the step graph, or the loop graph with --steps-per-run), then
+// the largest differences in loss and parameters. Returns the exit code: 1 when they disagree.
+import { makeDataset } from '../data/dataset';
+import { loadSplit, locateMnist } from '../data/mnist';
+import { encodeModel } from '../onnx/encode';
+import { SessionConfig } from '../runtime/session';
+import { initParams, ParamValues } from '../training/init';
+import { loopEngine } from '../training/loop-engine';
+import { buildTrainingLoop } from '../training/loop-graph';
+import { nativeEngine } from '../training/native-engine';
+import { StepEngine } from '../training/step-engine';
+import { buildTrainingStep } from '../training/step-graph';
+import { initialState, train } from '../training/trainer';
+import type { CompareEpArgs } from './commands/compare-ep';
+import { UsageError } from './errors';
+import { MODEL_DEFINITIONS } from './model-registry';
+import { recipeFromFlags } from './recipe-options';
+
+const INIT_SEED = 42;
+
+export async function compareProviders(args: CompareEpArgs): Promise<number> {
+  const def = MODEL_DEFINITIONS[args.model];
+  const recipe = { ...recipeFromFlags({ model: args.model, 'batch-size': args['batch-size'], lr: args.lr }), epochs: 1 };
+  const dir = await locateMnist({ dataDir: args['data-dir'], onLog: (line) => console.error(line) });
+  const full = loadSplit(dir, 'train');
+  const n = args.steps * recipe.batchSize;
+  if (n > full.images.count) throw new UsageError(`--steps ${args.steps} x --batch-size ${recipe.batchSize} is more than the ${full.images.count} training images`);
+  const size = full.images.rows * full.images.cols;
+  const data = makeDataset(`${full.name}[:${n}]`, { ...full.images, count: n, pixels: full.images.pixels.subarray(0, n * size) }, full.labels.subarray(0, n));
+  const params = initParams(def, INIT_SEED);
+  const session = (ep: SessionConfig['ep']): SessionConfig => ({ ep, deviceId: args['device-id'], threads: args.threads, spinning: args.spinning });
+  const k = args['steps-per-run'];
+  const where = `${args.ep}${args.ep === 'cuda' ? ` (device ${args['device-id']})` : ''}${k > 1 ? `, ${k} steps per run` : ''}`;
+  console.log(`${args.steps} SGD steps of ${def.name} (batch ${recipe.batchSize}, lr ${recipe.learningRate}) on ${where} against the CPU, from the same start and batches`);
+
+  const step = encodeModel(buildTrainingStep(def));
+  const tested = k > 1
+    ? await loopEngine(def, encodeModel(buildTrainingLoop(def)), params, recipe.learningRate, session(args.ep), k)
+    : await nativeEngine(def, step, params, recipe.learningRate, session(args.ep));
+  const reference = await nativeEngine(def, step, params, recipe.learningRate, session('cpu'));
+  const runOn = async (engine: StepEngine) => {
+    const losses: number[] = [];
+    const recording: StepEngine = {
+      ...engine,
+      run: async (x, y, steps, count) => {
+        const r = await engine.run(x, y, steps, count);
+        losses.push(...r.losses);
+        return r;
+      },
+    };
+    try {
+      const outcome = await train(recording, initialState(recipe, params), data);
+      return { losses, params: outcome.state.params };
+    } finally {
+      await engine.release();
+    }
+  };
+  const cpu = await runOn(reference);
+  const other = await runOn(tested);
+
+  const lossDiff = Math.max(...cpu.losses.map((l, i) => Math.abs(l - other.losses[i])));
+  const lossScale = Math.max(...cpu.losses.map(Math.abs));
+  const { diff: paramDiff, scale: paramScale, at } = largestDifference(cpu.params, other.params);
+  const shown = [...new Set([0, 1, Math.floor(args.steps / 2), args.steps - 1])].filter((i) => i < args.steps);
+  for (const i of shown) console.log(`  step ${String(i + 1).padStart(3)}: loss cpu ${cpu.losses[i].toFixed(6)}  ${args.ep} ${other.losses[i].toFixed(6)}`);
+  console.log(`largest loss difference ${lossDiff.toExponential(2)} (losses up to ${lossScale.toFixed(3)})`);
+  console.log(`largest parameter difference after ${args.steps} steps ${paramDiff.toExponential(2)}${paramDiff > 0 ? ` (in ${at})` : ''}, parameters up to ${paramScale.toFixed(3)}`);
+  const agree = lossDiff <= args.tolerance * lossScale && paramDiff <= args.tolerance * paramScale;
+  console.log(agree ? `${args.ep} agrees with the CPU within ${args.tolerance} (relative)` : `${args.ep} DIFFERS from the CPU by more than ${args.tolerance} (relative)`);
+  return agree ? 0 : 1;
+}
+
+function largestDifference(a: ParamValues, b: ParamValues): { diff: number; scale: number; at: string } {
+  let diff = 0;
+  let scale = 0;
+  let at = '';
+  for (const [name, values] of a) {
+    const other = b.get(name)!;
+    for (let i = 0; i < values.length; i++) {
+      scale = Math.max(scale, Math.abs(values[i]));
+      const d = Math.abs(values[i] - other[i]);
+      if (d > diff || !Number.isFinite(d)) [diff, at] = [Number.isFinite(d) ? d : Infinity, name];
+    }
+  }
+  return { diff, scale, at };
+}
