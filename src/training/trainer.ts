@@ -95,6 +95,20 @@ export async function train(
     const started = performance.now();
     const order = epochOrder(n, recipe.seed, epoch);
     let step = firstStep;
+    /** The epoch's report over the samples seen so far (all of them once the epoch is done). */
+    const reportSoFar = (): EpochReport => {
+      const seen = Math.min(step * batch, n);
+      const seconds = (performance.now() - started) / 1000;
+      return {
+        epoch: epoch + 1,
+        epochs: recipe.epochs,
+        loss: lossSum / seen,
+        accuracy: correct / seen,
+        samples: seen,
+        seconds,
+        samplesPerSecond: ((step - firstStep) * batch) / seconds,
+      };
+    };
     while (step < stepsPerEpoch) {
       const begin = step * batch;
       const count = Math.min(batch, n - begin);
@@ -121,37 +135,16 @@ export async function train(
           divergence: { epoch: epoch + 1, step: step + 1, loss: result.losses[bad] },
         };
       }
-      const seen = Math.min(step * batch, n);
       if (hooks.stepCheck && stepsDone % hooks.stepCheck.every === 0 && (await hooks.stepCheck.check(await engine.params(), stepsDone))) {
-        const early = { epoch: epoch + 1, step };
-        const seconds = (performance.now() - started) / 1000;
-        const partial: EpochReport = {
-          epoch: epoch + 1,
-          epochs: recipe.epochs,
-          loss: lossSum / seen,
-          accuracy: correct / seen,
-          samples: seen,
-          seconds,
-          samplesPerSecond: ((step - firstStep) * batch) / seconds,
-        };
-        history.push(partial);
-        return { status: 'completed', stoppedEarly: early, state: await stateAt(epoch + 1, 0, 0, 0) };
+        history.push(reportSoFar());
+        return { status: 'completed', stoppedEarly: { epoch: epoch + 1, step }, state: await stateAt(epoch + 1, 0, 0, 0) };
       }
       if (step < stepsPerEpoch) {
         if (every?.unit === 'steps' && stepsDone % every.count === 0) hooks.onCheckpoint?.(await stateAt(epoch, step, lossSum, correct));
         if (hooks.shouldStop?.()) return { status: 'interrupted', state: await stateAt(epoch, step, lossSum, correct) };
       }
     }
-    const seconds = (performance.now() - started) / 1000;
-    const report: EpochReport = {
-      epoch: epoch + 1,
-      epochs: recipe.epochs,
-      loss: lossSum / n,
-      accuracy: correct / n,
-      samples: n,
-      seconds,
-      samplesPerSecond: ((stepsPerEpoch - firstStep) * batch) / seconds,
-    };
+    const report = reportSoFar();
     history.push(report);
     const state = await stateAt(epoch + 1, 0, 0, 0);
     await hooks.onEpoch?.(report, state.params);
