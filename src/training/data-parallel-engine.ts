@@ -6,6 +6,7 @@ import { ModelDefinition } from '../graph/model-definition';
 import { HostTensor } from '../runtime/host-tensor';
 import { RuntimeSession, SessionConfig } from '../runtime/session';
 import { ParamValues } from './init';
+import { learningRateFeed, parameterFeeds, parametersIn } from './parameter-feeds';
 import { checkOneStep, singleStep, StepEngine } from './step-engine';
 import { gradName, STEP_INPUTS, STEP_OUTPUTS, updatedName } from './step-graph';
 
@@ -26,8 +27,7 @@ export async function dataParallelEngine(
   const sessions = await Promise.all(replicas.map((cfg) => RuntimeSession.create(models.gradients, cfg)));
   const updater = await RuntimeSession.create(models.update, replicas[0]);
   const sampleSize = def.sampleDims.reduce((a, d) => a * d, 1);
-  let current: Record<string, HostTensor> = {};
-  for (const p of def.params) current[p.name] = { dtype: 'float32', dims: p.dims, data: params.get(p.name)! };
+  let current = parameterFeeds(def, params);
 
   return {
     stepsPerRun: 1,
@@ -59,14 +59,13 @@ export async function dataParallelEngine(
       const loss = outs.reduce((s, o, r) => s + (o[STEP_OUTPUTS.loss].data as Float32Array)[0] * sizes[r], 0) / count;
       const correct = outs.reduce((s, o) => s + Number((o[STEP_OUTPUTS.correct].data as BigInt64Array)[0]), 0);
       return singleStep(loss, correct, async () => {
-        const lr: HostTensor = { dtype: 'float32', dims: [], data: Float32Array.of(learningRate) };
-        const updated = await updater.run({ ...current, ...grads, [STEP_INPUTS.learningRate]: lr });
+        const updated = await updater.run({ ...current, ...grads, [STEP_INPUTS.learningRate]: learningRateFeed(learningRate) });
         const next: Record<string, HostTensor> = {};
         for (const p of def.params) next[p.name] = updated[updatedName(p.name)];
         current = next;
       });
     },
-    params: async () => new Map(def.params.map((p) => [p.name, current[p.name].data as Float32Array])),
+    params: async () => parametersIn(def, current),
     release: async () => {
       await Promise.all([...sessions, updater].map((s) => s.release()));
     },

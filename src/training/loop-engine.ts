@@ -4,6 +4,7 @@ import { ModelDefinition } from '../graph/model-definition';
 import { HostTensor } from '../runtime/host-tensor';
 import { RuntimeSession, SessionConfig } from '../runtime/session';
 import { ParamValues } from './init';
+import { learningRateFeed, parameterFeeds, parametersIn } from './parameter-feeds';
 import { LOOP_INPUTS, LOOP_OUTPUTS } from './loop-graph';
 import { StepEngine } from './step-engine';
 import { updatedName } from './step-graph';
@@ -18,9 +19,7 @@ export async function loopEngine(
 ): Promise<StepEngine> {
   if (!Number.isInteger(stepsPerRun) || stepsPerRun < 1) throw new Error(`steps per run must be a positive integer, got ${stepsPerRun}`);
   const session = await RuntimeSession.create(loopModel, config);
-  const feeds: Record<string, HostTensor> = {};
-  for (const p of def.params) feeds[p.name] = { dtype: 'float32', dims: p.dims, data: params.get(p.name)! };
-  feeds[LOOP_INPUTS.learningRate] = { dtype: 'float32', dims: [], data: Float32Array.of(learningRate) };
+  const feeds: Record<string, HostTensor> = { ...parameterFeeds(def, params), [LOOP_INPUTS.learningRate]: learningRateFeed(learningRate) };
   const sample = def.sampleDims.reduce((a, d) => a * d, 1);
 
   /** The first `steps` batches of x, y in one run, from the committed parameters. */
@@ -48,7 +47,7 @@ export async function loopEngine(
         },
       };
     },
-    params: async () => new Map(def.params.map((p) => [p.name, feeds[p.name].data as Float32Array])),
+    params: async () => parametersIn(def, feeds),
     release: () => session.release(),
   };
 }

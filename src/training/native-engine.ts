@@ -5,6 +5,7 @@ import { ModelDefinition } from '../graph/model-definition';
 import { HostTensor } from '../runtime/host-tensor';
 import { RuntimeSession, SessionConfig } from '../runtime/session';
 import { ParamValues } from './init';
+import { learningRateFeed, parameterFeeds, parametersIn } from './parameter-feeds';
 import type { TrainingState } from './checkpoint';
 import { checkOneStep, singleStep, StepEngine } from './step-engine';
 import { train, TrainHooks, TrainOutcome } from './trainer';
@@ -18,9 +19,7 @@ export async function nativeEngine(
   config: SessionConfig,
 ): Promise<StepEngine> {
   const session = await RuntimeSession.create(stepModel, config);
-  const feeds: Record<string, HostTensor> = {};
-  for (const p of def.params) feeds[p.name] = { dtype: 'float32', dims: p.dims, data: params.get(p.name)! };
-  feeds[STEP_INPUTS.learningRate] = { dtype: 'float32', dims: [], data: Float32Array.of(learningRate) };
+  const feeds: Record<string, HostTensor> = { ...parameterFeeds(def, params), [STEP_INPUTS.learningRate]: learningRateFeed(learningRate) };
   return {
     stepsPerRun: 1,
     async run(x, y, steps, count) {
@@ -36,7 +35,7 @@ export async function nativeEngine(
         },
       );
     },
-    params: async () => new Map(def.params.map((p) => [p.name, feeds[p.name].data as Float32Array])),
+    params: async () => parametersIn(def, feeds),
     release: () => session.release(),
   };
 }
