@@ -1,5 +1,6 @@
 // Download one file from a list of mirrors, verifying its SHA-256 while it streams in.
-// The final path only ever holds a verified file (temporary file + rename).
+// The final path only ever holds a verified file (temporary file + rename); a mirror that stalls
+// (no bytes for STALL_SECONDS) is abandoned for the next.
 import { createHash } from 'node:crypto';
 import { createWriteStream, mkdirSync, rmSync } from 'node:fs';
 import { dirname } from 'node:path';
@@ -8,8 +9,42 @@ import { DataError } from './idx';
 
 export type ProgressCallback = (received: number, total: number | undefined) => void;
 
-async function fetchVerified(url: string, dest: string, sha256: string, onProgress?: ProgressCallback): Promise<void> {
-  const response = await fetch(url);
+/** A mirror that sends nothing for this long (before or during the body) is given up. */
+export const STALL_SECONDS = 30;
+
+export interface DownloadOptions {
+  onProgress?: ProgressCallback;
+  /** Called before each mirror is tried. */
+  onAttempt?: (url: string) => void;
+  stallSeconds?: number;
+}
+
+/** An AbortController that fires unless poke() is called at least every `seconds`. */
+function stallWatch(seconds: number) {
+  const controller = new AbortController();
+  let timer: NodeJS.Timeout | undefined;
+  const poke = () => {
+    clearTimeout(timer);
+    timer = setTimeout(() => controller.abort(new Error(`stalled: no data for ${seconds} s`)), seconds * 1000);
+  };
+  poke();
+  return { signal: controller.signal, poke, stop: () => clearTimeout(timer) };
+}
+
+async function fetchVerified(url: string, dest: string, sha256: string, o: DownloadOptions): Promise<void> {
+  const watch = stallWatch(o.stallSeconds ?? STALL_SECONDS);
+  try {
+    await fetchWatched(url, dest, sha256, o.onProgress, watch);
+  } catch (e) {
+    throw watch.signal.aborted ? watch.signal.reason : e;
+  } finally {
+    watch.stop();
+  }
+}
+
+async function fetchWatched(url: string, dest: string, sha256: string, onProgress: ProgressCallback | undefined, watch: ReturnType<typeof stallWatch>) {
+  const response = await fetch(url, { signal: watch.signal });
+  watch.poke();
   if (!response.ok || !response.body) throw new Error(`HTTP ${response.status}`);
   const total = Number(response.headers.get('content-length')) || undefined;
   const tmp = temporarySibling(dest);
@@ -18,6 +53,7 @@ async function fetchVerified(url: string, dest: string, sha256: string, onProgre
   let received = 0;
   try {
     for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
+      watch.poke();
       hash.update(chunk);
       received += chunk.length;
       if (!out.write(chunk)) await new Promise<void>((r) => out.once('drain', () => r()));
@@ -40,14 +76,15 @@ export async function downloadFromMirrors(
   file: string,
   dest: string,
   sha256: string,
-  onProgress?: ProgressCallback,
+  options: DownloadOptions = {},
 ): Promise<string> {
   mkdirSync(dirname(dest), { recursive: true });
   const failures: string[] = [];
   for (const mirror of mirrors) {
     const url = mirror.endsWith('/') ? mirror + file : `${mirror}/${file}`;
     try {
-      await fetchVerified(url, dest, sha256, onProgress);
+      options.onAttempt?.(url);
+      await fetchVerified(url, dest, sha256, options);
       return url;
     } catch (e) {
       const err = e as Error & { cause?: Error };

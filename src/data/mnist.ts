@@ -1,6 +1,7 @@
 // Where MNIST comes from: --data-dir, then $MNIST_DIR, then ./data/mnist; when none has the
-// files, they are downloaded from public mirrors into --data-dir (or ./data/mnist) and verified.
-import { existsSync, readFileSync, statSync } from 'node:fs';
+// files, they are downloaded from public mirrors ($MNIST_MIRRORS overrides the list) into
+// --data-dir (or ./data/mnist) and verified.
+import { existsSync, readdirSync, readFileSync, rmdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { Dataset, makeDataset } from './dataset';
 import { downloadFromMirrors, ProgressCallback } from './download';
@@ -22,11 +23,18 @@ export const DEFAULT_MIRRORS = [
 ];
 export const DEFAULT_DATA_DIR = 'data/mnist';
 
+/** The mirrors to try: `$MNIST_MIRRORS` (comma-separated base URLs) when set, else the public ones. */
+export function mnistMirrors(env = process.env.MNIST_MIRRORS): readonly string[] {
+  const given = env?.split(',').map((m) => m.trim()).filter(Boolean);
+  return given?.length ? given : DEFAULT_MIRRORS;
+}
+
 export interface MnistLocation {
   /** Directory given with --data-dir. */
   dataDir?: string;
   /** Defaults to process.env.MNIST_DIR. */
   envDir?: string;
+  /** Defaults to mnistMirrors(). */
   mirrors?: readonly string[];
   onDownload?: (file: string) => ProgressCallback | undefined;
   onLog?: (line: string) => void;
@@ -53,17 +61,39 @@ export async function locateMnist(loc: MnistLocation = {}): Promise<string> {
   const found = candidates.find(hasAll);
   if (found) return found;
   const target = resolve(loc.dataDir ?? DEFAULT_DATA_DIR);
+  const created = firstMissingFolder(target);
   for (const key of Object.keys(MNIST_FILES) as FileKey[]) {
     if (fileIn(target, key)) continue;
     const { file, sha256 } = MNIST_FILES[key];
-    loc.onLog?.(`downloading ${file} into ${target}`);
     try {
-      await downloadFromMirrors(loc.mirrors ?? DEFAULT_MIRRORS, file, join(target, file), sha256, loc.onDownload?.(file));
+      await downloadFromMirrors(loc.mirrors ?? mnistMirrors(), file, join(target, file), sha256, {
+        onAttempt: (url) => loc.onLog?.(`downloading ${url} into ${target}`),
+        onProgress: loc.onDownload?.(file),
+      });
     } catch (e) {
-      throw new DataError(`${(e as Error).message}\nMNIST was not found in ${candidates.join(', ')}; point --data-dir at a folder that has it.`);
+      if (created) removeEmptyFolders(target, created);
+      throw new DataError(
+        `${(e as Error).message}\nMNIST was not found in ${candidates.join(', ')}; ` +
+          'point --data-dir or $MNIST_DIR at a folder that has the four files (or $MNIST_MIRRORS at a mirror).',
+      );
     }
   }
   return target;
+}
+
+/** The outermost folder of `dir` that does not exist yet (what a download would create), if any. */
+function firstMissingFolder(dir: string): string | undefined {
+  let missing: string | undefined;
+  for (let d = dir; !existsSync(d); d = resolve(d, '..')) missing = d;
+  return missing;
+}
+
+/** Remove `dir` and its parents up to `top` while they are empty (a failed download leaves no litter). */
+function removeEmptyFolders(dir: string, top: string): void {
+  for (let d = dir; existsSync(d) && readdirSync(d).length === 0; d = resolve(d, '..')) {
+    rmdirSync(d);
+    if (d === top) break;
+  }
 }
 
 function readFile(path: string): Uint8Array {

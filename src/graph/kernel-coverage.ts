@@ -1,7 +1,13 @@
 // Does every node of a model have a kernel on a given ONNX Runtime execution provider?
-// Checked against a table of registered kernels (the shape of shared/ort-kernels/kernels.json):
-// op, domain, opset range, and the element types each type constraint accepts.
+// Checked against a table of registered kernels (kernel-tables/ort-kernels.json, made from ONNX
+// Runtime's docs/OperatorKernels.md): op, domain, opset range, and the element types each type
+// constraint accepts.
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { DType, Graph, Model, Node, Value } from './types';
+
+/** The table kept in the repository (see kernel-tables/README.md for its source). */
+export const DEFAULT_KERNEL_TABLE = resolve(__dirname, '../../kernel-tables/ort-kernels.json');
 
 export interface KernelEntry {
   since: number;
@@ -10,6 +16,21 @@ export interface KernelEntry {
 }
 export interface KernelTable {
   providers: Record<string, Record<string, Record<string, KernelEntry[]>>>;
+}
+
+/** Read and sanity-check a kernel table; `fail(why)` makes the error to throw. */
+export function readKernelTable(file: string, fail: (why: string) => Error): KernelTable {
+  if (!existsSync(file)) throw fail('no kernel table there');
+  if (!statSync(file).isFile()) throw fail('is a directory, not a kernel table');
+  let table: unknown;
+  try {
+    table = JSON.parse(readFileSync(file, 'utf8'));
+  } catch {
+    throw fail('not JSON');
+  }
+  const providers = (table as KernelTable | null)?.providers;
+  if (typeof providers !== 'object' || providers === null || Array.isArray(providers)) throw fail('not a kernel table (no "providers" object)');
+  return table as KernelTable;
 }
 
 /** Which type constraint governs each input of the ops the project emits (from the ONNX schemas); null = fixed type. */

@@ -123,14 +123,19 @@ test('a batch larger than the dataset is refused', () => {
   expect(r.err).toMatch(/--batch-size 100000 is larger than the 60000 training images/);
 });
 
-test('check-ep --ep cuda lists every emitted graph as covered; a missing table is a clear error', () => {
-  const r = cli('check-ep', '--ep', 'cuda', '--kernels', join(ROOT, '../shared/ort-kernels/kernels.json'));
+test('check-ep --ep cuda lists every emitted graph as covered; a missing or non-JSON table is a clear error', () => {
+  const r = cli('check-ep', '--ep', 'cuda');
   expect(r.code).toBe(0);
   expect(r.out).toMatch(/ok {3}lenet training step: \d+ nodes/);
   expect(r.out).toMatch(/every node has a CUDAExecutionProvider kernel/);
   const bad = cli('check-ep', '--kernels', join(dir, 'nope.json'));
   expect(bad.code).toBe(2);
-  expect(bad.err).toMatch(/nope\.json: no kernel table; pass --kernels FILE/);
+  expect(bad.err).toMatch(/nope\.json: no kernel table there; pass --kernels FILE/);
+  const binary = join(dir, 'binary.json');
+  writeFileSync(binary, Uint8Array.from([0, 159, 146, 150, 255, 10]));
+  const notJson = cli('check-ep', '--kernels', binary);
+  expect(notJson.code).toBe(2);
+  expect(notJson.err).toBe(`error: ${binary}: not JSON; pass --kernels FILE (ONNX Runtime's docs/OperatorKernels.md as JSON, see kernel-tables/README.md)\n`);
 });
 
 test('--stop-at-accuracy ends training once a step-wise validation reaches it, and exports that model', () => {

@@ -1,17 +1,16 @@
-// The demo page in a real browser (Debian's Chromium driven by playwright-core): draw MNIST test
-// digits with the mouse, stroke by stroke, and read the prediction the page shows.
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+// The demo page in a real browser (Chromium driven by playwright-core, see helpers/chromium.ts):
+// draw MNIST test digits with the mouse, stroke by stroke, and read the prediction the page shows.
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Browser, chromium, Page } from 'playwright-core';
 import { ChildProcess } from 'node:child_process';
 import { loadSplit } from '../../src/data/mnist';
-import { cli, cliProcess, ROOT } from '../helpers/cli';
+import { findChromium } from '../helpers/chromium';
+import { cli, cliProcess } from '../helpers/cli';
 import { MNIST_DIR } from '../helpers/mnist-dir';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'];
-const SCREENSHOT = join(ROOT, 'artifacts', 'demo-screenshot.png');
 
 const test10k = loadSplit(MNIST_DIR, 'test');
 let dir: string;
@@ -20,7 +19,6 @@ let url: string;
 let browser: Browser;
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) throw new Error(`no browser at ${CHROMIUM}: apt-get install chromium (or set CHROMIUM_PATH)`);
   dir = mkdtempSync(join(tmpdir(), 'lenet-demo-'));
   // A LeNet trained briefly (2 epochs on 20,000 images) is plenty for clearly drawn digits.
   expect(cli('train', '--artifacts', dir, '--limit', '20000', '--epochs', '2', '--no-progress').code).toBe(0);
@@ -35,7 +33,7 @@ beforeAll(async () => {
     });
     demo.on('exit', (code) => reject(new Error(`demo exited with ${code}: ${out}`)));
   });
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: FLAGS });
+  browser = await chromium.launch({ executablePath: await findChromium(), args: FLAGS });
 }, 180_000);
 
 afterAll(async () => {
@@ -78,8 +76,10 @@ test('drawing digits with the mouse shows the right predictions and ten probabil
     const bars = await page.locator('#bars li').count();
     expect(bars).toBe(10);
   }
-  mkdirSync(join(ROOT, 'artifacts'), { recursive: true });
-  await page.screenshot({ path: SCREENSHOT });
+  // In the test's temporary folder (removed afterwards) unless $DEMO_SCREENSHOT asks to keep it.
+  const screenshot = process.env.DEMO_SCREENSHOT ?? join(dir, 'demo-screenshot.png');
+  await page.screenshot({ path: screenshot });
+  expect(existsSync(screenshot)).toBe(true);
   expect(errors).toEqual([]);
   expect(right).toBeGreaterThanOrEqual(samples.length - 1);
   await page.close();

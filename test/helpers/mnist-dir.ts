@@ -1,9 +1,4 @@
-// Tests read the real MNIST from $MNIST_DIR (CI: ../shared/data/mnist); never downloaded in tests.
-import { existsSync } from 'node:fs';
-import { resolve } from 'node:path';
-
-const dir = process.env.MNIST_DIR ?? resolve(__dirname, '../../../shared/data/mnist');
-if (!existsSync(dir)) {
-  throw new Error(`MNIST not found at ${dir}: set MNIST_DIR to a folder with the four MNIST .gz files`);
-}
+// The real MNIST folder that test/helpers/global-setup.ts found (or downloaded) before the tests.
+const dir = process.env.MNIST_DIR;
+if (!dir) throw new Error('MNIST_DIR is unset: run the tests with jest, whose global setup finds MNIST');
 export const MNIST_DIR = dir;

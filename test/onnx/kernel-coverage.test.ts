@@ -1,16 +1,12 @@
 // Every graph the project emits runs entirely on ONNX Runtime's CPU and CUDA providers:
 // each node has a registered kernel for its op, opset and input types (no silent CPU fallback).
-import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
-import { KernelTable, uncoveredNodes } from '../../src/graph/kernel-coverage';
+import { DEFAULT_KERNEL_TABLE, readKernelTable, uncoveredNodes } from '../../src/graph/kernel-coverage';
 import { emittedModels } from '../../src/cli/emitted-models';
 import { GraphBuilder } from '../../src/graph/graph-builder';
 import { asModel } from '../helpers/run-model';
 import { attr } from '../../src/graph/types';
 
-const table: KernelTable = JSON.parse(
-  readFileSync(process.env.ORT_KERNELS_JSON ?? resolve(__dirname, '../../../shared/ort-kernels/kernels.json'), 'utf8'),
-);
+const table = readKernelTable(process.env.ORT_KERNELS_JSON ?? DEFAULT_KERNEL_TABLE, (why) => new Error(why));
 
 const models = Object.fromEntries(emittedModels());
 

@@ -8,7 +8,7 @@ const options = {
   ep: { choices: ['cpu', 'cuda'] as const, default: 'cuda' as const, describe: 'execution provider to check' },
   kernels: {
     type: 'string',
-    describe: 'ONNX Runtime kernel table as JSON (default $ORT_KERNELS_JSON, else ../shared/ort-kernels/kernels.json)',
+    describe: 'ONNX Runtime kernel table as JSON (default $ORT_KERNELS_JSON, else the one in kernel-tables/)',
   },
 } as const;
 
@@ -17,15 +17,11 @@ export const checkEpCommand: CommandModule<object, InferredOptionTypes<typeof op
   describe: 'check that every emitted graph runs entirely on an execution provider',
   builder: (y) => y.options(options),
   handler: async (args) => {
-    const { existsSync, readFileSync } = await import('node:fs');
     const { UsageError } = await import('../errors');
-    const { uncoveredNodes } = await import('../../graph/kernel-coverage');
+    const { uncoveredNodes, readKernelTable, DEFAULT_KERNEL_TABLE } = await import('../../graph/kernel-coverage');
     const { emittedModels } = await import('../emitted-models');
-    const file = args.kernels ?? process.env.ORT_KERNELS_JSON ?? '../shared/ort-kernels/kernels.json';
-    if (!existsSync(file)) {
-      throw new UsageError(`${file}: no kernel table; pass --kernels FILE (ONNX Runtime's docs/OperatorKernels.md as JSON)`);
-    }
-    const table = JSON.parse(readFileSync(file, 'utf8'));
+    const file = args.kernels ?? process.env.ORT_KERNELS_JSON ?? DEFAULT_KERNEL_TABLE;
+    const table = readKernelTable(file, (why) => new UsageError(`${file}: ${why}; pass --kernels FILE (ONNX Runtime's docs/OperatorKernels.md as JSON, see kernel-tables/README.md)`));
     let problems = 0;
     for (const [name, model] of emittedModels()) {
       const missing = uncoveredNodes(model, table, PROVIDERS[args.ep]);
