@@ -190,7 +190,7 @@ export async function runTraining(args: TrainArgs): Promise<number> {
   const total = history.reduce((s, r) => s + r.seconds, 0);
   console.log(`wrote ${paths.trainedModel} (${total.toFixed(1)} s of training)`);
   if (args.engine === 'ort-training') {
-    const ckpt = ortArtifactPaths(args.artifacts).checkpoint;
+    const ckpt = ortArtifactPaths(args.artifacts, def.name).checkpoint;
     writeFileAtomic(ckpt, encodeOrtCheckpoint(checkpointFromParams(def.params, outcome.state.params, recipe.learningRate)));
     console.log(`wrote ${ckpt} (the trained parameters, for any ONNX Runtime training runtime)`);
   }

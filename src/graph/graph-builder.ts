@@ -9,13 +9,23 @@ export interface ConvOptions {
   group?: number;
 }
 
-function convAttrs(o: ConvOptions): Record<string, AttrValue> {
-  const a: Record<string, AttrValue> = {};
-  if (o.pads) a.pads = attr.ints(o.pads);
-  if (o.strides) a.strides = attr.ints(o.strides);
-  if (o.dilations) a.dilations = attr.ints(o.dilations);
-  if (o.group !== undefined && o.group !== 1) a.group = attr.int(o.group);
-  return a;
+/**
+ * Every attribute written out, defaults included: some ONNX importers refuse a Conv without
+ * kernel_shape (optional in the spec). The kernel's spatial size comes from the weight's shape.
+ */
+function convAttrs(opType: string, w: Value, o: ConvOptions): Record<string, AttrValue> {
+  const kernel = w.shape?.slice(2);
+  if (!kernel || !kernel.every((d): d is number => typeof d === 'number')) {
+    throw new Error(`${opType}: the weight ${w.name} needs a static shape (kernel_shape is written explicitly)`);
+  }
+  const n = kernel.length;
+  return {
+    kernel_shape: attr.ints(kernel),
+    strides: attr.ints(o.strides ?? Array(n).fill(1)),
+    pads: attr.ints(o.pads ?? Array(2 * n).fill(0)),
+    dilations: attr.ints(o.dilations ?? Array(n).fill(1)),
+    group: attr.int(o.group ?? 1),
+  };
 }
 
 export class GraphBuilder extends GraphCore {
@@ -25,13 +35,14 @@ export class GraphBuilder extends GraphCore {
 
   // --- layers -------------------------------------------------------------------------
   conv(x: Value, w: Value, b: Value | null, o: ConvOptions = {}, name?: string): Value {
-    return this.one('Conv', b ? [x, w, b] : [x, w], convAttrs(o), name);
+    return this.one('Conv', b ? [x, w, b] : [x, w], convAttrs('Conv', w, o), name);
   }
   convTranspose(x: Value, w: Value, o: ConvOptions = {}, name?: string): Value {
-    return this.one('ConvTranspose', [x, w], convAttrs(o), name);
+    return this.one('ConvTranspose', [x, w], convAttrs('ConvTranspose', w, o), name);
   }
   maxPool(x: Value, kernel: number[], strides: number[], name?: string): Value {
-    return this.one('MaxPool', [x], { kernel_shape: attr.ints(kernel), strides: attr.ints(strides) }, name);
+    const pads = attr.ints(Array(2 * kernel.length).fill(0));
+    return this.one('MaxPool', [x], { kernel_shape: attr.ints(kernel), strides: attr.ints(strides), pads }, name);
   }
   /** Y = op(A) * op(B) + C, op = transpose when the flag is set. */
   gemm(a: Value, b: Value, c: Value | null, o: { transA?: boolean; transB?: boolean } = {}, name?: string): Value {

@@ -1,5 +1,6 @@
-// The ORT training artifacts on disk: <artifacts>/ort-training/{training_model.onnx, eval_model.onnx,
-// optimizer_model.onnx, checkpoint}, the names ONNX Runtime's own generator uses.
+// The ORT training artifacts on disk: <artifacts>/ort-training/<model>/{training_model.onnx,
+// eval_model.onnx, optimizer_model.onnx, checkpoint}, the names ONNX Runtime's own generator uses;
+// one folder per model, so that building another model does not overwrite them.
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ModelDefinition } from '../graph/model-definition';
@@ -11,8 +12,8 @@ import { buildOrtEvalModel, buildOrtOptimizerModel, buildOrtTrainingModel } from
 import { checkpointFromParams, decodeOrtCheckpoint, encodeOrtCheckpoint } from './checkpoint-flatbuffer';
 import { validateOrtArtifacts } from './validate';
 
-export const ortArtifactPaths = (dir: string) => {
-  const base = join(dir, 'ort-training');
+export const ortArtifactPaths = (dir: string, model: string) => {
+  const base = join(dir, 'ort-training', model);
   return {
     dir: base,
     training: join(base, 'training_model.onnx'),
@@ -38,8 +39,8 @@ export function buildOrtArtifacts(def: ModelDefinition, params: ParamValues, lea
   };
 }
 
-export function writeOrtArtifacts(dir: string, a: OrtArtifactBytes): ReturnType<typeof ortArtifactPaths> {
-  const p = ortArtifactPaths(dir);
+export function writeOrtArtifacts(dir: string, model: string, a: OrtArtifactBytes): ReturnType<typeof ortArtifactPaths> {
+  const p = ortArtifactPaths(dir, model);
   writeFileAtomic(p.training, a.training);
   writeFileAtomic(p.eval, a.eval);
   writeFileAtomic(p.optimizer, a.optimizer);
@@ -47,8 +48,8 @@ export function writeOrtArtifacts(dir: string, a: OrtArtifactBytes): ReturnType<
   return p;
 }
 
-export function readOrtArtifacts(dir: string): OrtArtifactBytes | undefined {
-  const p = ortArtifactPaths(dir);
+export function readOrtArtifacts(dir: string, model: string): OrtArtifactBytes | undefined {
+  const p = ortArtifactPaths(dir, model);
   if (![p.training, p.eval, p.optimizer, p.checkpoint].every((f) => existsSync(f))) return undefined;
   return { training: readFileSync(p.training), eval: readFileSync(p.eval), optimizer: readFileSync(p.optimizer), checkpoint: readFileSync(p.checkpoint) };
 }

@@ -57,7 +57,9 @@ export function buildOrtOptimizerModel(learningRate: number): Model {
   const lr = b.constant('float32', [1], Float32Array.of(learningRate), 'baked_learning_rate');
   const done = b.op('SGDOptimizerV2', [lr, params, grads], {}, { domain: MS_DOMAIN, name: 'update_completed' })[0];
   done.dtype = 'bool';
-  done.shape = undefined; // the 1.18 schema infers a scalar: a declared [1] fails shape inference
+  // A declared shape is required by the ONNX checker; the 1.18 schema infers a scalar (declaring
+  // ORT's generator's [1] fails that build's shape inference), so a scalar it is.
+  done.shape = [];
   b.output(done, 'update_completed');
   return asModel(b.build(`SGD with learning rate ${learningRate} (baked in).`), { [MS_DOMAIN]: 1 });
 }

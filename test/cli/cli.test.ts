@@ -23,13 +23,19 @@ test('build-model writes the training step and the initial model', () => {
   expect(existsSync(join(dir, 'lenet.init.onnx'))).toBe(true);
 });
 
-test('build-model --format ort-training writes the four training-API artifacts', () => {
+test('build-model --format ort-training writes the four training-API artifacts, one folder per model', () => {
   const r = cli('build-model', '--artifacts', dir, '--format', 'ort-training', '--lr', '0.1');
   expect(r.code).toBe(0);
-  expect(r.out).toMatch(/ort-training\/\{training_model.onnx, eval_model.onnx, optimizer_model.onnx, checkpoint\} \(SGD lr 0.1\)/);
-  for (const f of ['training_model.onnx', 'eval_model.onnx', 'optimizer_model.onnx', 'checkpoint']) {
-    expect(existsSync(join(dir, 'ort-training', f))).toBe(true);
+  expect(r.out).toMatch(/ort-training\/lenet\/\{training_model.onnx, eval_model.onnx, optimizer_model.onnx, checkpoint\} \(SGD lr 0.1\)/);
+  const mlp = cli('build-model', '--artifacts', dir, '--format', 'ort-training', '--model', 'mlp');
+  expect(mlp.code).toBe(0);
+  for (const model of ['lenet', 'mlp']) {
+    for (const f of ['training_model.onnx', 'eval_model.onnx', 'optimizer_model.onnx', 'checkpoint']) {
+      expect(existsSync(join(dir, 'ort-training', model, f))).toBe(true);
+    }
   }
+  const lenetTraining = readFileSync(join(dir, 'ort-training', 'lenet', 'training_model.onnx'));
+  expect(lenetTraining.equals(readFileSync(join(dir, 'ort-training', 'mlp', 'training_model.onnx')))).toBe(false);
 });
 
 test.each([

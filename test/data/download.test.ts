@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { downloadFromMirrors } from '../../src/data/download';
 import { DataError } from '../../src/data/idx';
-import { loadSplit, locateMnist, MNIST_FILES } from '../../src/data/mnist';
+import { DEFAULT_MIRRORS, loadSplit, locateMnist, MNIST_FILES, mnistMirrors } from '../../src/data/mnist';
 import { MNIST_DIR } from '../helpers/mnist-dir';
 
 const GOOD = new TextEncoder().encode('the right bytes '.repeat(5000));
@@ -24,6 +24,11 @@ beforeAll(async () => {
     const [, mirror, file] = (req.url ?? '').split('/');
     if (mirror === 'good' && file === 'f.bin') return res.end(GOOD);
     if (mirror === 'bad' && file === 'f.bin') return res.end(BAD);
+    if (mirror === 'stall') {
+      res.writeHead(200, { 'content-length': String(GOOD.length) });
+      res.write(GOOD.subarray(0, 100)); // headers and a little data, then nothing
+      return;
+    }
     if (mirror === 'mnist' && file && existsSync(join(MNIST_DIR, file))) return res.end(readFileSync(join(MNIST_DIR, file)));
     res.statusCode = 404;
     res.end('not found');
@@ -83,5 +88,33 @@ test('search order: --data-dir, then $MNIST_DIR; a failed download suggests --da
   const err = await locateMnist({ dataDir: partial, envDir: join(dir, 'nowhere'), mirrors: [`${base}/none`] }).catch((e) => e);
   expect(err).toBeInstanceOf(DataError);
   expect(err.message).toMatch(/could not download train-images-idx3-ubyte.gz/);
-  expect(err.message).toMatch(/--data-dir/);
+  expect(err.message).toMatch(/point --data-dir or \$MNIST_DIR at a folder/);
+});
+
+test('a failed download leaves no empty folder behind', async () => {
+  const target = join(dir, 'new', 'mnist');
+  const err = await locateMnist({ dataDir: target, envDir: join(dir, 'nowhere'), mirrors: [`${base}/none`] }).catch((e) => e);
+  expect(err).toBeInstanceOf(DataError);
+  expect(readdirSync(dir)).toEqual([]);
+});
+
+test('a mirror that sends headers and then stalls is abandoned, named, and the next one is used', async () => {
+  const tried: string[] = [];
+  const started = Date.now();
+  const url = await downloadFromMirrors([`${base}/stall`, `${base}/good`], 'f.bin', join(dir, 'f.bin'), sha(GOOD), {
+    stallSeconds: 1,
+    onAttempt: (u) => tried.push(u),
+  });
+  expect(Date.now() - started).toBeLessThan(10_000);
+  expect(tried).toEqual([`${base}/stall/f.bin`, `${base}/good/f.bin`]);
+  expect(url).toBe(`${base}/good/f.bin`);
+  expect(readdirSync(dir)).toEqual(['f.bin']);
+  const err = await downloadFromMirrors([`${base}/stall`], 'f.bin', join(dir, 'g.bin'), sha(GOOD), { stallSeconds: 1 }).catch((e) => e);
+  expect(err.message).toBe(`could not download f.bin:\n  ${base}/stall/f.bin: stalled: no data for 1 s`);
+});
+
+test('$MNIST_MIRRORS replaces the public mirrors', () => {
+  expect(mnistMirrors('http://127.0.0.1:1/a/, http://127.0.0.1:1/b/')).toEqual(['http://127.0.0.1:1/a/', 'http://127.0.0.1:1/b/']);
+  expect(mnistMirrors(undefined)).toBe(DEFAULT_MIRRORS);
+  expect(mnistMirrors('')).toBe(DEFAULT_MIRRORS);
 });

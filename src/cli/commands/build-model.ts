@@ -32,7 +32,7 @@ export const buildModelCommand: CommandModule<object, InferredOptionTypes<typeof
       const { readInitialParams } = await import('../../training/artifacts');
       const { recipeFromFlags } = await import('../recipe-options');
       const lr = recipeFromFlags({ model: args.model, lr: args.lr }).learningRate;
-      const p = writeOrtArtifacts(args.artifacts, buildOrtArtifacts(def, readInitialParams(def, args.artifacts), lr));
+      const p = writeOrtArtifacts(args.artifacts, def.name, buildOrtArtifacts(def, readInitialParams(def, args.artifacts), lr));
       console.log(`wrote ${p.dir}/{training_model.onnx, eval_model.onnx, optimizer_model.onnx, checkpoint} (SGD lr ${lr})`);
     }
   },
