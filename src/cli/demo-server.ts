@@ -1,6 +1,8 @@
 // `npm run demo`: build the page with Vite, then serve it and the trained model on 127.0.0.1.
+// Read-only and local: GET/HEAD only, Host must name this machine (no DNS rebinding), paths that
+// do not decode are a 400, and nothing outside the page folder but the model is served.
 import { existsSync, readFileSync, statSync } from 'node:fs';
-import { createServer, Server } from 'node:http';
+import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http';
 import { AddressInfo } from 'node:net';
 import { extname, join, normalize, resolve, sep } from 'node:path';
 
@@ -28,21 +30,55 @@ export interface DemoServer {
   close(): Promise<void>;
 }
 
+/** A port that is already taken, or not a port. */
+export class PortError extends Error {}
+
+const LOCAL_HOSTS = new Set(['127.0.0.1', 'localhost']);
+
+function plain(res: ServerResponse, status: number, text: string, headers: Record<string, string> = {}) {
+  res.writeHead(status, { 'content-type': 'text/plain', ...headers }).end(text);
+}
+
+function handle(req: IncomingMessage, res: ServerResponse, dir: string, modelFile: string) {
+  if (req.method !== 'GET' && req.method !== 'HEAD') return plain(res, 405, 'method not allowed', { allow: 'GET, HEAD' });
+  const host = (req.headers.host ?? '').replace(/:\d+$/, '');
+  if (!LOCAL_HOSTS.has(host)) return plain(res, 403, 'forbidden host');
+  let path: string;
+  try {
+    path = decodeURIComponent((req.url ?? '/').split('?')[0]);
+  } catch {
+    return plain(res, 400, 'bad request');
+  }
+  const file = path === '/lenet.onnx' ? resolve(modelFile) : join(dir, normalize(path === '/' ? '/index.html' : path));
+  const inside = file === resolve(modelFile) || file.startsWith(dir + sep);
+  if (!inside || !existsSync(file) || !statSync(file).isFile()) return plain(res, 404, 'not found');
+  res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream', 'cache-control': 'no-store' });
+  res.end(req.method === 'HEAD' ? undefined : readFileSync(file));
+}
+
+/** Listen on 127.0.0.1:port (0 = any free port); a taken port is a PortError. */
+export async function listenLocal(server: Server, port: number): Promise<number> {
+  await new Promise<void>((resolveListen, reject) => {
+    server.once('error', (e: NodeJS.ErrnoException) =>
+      reject(e.code === 'EADDRINUSE' ? new PortError(`port ${port} on 127.0.0.1 is already in use; pick another with --port`) : e),
+    );
+    server.listen(port, '127.0.0.1', () => resolveListen());
+  });
+  return (server.address() as AddressInfo).port;
+}
+
+/** Throws PortError now if `port` is taken (the server itself listens after the page is built). */
+export async function portIsFree(port: number): Promise<void> {
+  if (port === 0) return;
+  const probe = createServer();
+  await listenLocal(probe, port);
+  await new Promise<void>((r) => probe.close(() => r()));
+}
+
 /** Serves `dir` and, at /lenet.onnx, the model file (read at each request, so a new training shows up). */
 export async function serveDemo(dir: string, modelFile: string, port = 0): Promise<DemoServer> {
-  const server: Server = createServer((req, res) => {
-    const path = decodeURIComponent((req.url ?? '/').split('?')[0]);
-    const file = path === '/lenet.onnx' ? resolve(modelFile) : join(dir, normalize(path === '/' ? '/index.html' : path));
-    const inside = file === resolve(modelFile) || file.startsWith(dir + sep);
-    if (!inside || !existsSync(file) || !statSync(file).isFile()) {
-      res.writeHead(404, { 'content-type': 'text/plain' }).end('not found');
-      return;
-    }
-    res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream', 'cache-control': 'no-store' });
-    res.end(readFileSync(file));
-  });
-  await new Promise<void>((r) => server.listen(port, '127.0.0.1', () => r()));
-  const { port: actual } = server.address() as AddressInfo;
+  const server: Server = createServer((req, res) => handle(req, res, dir, modelFile));
+  const actual = await listenLocal(server, port);
   return {
     url: `http://127.0.0.1:${actual}/`,
     close: () => new Promise<void>((r) => server.close(() => r())),

@@ -3,11 +3,12 @@ import { DataError } from '../data/idx';
 import { OnnxDecodeError } from '../onnx/decode';
 import { RuntimeError } from '../runtime/session';
 import { OrtArtifactError } from '../ort-training/validate';
+import { PortError } from './demo-server';
 
 /** A bad option value or combination that yargs' own checks cannot express. */
 export class UsageError extends Error {}
 
-const USER_ERRORS = [UsageError, DataError, RuntimeError, OnnxDecodeError, OrtArtifactError];
+const USER_ERRORS = [UsageError, DataError, RuntimeError, OnnxDecodeError, OrtArtifactError, PortError];
 
 export function reportError(e: unknown, verbose: boolean): number {
   const err = e instanceof Error ? e : new Error(String(e));

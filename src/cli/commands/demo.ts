@@ -1,5 +1,6 @@
 // `demo`: the in-browser demo of the exported model (draw a digit, see the prediction).
 import type { CommandModule, InferredOptionTypes } from 'yargs';
+import { UsageError } from '../errors';
 import { artifactsOption, modelOption } from '../options';
 
 const options = {
@@ -12,11 +13,16 @@ const options = {
 export const demoCommand: CommandModule<object, InferredOptionTypes<typeof options>> = {
   command: 'demo',
   describe: 'build and serve the in-browser demo page on 127.0.0.1',
-  builder: (y) => y.options(options),
+  builder: (y) =>
+    y.options(options).check((a) => {
+      if (!Number.isInteger(a.port) || a.port < 0 || a.port > 65535) throw new UsageError(`--port must be an integer from 0 to 65535, got ${a.port}`);
+      return true;
+    }),
   handler: async (args) => {
-    const { buildDemo, serveDemo } = await import('../demo-server');
+    const { buildDemo, serveDemo, portIsFree } = await import('../demo-server');
     const { classifierFile } = await import('../classifier-file');
     const modelFile = classifierFile(args).path; // fails early, with a clear message
+    await portIsFree(args.port); // before the build, which takes a while
     const dir = await buildDemo();
     const server = await serveDemo(dir, modelFile, args.port);
     console.log(`demo: ${server.url} (model ${modelFile}; Ctrl-C to stop)`);
