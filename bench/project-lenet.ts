@@ -41,7 +41,7 @@ async function main() {
   }
   if (mode === 'infer') {
     const test = loadSplit(dir, 'test');
-    const io = { path: 'lenet', bytes: encodeModel(buildInferenceModel(lenet, params)), input: INFERENCE_IO.input, output: INFERENCE_IO.logits };
+    const io = { path: 'lenet', bytes: encodeModel(buildInferenceModel(lenet, params)), input: INFERENCE_IO.input, output: INFERENCE_IO.logits, classes: lenet.classes };
     await evaluateModel(io, test, { batchSize: inferBatch, session }); // warm-up
     const r = await evaluateModel(io, test, { batchSize: inferBatch, session });
     return { images_per_s: r.total / r.seconds, peak_rss_mb: peakRssMb() };

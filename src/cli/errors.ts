@@ -4,17 +4,22 @@ import { OnnxDecodeError } from '../onnx/decode';
 import { RuntimeError } from '../runtime/session';
 import { OrtArtifactError } from '../ort-training/validate';
 import { PortError } from './demo-server';
+import { FolderLockedError } from '../io/folder-lock';
+import { describeFileError, isFileError } from '../io/file-errors';
 
 /** A bad option value or combination that yargs' own checks cannot express. */
 export class UsageError extends Error {}
 
-const USER_ERRORS = [UsageError, DataError, RuntimeError, OnnxDecodeError, OrtArtifactError, PortError];
+const USER_ERRORS = [UsageError, DataError, RuntimeError, OnnxDecodeError, OrtArtifactError, PortError, FolderLockedError];
 
 export function reportError(e: unknown, verbose: boolean): number {
   const err = e instanceof Error ? e : new Error(String(e));
-  const code = (err as NodeJS.ErrnoException).code;
-  const isUserError = USER_ERRORS.some((cls) => err instanceof cls) || code === 'ENOENT' || code === 'EACCES';
   if (verbose && err.stack) process.stderr.write(`${err.stack}\n`);
+  if (isFileError(err)) {
+    process.stderr.write(`error: ${describeFileError(err)}\n`);
+    return 2;
+  }
+  const isUserError = USER_ERRORS.some((cls) => err instanceof cls);
   if (isUserError) {
     process.stderr.write(`error: ${err.message}\n`);
     return 2;

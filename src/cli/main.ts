@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 // Command-line entry: parse options with yargs and hand over to the command modules.
+import './user-cwd'; // first: relative paths are the user's
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { buildModelCommand } from './commands/build-model';
@@ -10,10 +11,13 @@ import { evaluateCommand } from './commands/evaluate';
 import { predictCommand } from './commands/predict';
 import { trainCommand } from './commands/train';
 import { reportError, UsageError } from './errors';
+import { checkCommandLineLength, ignoreClosedOutput } from './process-guards';
 
 async function main(argv: string[]): Promise<void> {
   const verbose = argv.includes('--verbose');
+  ignoreClosedOutput();
   try {
+    checkCommandLineLength();
     await yargs(argv)
       .scriptName('npm run')
       .command(buildModelCommand)

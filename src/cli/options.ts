@@ -3,6 +3,7 @@ import type { Options } from 'yargs';
 import { EXECUTION_PROVIDERS } from '../runtime/session';
 import { UsageError } from './errors';
 import { DEFAULT_ARTIFACTS_DIR } from '../training/artifacts';
+import { projectPath } from './user-cwd';
 
 export const MODELS = ['lenet', 'mlp'] as const;
 
@@ -11,7 +12,7 @@ export const modelOption = {
 } satisfies Record<string, Options>;
 
 export const artifactsOption = {
-  artifacts: { type: 'string', default: DEFAULT_ARTIFACTS_DIR, describe: 'directory for built and trained models' },
+  artifacts: { type: 'string', default: projectPath(DEFAULT_ARTIFACTS_DIR), describe: 'directory for built and trained models' },
 } satisfies Record<string, Options>;
 
 export const dataOption = {

@@ -7,7 +7,7 @@ export const RECIPE_DEFAULTS = { epochs: 10, batchSize: 100, learningRate: 0.03,
 const LEARNING_RATE_BY_MODEL: Record<string, number> = { lenet: 0.03, mlp: 0.02 };
 
 export interface RecipeFlags {
-  model: string;
+  model?: string;
   epochs?: number;
   'batch-size'?: number;
   lr?: number;
@@ -15,7 +15,7 @@ export interface RecipeFlags {
   limit?: number;
 }
 
-export function recipeFromFlags(f: RecipeFlags): Recipe {
+export function recipeFromFlags(f: RecipeFlags & { model: string }): Recipe {
   return {
     model: f.model,
     epochs: f.epochs ?? RECIPE_DEFAULTS.epochs,

@@ -1,17 +1,31 @@
 // Each training run's record under <artifacts>/runs/<timestamp>/: metrics.jsonl (a line per epoch,
 // appended as it finishes) and report.svg (loss and accuracy curves), rewritten after every epoch.
+// The report is a by-product: when it cannot be written (disk full), training goes on, with a warning.
 import { appendFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../io/atomic-write';
+import { describeFileError, isFileError } from '../io/file-errors';
 import { EpochMetrics, trainingPlotSvg } from '../report/training-plot';
 
 export class RunReport {
   readonly dir: string;
   private readonly metrics: EpochMetrics[] = [];
 
+  private warned = false;
+
   constructor(artifactsDir: string, private readonly title: string, started = new Date()) {
     this.dir = join(artifactsDir, 'runs', started.toISOString().replace(/[:.]/g, '-'));
-    mkdirSync(this.dir, { recursive: true });
+    this.attempt(() => mkdirSync(this.dir, { recursive: true }));
+  }
+
+  private attempt(write: () => void): void {
+    try {
+      write();
+    } catch (e) {
+      if (!isFileError(e)) throw e;
+      if (!this.warned) console.error(`warning: run report: ${describeFileError(e)}; training goes on without it`);
+      this.warned = true;
+    }
   }
 
   get metricsFile(): string { return join(this.dir, 'metrics.jsonl'); }
@@ -19,7 +33,8 @@ export class RunReport {
 
   async addEpoch(m: EpochMetrics): Promise<void> {
     this.metrics.push(m);
-    appendFileSync(this.metricsFile, `${JSON.stringify(m)}\n`);
-    writeFileAtomic(this.plotFile, new TextEncoder().encode(await trainingPlotSvg(this.title, this.metrics)));
+    this.attempt(() => appendFileSync(this.metricsFile, `${JSON.stringify(m)}\n`));
+    const svg = new TextEncoder().encode(await trainingPlotSvg(this.title, this.metrics));
+    this.attempt(() => writeFileAtomic(this.plotFile, svg));
   }
 }

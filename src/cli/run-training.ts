@@ -6,7 +6,7 @@ import { writeFileAtomic } from '../io/atomic-write';
 import { encodeModel } from '../onnx/encode';
 import { PRODUCER } from '../graph/model-definition';
 import { artifactPaths, ensureArtifacts, readInitialParams } from '../training/artifacts';
-import { readCheckpoint, TrainingState, writeCheckpoint } from '../training/checkpoint';
+import { TrainingState, writeCheckpoint } from '../training/checkpoint';
 import { XAVIER_MAGNITUDE } from '../training/init';
 import { initialState, train } from '../training/trainer';
 import { parseDevices } from './device-options';
@@ -16,13 +16,18 @@ import { ortArtifactPaths } from '../ort-training/artifact-files';
 import { checkpointFromParams, encodeOrtCheckpoint } from '../ort-training/checkpoint-flatbuffer';
 import type { TrainArgs } from './commands/train';
 import { UsageError } from './errors';
-import { MODEL_DEFINITIONS } from './model-registry';
 import { progressBar } from './progress';
 import { RunReport } from './run-report';
 import { evaluateModel } from '../inference/evaluate';
 import { INFERENCE_IO } from '../inference/inference-graph';
 import { ParamValues } from '../training/init';
-import { parseCheckpointEvery, recipeFromFlags, resumedRecipe } from './recipe-options';
+import { parseCheckpointEvery } from './recipe-options';
+import { resumeCommand } from './resume-command';
+import { checkBatchMemory, TrainTarget, trainTarget } from './train-target';
+import { lockFolder } from '../io/folder-lock';
+import { describeFileError, isFileError } from '../io/file-errors';
+import { join, resolve } from 'node:path';
+import { tmpdir } from 'node:os';
 
 export const EXIT_INTERRUPTED = 130;
 export const EXIT_DIVERGED = 3;
@@ -35,13 +40,19 @@ function firstSamples(d: Dataset, limit: number | undefined): Dataset {
 }
 
 export async function runTraining(args: TrainArgs): Promise<number> {
-  const def = MODEL_DEFINITIONS[args.model];
-  const paths = artifactPaths(def, args.artifacts);
-  const checkpointPath = args.checkpoint ?? args.resume ?? `${args.artifacts}/${def.name}.ckpt`;
-  const saved = args.resume ? readCheckpoint(args.resume) : undefined;
-  const recipe = saved ? resumedRecipe(saved.recipe, args, args.resume!) : recipeFromFlags(args);
+  const { def, artifacts, checkpointPath, recipe, saved } = trainTarget(args);
+  const paths = artifactPaths(def, artifacts);
+  const lock = lockFolder(artifacts, resumeCommand(checkpointPath).replace(/ --resume .*$/, ''));
+  try {
+    return await trainLocked(args, { def, artifacts, checkpointPath, recipe, saved }, paths);
+  } finally {
+    lock.release();
+  }
+}
 
-  const state = ensureArtifacts(def, args.artifacts, recipe.seed);
+async function trainLocked(args: TrainArgs, { def, artifacts, checkpointPath, recipe, saved }: TrainTarget, paths: ReturnType<typeof artifactPaths>): Promise<number> {
+
+  const state = ensureArtifacts(def, artifacts, recipe.seed);
   if (state === 'built') console.log(`built ${paths.trainingStep} and ${paths.initialModel} (init seed ${recipe.seed})`);
   if (state === 'step-refreshed') console.log(`rebuilt ${paths.trainingStep} from model/${def.name}.onnx-builder.ts`);
 
@@ -61,7 +72,9 @@ export async function runTraining(args: TrainArgs): Promise<number> {
   if (recipe.batchSize > data.images.count) {
     throw new UsageError(`--batch-size ${recipe.batchSize} is larger than the ${data.images.count} training images`);
   }
-  const start: TrainingState = saved ? { ...saved, recipe } : initialState(recipe, readInitialParams(def, args.artifacts));
+  const memoryNote = checkBatchMemory(def, recipe.batchSize);
+  if (memoryNote) console.error(memoryNote);
+  const start: TrainingState = saved ? { ...saved, recipe } : initialState(recipe, readInitialParams(def, artifacts));
   const stepsPerEpoch = Math.ceil(data.images.count / recipe.batchSize);
   console.log(
     `${saved ? `resuming ${args.resume} at epoch ${start.epoch + 1}, step ${start.step}: ` : ''}` +
@@ -76,16 +89,17 @@ export async function runTraining(args: TrainArgs): Promise<number> {
     stopRequested = true;
     process.stderr.write(`\n${signal}: finishing the current step, then saving a checkpoint (again to quit at once)\n`);
   };
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
+  // SIGHUP (the terminal closed) too: a run left without its terminal still saves its checkpoint.
+  const signals: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
+  for (const s of signals) process.on(s, onSignal);
 
-  const report = new RunReport(args.artifacts, `${def.name}: SGD lr ${recipe.learningRate}, batch ${recipe.batchSize}`);
+  const report = new RunReport(artifacts, `${def.name}: SGD lr ${recipe.learningRate}, batch ${recipe.batchSize}`);
   const valEvery = args['val-every'] ? parseCheckpointEvery(args['val-every'], '--val-every') : undefined;
   const validation = valEvery ? loadSplit(dataDir, 'test') : undefined;
   const session = sessionFromArgs(args);
   const validate = async (params: ParamValues) => {
     const bytes = encodeModel(buildInferenceModel(def, params));
-    const io = { path: 'current parameters', bytes, input: INFERENCE_IO.input, output: INFERENCE_IO.logits };
+    const io = { path: 'current parameters', bytes, input: INFERENCE_IO.input, output: INFERENCE_IO.logits, classes: def.classes };
     return (await evaluateModel(io, validation!, { batchSize: 1000, session })).accuracy;
   };
   const runStarted = performance.now();
@@ -95,7 +109,7 @@ export async function runTraining(args: TrainArgs): Promise<number> {
   let bar = progressBar(`epoch ${start.epoch + 1}`, data.images.count, '', args.progress);
   let lastSaved: string | undefined;
   const save = (s: TrainingState) => {
-    writeCheckpoint(checkpointPath, s);
+    writeCheckpoint(checkpointPath, { ...s, artifactsDir: resolve(artifacts) });
     lastSaved = `${checkpointPath} (epoch ${s.epoch + 1}, step ${s.step})`;
   };
   const engine = await openEngine(def, start.params, recipe, {
@@ -103,7 +117,7 @@ export async function runTraining(args: TrainArgs): Promise<number> {
     replicas: parseDevices(args, session),
     session,
     stepsPerRun: args['steps-per-run'],
-    artifactsDir: args.artifacts,
+    artifactsDir: artifacts,
     trainingStepFile: paths.trainingStep,
   });
   const outcome = await train(engine, start, data, {
@@ -149,14 +163,13 @@ export async function runTraining(args: TrainArgs): Promise<number> {
   });
   await engine.release();
   bar.stop();
-  process.off('SIGINT', onSignal);
-  process.off('SIGTERM', onSignal);
+  for (const s of signals) process.off(s, onSignal);
 
   if (outcome.status === 'interrupted') {
     save(outcome.state);
     console.error(
       `interrupted at epoch ${outcome.state.epoch + 1}, step ${outcome.state.step}/${stepsPerEpoch}; ` +
-        `checkpoint written to ${checkpointPath}\nresume with: npm run train -- --resume ${checkpointPath}`,
+        `checkpoint written to ${checkpointPath}\nresume with: ${resumeCommand(checkpointPath)}`,
     );
     return EXIT_INTERRUPTED;
   }
@@ -186,14 +199,35 @@ export async function runTraining(args: TrainArgs): Promise<number> {
     input_normalization: 'float32 pixels / 255, background 0, ink 1, shape [N,1,28,28]',
     class_labels: Array.from({ length: def.classes }, (_, i) => i).join(','),
   });
-  writeFileAtomic(paths.trainedModel, encodeModel(model));
+  try {
+    writeFileAtomic(paths.trainedModel, encodeModel(model));
+  } catch (e) {
+    throw rescueTrainedState(e, outcome.state, checkpointPath, artifacts);
+  }
   const total = history.reduce((s, r) => s + r.seconds, 0);
   console.log(`wrote ${paths.trainedModel} (${total.toFixed(1)} s of training)`);
   if (args.engine === 'ort-training') {
-    const ckpt = ortArtifactPaths(args.artifacts, def.name).checkpoint;
+    const ckpt = ortArtifactPaths(artifacts, def.name).checkpoint;
     writeFileAtomic(ckpt, encodeOrtCheckpoint(checkpointFromParams(def.params, outcome.state.params, recipe.learningRate)));
     console.log(`wrote ${ckpt} (the trained parameters, for any ONNX Runtime training runtime)`);
   }
   console.log(`run report: ${report.metricsFile}, ${report.plotFile}`);
   return 0;
+}
+
+/**
+ * The trained model could not be written: keep the trained parameters in a checkpoint (where the
+ * run keeps them, else in the temporary folder) and say where, so the result is not lost.
+ */
+function rescueTrainedState(e: unknown, state: TrainingState, checkpointPath: string, artifacts: string): unknown {
+  if (!isFileError(e)) return e;
+  for (const where of [checkpointPath, join(tmpdir(), `lenet-rescued-${process.pid}.ckpt`)]) {
+    try {
+      writeCheckpoint(where, { ...state, artifactsDir: resolve(artifacts) });
+      return new UsageError(`${describeFileError(e)}; the trained parameters are saved in ${where}: make room, then export them with: ${resumeCommand(where)}`);
+    } catch {
+      // try the next place
+    }
+  }
+  return new UsageError(`${describeFileError(e)}; the trained parameters could not be saved anywhere either`);
 }

@@ -21,7 +21,8 @@ export const DEFAULT_MIRRORS = [
   'https://storage.googleapis.com/cvdf-datasets/mnist/',
   'https://yann.lecun.com/exdb/mnist/',
 ];
-export const DEFAULT_DATA_DIR = 'data/mnist';
+/** The project's own data folder (where `train` downloads to). */
+export const DEFAULT_DATA_DIR = resolve(__dirname, '../../data/mnist');
 
 /** The mirrors to try: `$MNIST_MIRRORS` (comma-separated base URLs) when set, else the public ones. */
 export function mnistMirrors(env = process.env.MNIST_MIRRORS): readonly string[] {

@@ -3,6 +3,7 @@ import { Dataset, fillBatch, sampleSize } from '../data/dataset';
 import { inOrder } from '../data/shuffle';
 import { RuntimeError, RuntimeSession, SessionConfig } from '../runtime/session';
 import { ClassifierIo } from './model-check';
+import { checkScores } from './scores';
 
 export interface Evaluation {
   correct: number;
@@ -39,9 +40,10 @@ export async function evaluateModel(
         [model.input]: { dtype: 'float32', dims: [count, 1, data.images.rows, data.images.cols], data: x },
       });
       const logits = out[model.output];
-      const classes = logits.dims[1];
-      confusion ??= Array.from({ length: classes }, () => new Array<number>(classes).fill(0));
       const values = logits.data as Float32Array;
+      checkScores(model.path, model.output, logits.dims, values, model.classes);
+      const classes = model.classes;
+      confusion ??= Array.from({ length: classes }, () => new Array<number>(classes).fill(0));
       for (let i = 0; i < count; i++) {
         let best = 0;
         for (let c = 1; c < classes; c++) if (values[i * classes + c] > values[i * classes + best]) best = c;

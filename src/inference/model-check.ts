@@ -14,6 +14,8 @@ export interface ClassifierIo {
   bytes: Uint8Array;
   input: string;
   output: string;
+  /** Scores per image the model must give. */
+  classes: number;
 }
 
 /** Reads `path` and checks it maps float32 [N, ...sampleDims] to [N, classes]. */
@@ -50,5 +52,5 @@ export function loadClassifier(path: string, sampleDims: number[], classes: numb
   if (!out || out.elemType !== FLOAT || outDims.length !== 2 || (typeof outDims[1] === 'number' && outDims[1] !== classes)) {
     throw new ModelFileError(`${path}: first output${out ? ` '${out.name}' [${outDims}]` : ' missing'}, expected float32 ${expectedOut} scores`);
   }
-  return { path, bytes, input: inp.name, output: out.name };
+  return { path, bytes, input: inp.name, output: out.name, classes };
 }

@@ -57,6 +57,24 @@ function resample(p: Uint8Array, stride: number, box: { x0: number; y0: number; 
   return out;
 }
 
+/** Smallest picture side that can hold a recognisable digit. */
+const MIN_SIDE = 8;
+/** Ink must stand out from the background by this much (of 255) to count as a digit. */
+const MIN_CONTRAST = 32;
+
+/** Why a picture holds no digit to classify (too small, or one flat colour); undefined when it has one. */
+export function noDigitReason(img: GrayImage): string | undefined {
+  if (img.width < MIN_SIDE || img.height < MIN_SIDE) return `the picture is ${img.width}x${img.height} pixels, too small for a digit`;
+  let min = 255;
+  let max = 0;
+  for (const v of img.pixels) {
+    min = Math.min(min, v);
+    max = Math.max(max, v);
+  }
+  if (max - min < MIN_CONTRAST) return 'the picture is blank (one flat colour)';
+  return undefined;
+}
+
 /** The model input for one picture: 28 * 28 floats in [0, 1], ink bright. A blank picture gives zeros. */
 export function toMnistInput(img: GrayImage): Float32Array {
   const bright = inkIsBright(img);

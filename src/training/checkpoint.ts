@@ -1,8 +1,9 @@
 // Training checkpoints: everything needed to continue a run bit for bit.
 // File layout: "LENETCK1" | u32 LE header length | header JSON | tensor bytes | SHA-256 of all before it.
-// Written atomically (temporary file, fsync, rename); the checkpoint it replaces is kept as <path>.prev.
+// Written atomically (temporary file, fsync, rename); the checkpoint it replaces is kept as <path>.prev,
+// and <path> itself is never missing: the old file is linked to .prev, then the new one renamed over it.
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync, renameSync, statSync } from 'node:fs';
+import { copyFileSync, existsSync, linkSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
 import { writeTemporary } from '../io/atomic-write';
 import { DataError } from '../data/idx';
 import { ParamValues } from './init';
@@ -32,6 +33,8 @@ export interface TrainingState {
   correct: number;
   history: EpochReport[];
   params: ParamValues;
+  /** The artifacts folder of the run (absolute), so that a resume writes where the run did. */
+  artifactsDir?: string;
 }
 
 /** A checkpoint file that is missing, truncated, corrupted or not a checkpoint. */
@@ -88,12 +91,31 @@ export const previousCheckpoint = (path: string) => `${path}.prev`;
 /** Atomically replace the checkpoint at `path`, keeping the one it replaces as <path>.prev. */
 export function writeCheckpoint(path: string, state: TrainingState): void {
   const tmp = writeTemporary(path, encodeCheckpoint(state));
-  if (existsSync(path) && statSync(path).isFile()) renameSync(path, previousCheckpoint(path));
-  renameSync(tmp, path);
+  try {
+    if (existsSync(path) && statSync(path).isFile()) keepAsPrevious(path);
+    renameSync(tmp, path);
+  } catch (e) {
+    rmSync(tmp, { force: true });
+    throw e;
+  }
+}
+
+/** <path>.prev becomes a second name of the current checkpoint (a copy where links are not allowed). */
+function keepAsPrevious(path: string): void {
+  const prev = previousCheckpoint(path);
+  rmSync(prev, { force: true });
+  try {
+    linkSync(path, prev);
+  } catch {
+    copyFileSync(path, prev);
+  }
 }
 
 export function readCheckpoint(path: string): TrainingState {
-  if (!existsSync(path)) throw new CheckpointError(`${path}: no such checkpoint`);
+  if (!existsSync(path)) {
+    const prev = previousCheckpoint(path);
+    throw new CheckpointError(`${path}: no such checkpoint${existsSync(prev) ? `; the previous one is there: --resume ${prev}` : ''}`);
+  }
   if (!statSync(path).isFile()) throw new CheckpointError(`${path}: is a directory, not a checkpoint file`);
   try {
     return decodeCheckpoint(readFileSync(path), path);

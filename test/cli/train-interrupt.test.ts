@@ -28,7 +28,7 @@ test('SIGINT saves a checkpoint and exits 130; --resume finishes with the same m
   const code = await new Promise<number | null>((r) => child.on('close', r));
   expect(code).toBe(130);
   expect(err).toMatch(/interrupted at epoch \d, step \d+\/30; checkpoint written to .*lenet\.ckpt/);
-  expect(err).toMatch(/resume with: npm run train -- --resume .*lenet\.ckpt/);
+  expect(err).toMatch(/resume with: npm run train -- --limit 3000 --epochs 3 --threads 1 --no-progress --artifacts .*interrupted --resume .*lenet\.ckpt/);
   expect(existsSync(join(interrupted, 'lenet.onnx'))).toBe(false);
 
   const resumed = cli('train', '--artifacts', interrupted, '--resume', join(interrupted, 'lenet.ckpt'), '--threads', '1', '--no-progress');

@@ -1,14 +1,15 @@
 // `train`: SGD on ONNX Runtime with the derived training-step graph; writes the trained model.
 import type { CommandModule, InferredOptionTypes } from 'yargs';
-import { artifactsOption, checkEngineCombination, checkPositive, checkRuntimeCombination, checkThreads, dataOption, modelOption, runtimeOptions } from '../options';
+import { checkEngineCombination, checkPositive, checkRuntimeCombination, checkThreads, dataOption, MODELS, runtimeOptions } from '../options';
 import { checkStopAt, parseCheckpointEvery, RECIPE_DEFAULTS } from '../recipe-options';
 import { parseDevices } from '../device-options';
 
-// The recipe flags have no yargs default: with --resume, an explicit value that contradicts the
-// checkpoint is an error, and only an explicit flag can be told from a default.
+// The recipe flags (and --model, --artifacts) have no yargs default: with --resume they come from
+// the checkpoint, an explicit value that contradicts it is an error, and only an explicit flag can
+// be told from a default.
 const options = {
-  ...modelOption,
-  ...artifactsOption,
+  model: { choices: MODELS, describe: 'architecture (model/<name>.onnx-builder.ts; default lenet, or the checkpoint\'s)' },
+  artifacts: { type: 'string', describe: 'directory for built and trained models (default artifacts/, or the checkpoint\'s)' },
   ...dataOption,
   epochs: { type: 'number', describe: `passes over the training images (default ${RECIPE_DEFAULTS.epochs})` },
   'batch-size': { type: 'number', describe: `samples per SGD step (default ${RECIPE_DEFAULTS.batchSize})` },

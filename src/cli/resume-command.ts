@@ -1,0 +1,18 @@
+// The command that continues an interrupted run, printed for the user to paste: the same `train`
+// arguments, with --resume naming the checkpoint; every word quoted for a POSIX shell.
+
+/** A word as a POSIX shell reads it back unchanged. */
+export function shellQuote(word: string): string {
+  return /^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
+}
+
+/** `npm run train -- <this run's arguments without --resume> --resume <checkpoint>`. */
+export function resumeCommand(checkpoint: string, argv: readonly string[] = process.argv.slice(2)): string {
+  const args = argv[0] === 'train' ? argv.slice(1) : [...argv];
+  const kept: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    if (args[i] === '--resume') i++; // and its value
+    else if (!args[i].startsWith('--resume=')) kept.push(args[i]);
+  }
+  return ['npm', 'run', 'train', '--', ...kept, '--resume', checkpoint].map(shellQuote).join(' ');
+}

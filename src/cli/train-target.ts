@@ -1,0 +1,85 @@
+// What a `train` run trains and where its files go, settled and checked before any training:
+// the model and artifacts folder (from the flags, or from the checkpoint being resumed), the
+// recipe, and a checkpoint path that can be written.
+import { existsSync, mkdirSync, rmSync, statSync } from 'node:fs';
+import { freemem, totalmem } from 'node:os';
+import { BASE_BYTES, bytesPerSample } from '../training/memory-estimate';
+import { buildTrainingStep } from '../training/step-graph';
+import { writeTemporary } from '../io/atomic-write';
+import { describeFileError, isFileError } from '../io/file-errors';
+import { dirname, resolve } from 'node:path';
+import { ModelDefinition } from '../graph/model-definition';
+import { DEFAULT_ARTIFACTS_DIR } from '../training/artifacts';
+import { readCheckpoint, Recipe, TrainingState } from '../training/checkpoint';
+import type { TrainArgs } from './commands/train';
+import { UsageError } from './errors';
+import { MODEL_DEFINITIONS } from './model-registry';
+import { MODELS } from './options';
+import { recipeFromFlags, resumedRecipe } from './recipe-options';
+import { projectPath } from './user-cwd';
+
+export interface TrainTarget {
+  def: ModelDefinition;
+  artifacts: string;
+  checkpointPath: string;
+  recipe: Recipe;
+  saved?: TrainingState;
+}
+
+export function trainTarget(args: TrainArgs): TrainTarget {
+  const saved = args.resume ? readCheckpoint(args.resume) : undefined;
+  const model = (args.model ?? saved?.recipe.model ?? 'lenet') as (typeof MODELS)[number];
+  const def = MODEL_DEFINITIONS[model];
+  const artifacts = args.artifacts ?? saved?.artifactsDir ?? projectPath(DEFAULT_ARTIFACTS_DIR);
+  const checkpointPath = args.checkpoint ?? args.resume ?? `${artifacts}/${def.name}.ckpt`;
+  checkWritableFolder(artifacts);
+  checkCheckpointPath(checkpointPath);
+  const recipe = saved ? resumedRecipe(saved.recipe, { ...args, model: args.model }, args.resume!) : recipeFromFlags({ ...args, model });
+  if (saved && recipe.epochs < saved.epoch) {
+    throw new UsageError(
+      `--epochs ${recipe.epochs} is fewer than the ${saved.epoch} epochs ${args.resume} has already done; ` +
+        `give at least ${saved.epoch} (or drop --epochs to finish its ${saved.recipe.epochs})`,
+    );
+  }
+  return { def, artifacts, checkpointPath, recipe, saved };
+}
+
+/** A checkpoint must be a file in a folder that exists or can be made; checked before training. */
+function checkCheckpointPath(path: string): void {
+  if (existsSync(path) && statSync(path).isDirectory()) {
+    throw new UsageError(`--checkpoint ${path} is a directory; name a file in it, e.g. ${resolve(path, 'lenet.ckpt')}`);
+  }
+  for (let d = dirname(resolve(path)); ; d = dirname(d)) {
+    if (existsSync(d)) {
+      if (!statSync(d).isDirectory()) throw new UsageError(`--checkpoint ${path}: ${d} is a file, not a folder`);
+      return;
+    }
+    if (d === dirname(d)) return;
+  }
+}
+
+/** The artifacts folder exists (made if needed) and takes files; checked before any training. */
+export function checkWritableFolder(dir: string): void {
+  try {
+    mkdirSync(dir, { recursive: true });
+    rmSync(writeTemporary(resolve(dir, '.write-test'), new Uint8Array(1)));
+  } catch (e) {
+    if (isFileError(e)) throw new UsageError(`--artifacts ${dir}: ${describeFileError(e)}`);
+    throw e;
+  }
+}
+
+const gb = (bytes: number) => `${(bytes / 1e9).toFixed(1)} GB`;
+
+/**
+ * A batch too large for this machine is refused before ONNX Runtime tries (and the system starts
+ * swapping or kills the process); a large one is announced with its estimate.
+ */
+export function checkBatchMemory(def: ModelDefinition, batchSize: number, total = totalmem(), free = freemem()): string | undefined {
+  const need = BASE_BYTES + bytesPerSample(buildTrainingStep(def)) * batchSize;
+  const what = `--batch-size ${batchSize} needs about ${gb(need)} of memory for ${def.name}'s training step`;
+  if (need > 0.9 * total) throw new UsageError(`${what}; this machine has ${gb(total)}: use a smaller batch`);
+  if (need > free) return `warning: ${what}; ${gb(free)} is free now`;
+  if (need > 2e9) return `${what}`;
+  return undefined;
+}
