@@ -1,6 +1,7 @@
 // Checkpoints round-trip exactly, detect corruption, keep the previous good one, and a run
 // resumed from any save point ends with the same parameters as a straight run, bit for bit.
-import { mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { lenet } from '../../model/lenet.onnx-builder';
@@ -45,6 +46,35 @@ test('a flipped byte or a truncated file is detected by the checksum; the previo
   expect(() => readCheckpoint(path)).toThrow(/checksum mismatch.*previous checkpoint .*run\.ckpt\.prev may still be good/);
   writeFileSync(path, bytes.subarray(0, 100));
   expect(() => readCheckpoint(path)).toThrow(/checksum mismatch/);
+});
+
+test('the checkpoint path is never missing while it is replaced; a lone .prev is named when it is', () => {
+  const path = join(dir, 'run.ckpt');
+  writeCheckpoint(path, sample());
+  // Replacing: the old file gets its second name (.prev) first, then the new one is renamed over it.
+  writeCheckpoint(path, { ...sample(), step: 4 });
+  expect(statSync(previousCheckpoint(path)).nlink + statSync(path).nlink).toBe(2); // two files now, not links
+  expect(readCheckpoint(path).step).toBe(4);
+  // What a kill between two renames used to leave: only .prev.
+  rmSync(path);
+  expect(() => readCheckpoint(path)).toThrow(`${path}: no such checkpoint; the previous one is there: --resume ${path}.prev`);
+});
+
+test('temporary files: none left by a write; those of dead processes swept; live ones kept', () => {
+  const path = join(dir, 'run.ckpt');
+  const dead = spawnSync(process.execPath, ['-e', '0']).pid!;
+  const stale = join(dir, `.run.ckpt.${dead}.1700000000000.tmp`);
+  const live = join(dir, `.run.ckpt.${process.ppid}.1700000000000.tmp`); // a process that is running
+  writeFileSync(stale, 'half a checkpoint');
+  writeFileSync(live, 'being written');
+  writeCheckpoint(path, sample());
+  expect(readdirSync(dir).sort()).toEqual([`.run.ckpt.${process.ppid}.1700000000000.tmp`, 'run.ckpt']);
+  // A failed rename (the target is a folder) takes its temporary file with it.
+  rmSync(live);
+  mkdirSync(join(dir, 'blocked.ckpt'));
+  writeFileSync(join(dir, 'blocked.ckpt', 'x'), 'x');
+  expect(() => writeCheckpoint(join(dir, 'blocked.ckpt'), sample())).toThrow();
+  expect(readdirSync(dir).filter((f) => f.endsWith('.tmp'))).toEqual([]);
 });
 
 test('not a checkpoint, missing, or a directory: clear errors', () => {
