@@ -25,7 +25,7 @@ export const DEFAULT_MIRRORS = [
 export const DEFAULT_DATA_DIR = resolve(__dirname, '../../data/mnist');
 
 /** The mirrors to try: `$MNIST_MIRRORS` (comma-separated base URLs) when set, else the public ones. */
-export function mnistMirrors(env = process.env.MNIST_MIRRORS): readonly string[] {
+export function mnistMirrors(env: string | undefined): readonly string[] {
   const given = env?.split(',').map((m) => m.trim()).filter(Boolean);
   return given?.length ? given : DEFAULT_MIRRORS;
 }
@@ -35,7 +35,9 @@ export interface MnistLocation {
   dataDir?: string;
   /** Defaults to process.env.MNIST_DIR. */
   envDir?: string;
-  /** Defaults to mnistMirrors(). */
+  /** The last place looked, and where downloads go without dataDir; defaults to DEFAULT_DATA_DIR. */
+  defaultDir?: string;
+  /** Defaults to mnistMirrors($MNIST_MIRRORS). */
   mirrors?: readonly string[];
   onDownload?: (file: string) => ProgressCallback | undefined;
   onLog?: (line: string) => void;
@@ -58,16 +60,16 @@ const hasAll = (dir: string) => (Object.keys(MNIST_FILES) as FileKey[]).every((k
 /** The directory holding MNIST, downloading it first when no candidate has it. */
 export async function locateMnist(loc: MnistLocation = {}): Promise<string> {
   const envDir = loc.envDir ?? process.env.MNIST_DIR;
-  const candidates = [loc.dataDir, envDir, DEFAULT_DATA_DIR].filter((d): d is string => !!d).map((d) => resolve(d));
+  const candidates = [loc.dataDir, envDir, loc.defaultDir ?? DEFAULT_DATA_DIR].filter((d): d is string => !!d).map((d) => resolve(d));
   const found = candidates.find(hasAll);
   if (found) return found;
-  const target = resolve(loc.dataDir ?? DEFAULT_DATA_DIR);
+  const target = resolve(loc.dataDir ?? loc.defaultDir ?? DEFAULT_DATA_DIR);
   const created = firstMissingFolder(target);
   for (const key of Object.keys(MNIST_FILES) as FileKey[]) {
     if (fileIn(target, key)) continue;
     const { file, sha256 } = MNIST_FILES[key];
     try {
-      await downloadFromMirrors(loc.mirrors ?? mnistMirrors(), file, join(target, file), sha256, {
+      await downloadFromMirrors(loc.mirrors ?? mnistMirrors(process.env.MNIST_MIRRORS), file, join(target, file), sha256, {
         onAttempt: (url) => loc.onLog?.(`downloading ${url} into ${target}`),
         onProgress: loc.onDownload?.(file),
       });

@@ -70,7 +70,7 @@ test('when every mirror fails: a DataError naming each, and nothing at the final
 
 test('locateMnist downloads the real MNIST files from a mirror into --data-dir and they load', async () => {
   const target = join(dir, 'mnist');
-  const found = await locateMnist({ dataDir: target, envDir: join(dir, 'nowhere'), mirrors: [`${base}/none`, `${base}/mnist`] });
+  const found = await locateMnist({ dataDir: target, envDir: join(dir, 'nowhere'), defaultDir: join(dir, 'nowhere'), mirrors: [`${base}/none`, `${base}/mnist`] });
   expect(found).toBe(target);
   expect(readdirSync(target).sort()).toEqual(Object.values(MNIST_FILES).map((f) => f.file).sort());
   expect(loadSplit(target, 'test').images.count).toBe(10000);
@@ -81,11 +81,11 @@ test('locateMnist downloads the real MNIST files from a mirror into --data-dir a
 });
 
 test('search order: --data-dir, then $MNIST_DIR; a failed download suggests --data-dir', async () => {
-  expect(await locateMnist({ envDir: MNIST_DIR, mirrors: [] })).toBe(MNIST_DIR);
+  expect(await locateMnist({ envDir: MNIST_DIR, defaultDir: join(dir, 'nowhere'), mirrors: [] })).toBe(MNIST_DIR);
   const partial = join(dir, 'partial');
   mkdirSync(partial);
   writeFileSync(join(partial, MNIST_FILES.trainLabels.file), 'x');
-  const err = await locateMnist({ dataDir: partial, envDir: join(dir, 'nowhere'), mirrors: [`${base}/none`] }).catch((e) => e);
+  const err = await locateMnist({ dataDir: partial, envDir: join(dir, 'nowhere'), defaultDir: join(dir, 'nowhere'), mirrors: [`${base}/none`] }).catch((e) => e);
   expect(err).toBeInstanceOf(DataError);
   expect(err.message).toMatch(/could not download train-images-idx3-ubyte.gz/);
   expect(err.message).toMatch(/point --data-dir or \$MNIST_DIR at a folder/);
@@ -93,7 +93,7 @@ test('search order: --data-dir, then $MNIST_DIR; a failed download suggests --da
 
 test('a failed download leaves no empty folder behind', async () => {
   const target = join(dir, 'new', 'mnist');
-  const err = await locateMnist({ dataDir: target, envDir: join(dir, 'nowhere'), mirrors: [`${base}/none`] }).catch((e) => e);
+  const err = await locateMnist({ dataDir: target, envDir: join(dir, 'nowhere'), defaultDir: join(dir, 'nowhere'), mirrors: [`${base}/none`] }).catch((e) => e);
   expect(err).toBeInstanceOf(DataError);
   expect(readdirSync(dir)).toEqual([]);
 });
