@@ -11,13 +11,14 @@ import { evaluateCommand } from './commands/evaluate';
 import { predictCommand } from './commands/predict';
 import { trainCommand } from './commands/train';
 import { reportError, UsageError } from './errors';
-import { checkCommandLineLength, ignoreClosedOutput } from './process-guards';
+import { checkCommandLineLength, checkRepeatedFlags, ignoreClosedOutput } from './process-guards';
 
 async function main(argv: string[]): Promise<void> {
   const verbose = argv.includes('--verbose');
   ignoreClosedOutput();
   try {
     checkCommandLineLength();
+    checkRepeatedFlags(argv);
     await yargs(argv)
       .scriptName('npm run')
       .command(buildModelCommand)

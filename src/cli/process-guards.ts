@@ -34,3 +34,18 @@ export function ignoreClosedOutput(): void {
     });
   }
 }
+
+/**
+ * yargs adds up a repeated number flag (`--epochs 3 --epochs 1` trains 4 epochs) and makes a list
+ * of a repeated string flag: a flag given twice is refused instead.
+ */
+export function checkRepeatedFlags(argv: readonly string[]): void {
+  const seen = new Map<string, string>();
+  for (const word of argv) {
+    if (word === '--') break;
+    const m = /^--(?:no-)?([^=]+)/.exec(word);
+    if (!m) continue;
+    if (seen.has(m[1])) throw new UsageError(`--${m[1]} is given twice (${seen.get(m[1])} and ${word}); give it once`);
+    seen.set(m[1], word);
+  }
+}

@@ -64,7 +64,9 @@ export function writeTemporary(path: string, bytes: Uint8Array): string {
     }
   } catch (e) {
     rmSync(tmp, { force: true });
-    throw e;
+    const err = e as NodeJS.ErrnoException;
+    err.path ??= path; // write(2) errors (ENOSPC) name no file: name the one being written
+    throw err;
   }
   return tmp;
 }

@@ -123,6 +123,13 @@ test('a labels file where the images should be: the IDX error names the file and
   noStack(r.err);
 });
 
+test('a flag given twice is refused (yargs would add up `--epochs 3 --epochs 1` to 4 epochs)', () => {
+  const r = cli('train', '--model', 'mlp', '--epochs', '3', '--epochs=1', '--artifacts', join(dir, 'repeat'));
+  expect(r.err).toBe('error: --epochs is given twice (--epochs and --epochs=1); give it once\n');
+  expect(r.code).toBe(2);
+  expect(cli('predict', 'a.png', '--progress', '--no-progress').err).toMatch(/^error: --progress is given twice/);
+});
+
 test('a batch larger than the dataset is refused', () => {
   const r = cli('train', '--artifacts', dir, '--batch-size', '100000');
   expect(r.code).toBe(2);

@@ -53,7 +53,7 @@ test('SIGTERM is handled the same way: checkpoint written, exit 130', async () =
 
 test('--resume with a contradicting recipe flag is refused', () => {
   const art = join(dir, 'ck');
-  expect(cli(...SMALL, '--epochs', '1', '--artifacts', art, '--checkpoint-every', '10steps').code).toBe(0);
+  expect(cli('train', '--limit', '3000', '--epochs', '1', '--threads', '1', '--no-progress', '--artifacts', art, '--checkpoint-every', '10steps').code).toBe(0);
   const r = cli('train', '--artifacts', art, '--resume', join(art, 'lenet.ckpt'), '--batch-size', '50');
   expect(r.code).toBe(2);
   expect(r.err).toMatch(/--batch-size 50 contradicts .*lenet\.ckpt, which was trained with 100; drop --batch-size to resume/);
