@@ -15,11 +15,15 @@ import { encodeModel } from '../src/onnx/encode';
 import { SessionConfig } from '../src/runtime/session';
 import { initParams } from '../src/training/init';
 import { nativeEngine, trainWithStepGraph } from '../src/training/native-engine';
+import { PLAIN_SGD } from '../src/training/optimizers/optimizer';
 import { buildTrainingStep } from '../src/training/step-graph';
 import { buildTrainingLoop } from '../src/training/loop-graph';
 import { loopEngine } from '../src/training/loop-engine';
 import { StepEngine } from '../src/training/step-engine';
 import { initialState } from '../src/training/trainer';
+
+/** Learning rate 0 for timing: the parameters stay put. */
+const LR_ZERO = new Float32Array(1);
 
 const [mode = 'steps', threadsArg = '2', variant = ''] = process.argv.slice(2);
 const session: SessionConfig = { threads: Number(threadsArg), spinning: variant === 'spinning' };
@@ -50,12 +54,12 @@ async function main() {
   if (mode === 'loop') return loopSteps(step, params, test, Number(variant));
   const { x, y } = fillBatch(test, inOrder(100), 0, 100, new Float32Array(78400), new BigInt64Array(100));
   const prefix = join(tmpdir(), `lenet-profile-${process.pid}`);
-  const engine = await nativeEngine(lenet, step, params, 0, mode === 'profile' ? { ...session, profilePrefix: prefix } : session);
-  for (let i = 0; i < 10; i++) await (await engine.run(x, y, 1, 100)).commit(1);
+  const engine = await nativeEngine(lenet, step, params, PLAIN_SGD, mode === 'profile' ? { ...session, profilePrefix: prefix } : session);
+  for (let i = 0; i < 10; i++) await (await engine.run(x, y, 1, 100, LR_ZERO)).commit(1);
   const times: number[] = [];
   for (let i = 0; i < 60; i++) {
     const t = performance.now();
-    await (await engine.run(x, y, 1, 100)).commit(1);
+    await (await engine.run(x, y, 1, 100, LR_ZERO)).commit(1);
     times.push(performance.now() - t);
   }
   await engine.release();
@@ -77,14 +81,14 @@ async function loopSteps(step: Uint8Array, params: ReturnType<typeof initParams>
   const x = new Float32Array(k * 78400);
   const y = new BigInt64Array(k * 100);
   fillBatch(test, inOrder(k * 100), 0, k * 100, x, y);
-  const single = await nativeEngine(lenet, step, params, 0, session);
-  const looped = await loopEngine(lenet, encodeModel(buildTrainingLoop(lenet)), params, 0, session, k);
+  const single = await nativeEngine(lenet, step, params, PLAIN_SGD, session);
+  const looped = await loopEngine(lenet, encodeModel(buildTrainingLoop(lenet)), params, PLAIN_SGD, session, k);
   const block = k * Math.ceil(100 / k);
   const time = async (engine: StepEngine, perRun: number) => {
     const t = performance.now();
     for (let done = 0; done < block; done += perRun) {
       const at = (done % k) * 100;
-      await (await engine.run(x.subarray(at * 784, (at + perRun * 100) * 784), y.subarray(at, at + perRun * 100), perRun, 100)).commit(perRun);
+      await (await engine.run(x.subarray(at * 784, (at + perRun * 100) * 784), y.subarray(at, at + perRun * 100), perRun, 100, new Float32Array(perRun))).commit(perRun);
     }
     return (performance.now() - t) / block;
   };

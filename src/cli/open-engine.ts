@@ -13,7 +13,9 @@ import { nativeEngine } from '../training/native-engine';
 import { loopEngine } from '../training/loop-engine';
 import { buildTrainingLoop } from '../training/loop-graph';
 import { StepEngine } from '../training/step-engine';
-import { buildGradientGraph, buildUpdateGraph } from '../training/step-graph';
+import { buildGradientGraph, buildTrainingStep, buildUpdateGraph } from '../training/step-graph';
+import { optimizerOf } from '../training/recipe';
+import { PLAIN_SGD } from '../training/optimizers/optimizer';
 
 export interface EngineChoice {
   engine: 'native' | 'ort-training';
@@ -34,15 +36,18 @@ export async function openEngine(def: ModelDefinition, params: ParamValues, reci
     console.log(`ONNX Runtime training API (onnxruntime-web 1.18.0, WebAssembly): artifacts in ${ort.dir}`);
     return ortEngine(def, readOrtArtifacts(c.artifactsDir, def.name)!, params, recipe.learningRate);
   }
+  const opt = optimizerOf(recipe);
   if (c.replicas.length) {
     const where = c.replicas[0].ep === 'cuda' ? `CUDA devices (${c.replicas.map((r) => r.deviceId)})` : 'CPU sessions';
     console.log(`data parallel over ${c.replicas.length} ${where}`);
-    const models = { gradients: encodeModel(buildGradientGraph(def)), update: encodeModel(buildUpdateGraph(def)) };
-    return dataParallelEngine(def, models, params, recipe.learningRate, c.replicas);
+    const models = { gradients: encodeModel(buildGradientGraph(def)), update: encodeModel(buildUpdateGraph(def, opt)) };
+    return dataParallelEngine(def, models, params, opt, c.replicas);
   }
   if (c.stepsPerRun > 1) {
     console.log(`up to ${c.stepsPerRun} steps per run (ONNX Loop)`);
-    return loopEngine(def, encodeModel(buildTrainingLoop(def)), params, recipe.learningRate, c.session, c.stepsPerRun);
+    return loopEngine(def, encodeModel(buildTrainingLoop(def, opt)), params, opt, c.session, c.stepsPerRun);
   }
-  return nativeEngine(def, c.trainingStepFile, params, recipe.learningRate, c.session);
+  // The step graph on disk (build-model's) is plain SGD's; any other optimizer's is built here.
+  const step = recipe.optimizer === undefined || recipe.optimizer === PLAIN_SGD ? c.trainingStepFile : encodeModel(buildTrainingStep(def, opt));
+  return nativeEngine(def, step, params, opt, c.session);
 }

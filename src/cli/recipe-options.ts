@@ -1,12 +1,16 @@
 // The training recipe as given on the command line: defaults, --resume consistency, save points.
 import type { Recipe } from '../training/checkpoint';
+import { optimizerOf, scheduleOf } from '../training/recipe';
+import { PLAIN_SGD } from '../training/optimizers/optimizer';
+import { CONSTANT_LR } from '../training/schedules';
 import { UsageError } from './errors';
+import { ADAM_LEARNING_RATE, optimizerClashes, OptimizerFlags, optimizerFromFlags, scheduleFromFlags } from './optimizer-options';
 
 /** The seed tutorial's recipe; its MLP chapter used a learning rate of 0.02. */
 export const RECIPE_DEFAULTS = { epochs: 10, batchSize: 100, learningRate: 0.03, seed: 42 } as const;
 const LEARNING_RATE_BY_MODEL: Record<string, number> = { lenet: 0.03, mlp: 0.02 };
 
-export interface RecipeFlags {
+export interface RecipeFlags extends OptimizerFlags {
   model?: string;
   epochs?: number;
   'batch-size'?: number;
@@ -16,13 +20,19 @@ export interface RecipeFlags {
 }
 
 export function recipeFromFlags(f: RecipeFlags & { model: string }): Recipe {
+  const optimizer = optimizerFromFlags(f);
+  const schedule = scheduleFromFlags(f);
+  const defaultRate = optimizer.name === 'sgd' ? (LEARNING_RATE_BY_MODEL[f.model] ?? RECIPE_DEFAULTS.learningRate) : ADAM_LEARNING_RATE;
   return {
     model: f.model,
     epochs: f.epochs ?? RECIPE_DEFAULTS.epochs,
     batchSize: f['batch-size'] ?? RECIPE_DEFAULTS.batchSize,
-    learningRate: f.lr ?? LEARNING_RATE_BY_MODEL[f.model] ?? RECIPE_DEFAULTS.learningRate,
+    learningRate: f.lr ?? defaultRate,
     seed: f.seed ?? RECIPE_DEFAULTS.seed,
     ...(f.limit !== undefined ? { limit: f.limit } : {}),
+    // The seed's plain SGD at a constant rate is written as before (no optimizer or schedule).
+    ...(optimizer !== PLAIN_SGD ? { optimizer } : {}),
+    ...(schedule !== CONSTANT_LR ? { schedule } : {}),
   };
 }
 
@@ -41,6 +51,7 @@ export function resumedRecipe(saved: Recipe, f: RecipeFlags, checkpoint: string)
   clash('lr', f.lr, saved.learningRate);
   clash('seed', f.seed, saved.seed);
   clash('limit', f.limit, saved.limit);
+  for (const [flag, given, had] of optimizerClashes(f, { optimizer: optimizerOf(saved), schedule: scheduleOf(saved) })) clash(flag, given, had);
   return { ...saved, epochs: f.epochs ?? saved.epochs };
 }
 

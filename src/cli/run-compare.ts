@@ -16,6 +16,7 @@ import type { CompareEpArgs } from './commands/compare-ep';
 import { UsageError } from './errors';
 import { MODEL_DEFINITIONS } from './model-registry';
 import { recipeFromFlags } from './recipe-options';
+import { optimizerOf } from '../training/recipe';
 
 const INIT_SEED = 42;
 
@@ -34,17 +35,18 @@ export async function compareProviders(args: CompareEpArgs): Promise<number> {
   const where = `${args.ep}${args.ep === 'cuda' ? ` (device ${args['device-id']})` : ''}${k > 1 ? `, ${k} steps per run` : ''}`;
   console.log(`${args.steps} SGD steps of ${def.name} (batch ${recipe.batchSize}, lr ${recipe.learningRate}) on ${where} against the CPU, from the same start and batches`);
 
-  const step = encodeModel(buildTrainingStep(def));
+  const opt = optimizerOf(recipe);
+  const step = encodeModel(buildTrainingStep(def, opt));
   const tested = k > 1
-    ? await loopEngine(def, encodeModel(buildTrainingLoop(def)), params, recipe.learningRate, session(args.ep), k)
-    : await nativeEngine(def, step, params, recipe.learningRate, session(args.ep));
-  const reference = await nativeEngine(def, step, params, recipe.learningRate, session('cpu'));
+    ? await loopEngine(def, encodeModel(buildTrainingLoop(def, opt)), params, opt, session(args.ep), k)
+    : await nativeEngine(def, step, params, opt, session(args.ep));
+  const reference = await nativeEngine(def, step, params, opt, session('cpu'));
   const runOn = async (engine: StepEngine) => {
     const losses: number[] = [];
     const recording: StepEngine = {
       ...engine,
-      run: async (x, y, steps, count) => {
-        const r = await engine.run(x, y, steps, count);
+      run: async (x, y, steps, count, lrs) => {
+        const r = await engine.run(x, y, steps, count, lrs);
         losses.push(...r.losses);
         return r;
       },

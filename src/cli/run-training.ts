@@ -9,6 +9,9 @@ import { artifactPaths, ensureArtifacts, readInitialParams } from '../training/a
 import { TrainingState, writeCheckpoint } from '../training/checkpoint';
 import { XAVIER_MAGNITUDE } from '../training/init';
 import { initialState, train } from '../training/trainer';
+import { optimizerOf, scheduleOf } from '../training/recipe';
+import { describeOptimizer, initialOptimizerState } from '../training/optimizers/optimizer';
+import { CONSTANT_LR, describeSchedule, learningRateAt } from '../training/schedules';
 import { parseDevices } from './device-options';
 import { sessionFromArgs } from './options';
 import { openEngine } from './open-engine';
@@ -74,12 +77,17 @@ async function trainLocked(args: TrainArgs, { def, artifacts, checkpointPath, re
   }
   const memoryNote = checkBatchMemory(def, recipe.batchSize);
   if (memoryNote) console.error(memoryNote);
-  const start: TrainingState = saved ? { ...saved, recipe } : initialState(recipe, readInitialParams(def, artifacts));
+  const opt = optimizerOf(recipe);
+  const schedule = scheduleOf(recipe);
+  const start: TrainingState = saved
+    ? { ...saved, recipe }
+    : initialState(recipe, new Map([...readInitialParams(def, artifacts), ...initialOptimizerState(def, opt)]));
+  const method = `${describeOptimizer(opt, recipe.learningRate)}${schedule === CONSTANT_LR ? '' : `, ${describeSchedule(schedule)}`}`;
   const stepsPerEpoch = Math.ceil(data.images.count / recipe.batchSize);
   console.log(
     `${saved ? `resuming ${args.resume} at epoch ${start.epoch + 1}, step ${start.step}: ` : ''}` +
       `training ${def.name} on ${data.images.count.toLocaleString('en-US')} images from ${dataDir}: ` +
-      `${recipe.epochs} epochs, batch ${recipe.batchSize}, SGD lr ${recipe.learningRate}, ` +
+      `${recipe.epochs} epochs, batch ${recipe.batchSize}, ${method}, ` +
       (args.engine === 'ort-training' ? 'engine ort-training (WebAssembly, 1 thread)' : `ep ${args.ep}, ${args.threads || 'auto'} threads`),
   );
 
@@ -93,7 +101,7 @@ async function trainLocked(args: TrainArgs, { def, artifacts, checkpointPath, re
   const signals: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
   for (const s of signals) process.on(s, onSignal);
 
-  const report = new RunReport(artifacts, `${def.name}: SGD lr ${recipe.learningRate}, batch ${recipe.batchSize}`);
+  const report = new RunReport(artifacts, `${def.name}: ${method}, batch ${recipe.batchSize}`);
   const valEvery = args['val-every'] ? parseCheckpointEvery(args['val-every'], '--val-every') : undefined;
   const validation = valEvery ? loadSplit(dataDir, 'test') : undefined;
   const session = sessionFromArgs(args);
@@ -137,7 +145,7 @@ async function trainLocked(args: TrainArgs, { def, artifacts, checkpointPath, re
         train_accuracy: r.accuracy,
         ...(valAccuracy !== undefined ? { val_accuracy: valAccuracy } : {}),
         samples_per_s: r.samplesPerSecond,
-        lr: recipe.learningRate,
+        lr: learningRateAt(recipe.learningRate, schedule, r.epoch * stepsPerEpoch - 1, recipe.epochs * stepsPerEpoch),
         elapsed_s: (performance.now() - runStarted) / 1000,
       });
       if (r.epoch < r.epochs) bar = progressBar(`epoch ${r.epoch + 1}`, data.images.count, '', args.progress);
@@ -192,7 +200,7 @@ async function trainLocked(args: TrainArgs, { def, artifacts, checkpointPath, re
   const history = outcome.state.history;
   const last = history[history.length - 1];
   const model = buildInferenceModel(def, outcome.state.params, {
-    training_recipe: `SGD lr=${recipe.learningRate} batch=${recipe.batchSize} epochs=${recipe.epochs} Xavier(uniform, avg, ${XAVIER_MAGNITUDE}) seed=${recipe.seed}`,
+    training_recipe: `${method}; batch=${recipe.batchSize} epochs=${recipe.epochs} Xavier(uniform, avg, ${XAVIER_MAGNITUDE}) seed=${recipe.seed}`,
     model_version: `${def.name} (${PRODUCER.name} ${PRODUCER.version})`,
     train_accuracy: last ? last.accuracy.toFixed(4) : 'n/a',
     ...(finalValAccuracy !== undefined ? { validation_accuracy: finalValAccuracy.toFixed(4) } : {}),

@@ -35,6 +35,12 @@ export function trainTarget(args: TrainArgs): TrainTarget {
   checkWritableFolder(artifacts);
   checkCheckpointPath(checkpointPath);
   const recipe = saved ? resumedRecipe(saved.recipe, { ...args, model: args.model }, args.resume!) : recipeFromFlags({ ...args, model });
+  if (args.engine === 'ort-training' && (recipe.optimizer !== undefined || recipe.schedule !== undefined)) {
+    throw new UsageError(
+      '--engine ort-training runs plain SGD at a constant rate (its optimizer model is SGDOptimizerV2 with the rate baked in); ' +
+        'drop --optimizer, its settings and --lr-schedule, or use the native engine',
+    );
+  }
   if (saved && recipe.epochs < saved.epoch) {
     throw new UsageError(
       `--epochs ${recipe.epochs} is fewer than the ${saved.epoch} epochs ${args.resume} has already done; ` +

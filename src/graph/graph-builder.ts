@@ -67,6 +67,9 @@ export class GraphBuilder extends GraphCore {
   sub(a: Value, b: Value, name?: string): Value { return this.one('Sub', [a, b], {}, name); }
   mul(a: Value, b: Value, name?: string): Value { return this.one('Mul', [a, b], {}, name); }
   div(a: Value, b: Value, name?: string): Value { return this.one('Div', [a, b], {}, name); }
+  /** a ** b, elementwise with broadcasting. */
+  pow(a: Value, b: Value, name?: string): Value { return this.one('Pow', [a, b], {}, name); }
+  sqrt(x: Value, name?: string): Value { return this.one('Sqrt', [x], {}, name); }
   equal(a: Value, b: Value, name?: string): Value { return this.one('Equal', [a, b], {}, name); }
   greater(a: Value, b: Value, name?: string): Value { return this.one('Greater', [a, b], {}, name); }
   where(cond: Value, a: Value, b: Value, name?: string): Value { return this.one('Where', [cond, a, b], {}, name); }

@@ -40,6 +40,7 @@ const INPUT_CONSTRAINTS: Record<string, (string | null)[]> = {
   Reshape: ['T', 'shape'], Unsqueeze: ['T', null], Expand: ['T', null],
   ReduceSum: ['T', null], ReduceMean: ['T', null], ReduceMax: ['T', null],
   Loop: ['I', 'B'],
+  Pow: ['T', 'T1'],
 };
 /** The constraint of inputs past the listed ones (variadic inputs), when it is not 'T'. */
 const REST_CONSTRAINT: Record<string, string> = { Loop: 'V' };

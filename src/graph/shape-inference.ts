@@ -85,7 +85,7 @@ function reduce(c: InferenceContext, axes: number[] | undefined): OutputInfo[] {
 export const SHAPE_RULES: Record<string, Rule> = {
   Identity: same, Tanh: same, Relu: same, Neg: same, Exp: same, Log: same, Sqrt: same,
   LogSoftmax: same, Softmax: same, Abs: same,
-  Add: elementwise, Sub: elementwise, Mul: elementwise, Div: elementwise, Where: (c) => [
+  Add: elementwise, Sub: elementwise, Mul: elementwise, Div: elementwise, Pow: elementwise, Where: (c) => [
     { dtype: c.inputs[1]!.dtype, shape: broadcast(c.inputs.map((v) => v?.shape)) },
   ],
   Equal: comparison, Greater: comparison, Less: comparison,

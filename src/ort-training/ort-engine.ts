@@ -34,8 +34,10 @@ export async function ortEngine(def: ModelDefinition, artifacts: OrtArtifactByte
   });
   return {
     stepsPerRun: 1,
-    async run(x, y, steps, count) {
+    async run(x, y, steps, count, lrs) {
       checkOneStep(steps);
+      // The optimizer model has its rate baked in (the web API cannot set one): a schedule is refused before training.
+      if (lrs[0] !== Math.fround(learningRate)) throw new Error(`the ORT training engine runs at its baked-in rate ${learningRate}, not ${lrs[0]}`);
       const out = await session.trainStep({
         [STEP_INPUTS.images]: { dtype: 'float32', dims: [count, ...def.sampleDims], data: x },
         [STEP_INPUTS.labels]: { dtype: 'int64', dims: [count], data: y },

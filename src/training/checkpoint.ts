@@ -7,20 +7,13 @@ import { copyFileSync, existsSync, linkSync, readFileSync, renameSync, rmSync, s
 import { writeTemporary } from '../io/atomic-write';
 import { DataError } from '../data/idx';
 import { ParamValues } from './init';
+import type { Recipe } from './recipe';
 import type { EpochReport } from './trainer';
+
+export type { Recipe } from './recipe';
 
 const MAGIC = 'LENETCK1';
 const SHA_BYTES = 32;
-
-export interface Recipe {
-  model: string;
-  epochs: number;
-  batchSize: number;
-  learningRate: number;
-  seed: number;
-  /** Samples used from the training set (the first `limit`); the whole set when absent. */
-  limit?: number;
-}
 
 export interface TrainingState {
   recipe: Recipe;
@@ -32,6 +25,7 @@ export interface TrainingState {
   lossSum: number;
   correct: number;
   history: EpochReport[];
+  /** The parameters and the optimizer state (momentum buffers, Adam's moments, step count), by name. */
   params: ParamValues;
   /** The artifacts folder of the run (absolute), so that a resume writes where the run did. */
   artifactsDir?: string;

@@ -1,12 +1,14 @@
 // Data parallelism in the seed's manner (split_and_load over a device list): every step, the batch
 // is split across replicas, each replica's session computes the mean loss gradient of its slice,
 // the host combines them weighted by slice size (= the gradient of the whole batch's mean loss),
-// one update graph applies SGD once, and the new parameters go to every replica.
+// one update graph applies the optimizer once (its state lives with the updater), and the new
+// parameters go to every replica.
 import { ModelDefinition } from '../graph/model-definition';
 import { HostTensor } from '../runtime/host-tensor';
 import { RuntimeSession, SessionConfig } from '../runtime/session';
 import { ParamValues } from './init';
-import { learningRateFeed, parameterFeeds, parametersIn } from './parameter-feeds';
+import { carriedFeeds, carriedIn, learningRateFeed } from './parameter-feeds';
+import { carriedTensors, OptimizerConfig } from './optimizers/optimizer';
 import { checkOneStep, singleStep, StepEngine } from './step-engine';
 import { gradName, STEP_INPUTS, STEP_OUTPUTS, updatedName } from './step-graph';
 
@@ -21,23 +23,24 @@ export async function dataParallelEngine(
   def: ModelDefinition,
   models: { gradients: Uint8Array; update: Uint8Array },
   params: ParamValues,
-  learningRate: number,
+  optimizer: OptimizerConfig,
   replicas: SessionConfig[],
 ): Promise<StepEngine> {
+  const carried = carriedTensors(def, optimizer);
   const sessions = await Promise.all(replicas.map((cfg) => RuntimeSession.create(models.gradients, cfg)));
   const updater = await RuntimeSession.create(models.update, replicas[0]);
   const sampleSize = def.sampleDims.reduce((a, d) => a * d, 1);
-  let current = parameterFeeds(def, params);
+  let current = carriedFeeds(carried, params);
 
   return {
     stepsPerRun: 1,
-    async run(x, y, steps, count) {
+    async run(x, y, steps, count, lrs) {
       checkOneStep(steps);
       const sizes = splitSizes(count, sessions.length);
       let begin = 0;
       const runs = sizes.map((n, r) => {
         const feeds: Record<string, HostTensor> = {
-          ...current,
+          ...Object.fromEntries(def.params.map((p) => [p.name, current[p.name]])),
           [STEP_INPUTS.images]: { dtype: 'float32', dims: [n, ...def.sampleDims], data: x.subarray(begin * sampleSize, (begin + n) * sampleSize) },
           [STEP_INPUTS.labels]: { dtype: 'int64', dims: [n], data: y.subarray(begin, begin + n) },
         };
@@ -59,13 +62,13 @@ export async function dataParallelEngine(
       const loss = outs.reduce((s, o, r) => s + (o[STEP_OUTPUTS.loss].data as Float32Array)[0] * sizes[r], 0) / count;
       const correct = outs.reduce((s, o) => s + Number((o[STEP_OUTPUTS.correct].data as BigInt64Array)[0]), 0);
       return singleStep(loss, correct, async () => {
-        const updated = await updater.run({ ...current, ...grads, [STEP_INPUTS.learningRate]: learningRateFeed(learningRate) });
+        const updated = await updater.run({ ...current, ...grads, [STEP_INPUTS.learningRate]: learningRateFeed(lrs[0]) });
         const next: Record<string, HostTensor> = {};
-        for (const p of def.params) next[p.name] = updated[updatedName(p.name)];
+        for (const t of carried) next[t.name] = updated[updatedName(t.name)];
         current = next;
       });
     },
-    params: async () => parametersIn(def, current),
+    params: async () => carriedIn(carried, current),
     release: async () => {
       await Promise.all([...sessions, updater].map((s) => s.release()));
     },

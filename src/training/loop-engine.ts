@@ -1,10 +1,12 @@
-// --steps-per-run K: the training loop graph on onnxruntime-node, up to K SGD steps per run().
-// The parameters stay inside the run between steps; they cross to and from the host once per run.
+// --steps-per-run K: the training loop graph on onnxruntime-node, up to K optimizer steps per run().
+// Parameters and optimizer state stay inside the run between steps; they cross to and from the
+// host once per run.
 import { ModelDefinition } from '../graph/model-definition';
 import { HostTensor } from '../runtime/host-tensor';
 import { RuntimeSession, SessionConfig } from '../runtime/session';
 import { ParamValues } from './init';
-import { learningRateFeed, parameterFeeds, parametersIn } from './parameter-feeds';
+import { carriedFeeds, carriedIn } from './parameter-feeds';
+import { carriedTensors, OptimizerConfig } from './optimizers/optimizer';
 import { LOOP_INPUTS, LOOP_OUTPUTS } from './loop-graph';
 import { StepEngine } from './step-engine';
 import { updatedName } from './step-graph';
@@ -13,28 +15,30 @@ export async function loopEngine(
   def: ModelDefinition,
   loopModel: Uint8Array,
   params: ParamValues,
-  learningRate: number,
+  optimizer: OptimizerConfig,
   config: SessionConfig,
   stepsPerRun: number,
 ): Promise<StepEngine> {
   if (!Number.isInteger(stepsPerRun) || stepsPerRun < 1) throw new Error(`steps per run must be a positive integer, got ${stepsPerRun}`);
   const session = await RuntimeSession.create(loopModel, config);
-  const feeds: Record<string, HostTensor> = { ...parameterFeeds(def, params), [LOOP_INPUTS.learningRate]: learningRateFeed(learningRate) };
+  const carried = carriedTensors(def, optimizer);
+  const feeds: Record<string, HostTensor> = carriedFeeds(carried, params);
   const sample = def.sampleDims.reduce((a, d) => a * d, 1);
 
   /** The first `steps` batches of x, y in one run, from the committed parameters. */
-  const runSteps = (x: Float32Array, y: BigInt64Array, steps: number, count: number) =>
+  const runSteps = (x: Float32Array, y: BigInt64Array, steps: number, count: number, lrs: Float32Array) =>
     session.run({
       ...feeds,
       [LOOP_INPUTS.images]: { dtype: 'float32', dims: [steps, count, ...def.sampleDims], data: x.subarray(0, steps * count * sample) },
       [LOOP_INPUTS.labels]: { dtype: 'int64', dims: [steps, count], data: y.subarray(0, steps * count) },
+      [LOOP_INPUTS.learningRates]: { dtype: 'float32', dims: [steps], data: lrs.subarray(0, steps) },
     });
 
   return {
     stepsPerRun,
-    async run(x, y, steps, count) {
+    async run(x, y, steps, count, lrs) {
       if (steps < 1 || steps > stepsPerRun) throw new Error(`asked for ${steps} steps in one run; this engine takes 1 to ${stepsPerRun}`);
-      const out = await runSteps(x, y, steps, count);
+      const out = await runSteps(x, y, steps, count, lrs);
       return {
         losses: Array.from(out[LOOP_OUTPUTS.losses].data as Float32Array),
         corrects: Array.from(out[LOOP_OUTPUTS.corrects].data as BigInt64Array, Number),
@@ -42,12 +46,12 @@ export async function loopEngine(
           if (done === 0) return;
           // Fewer than all (a later step diverged): redo the first `done` steps alone. Same inputs and
           // kernels give the same parameters the full run passed through.
-          const reached = done === steps ? out : await runSteps(x, y, done, count);
-          for (const p of def.params) feeds[p.name] = reached[updatedName(p.name)];
+          const reached = done === steps ? out : await runSteps(x, y, done, count, lrs);
+          for (const t of carried) feeds[t.name] = reached[updatedName(t.name)];
         },
       };
     },
-    params: async () => parametersIn(def, feeds),
+    params: async () => carriedIn(carried, feeds),
     release: () => session.release(),
   };
 }

@@ -1,11 +1,13 @@
-// The default engine: the derived training-step graph on onnxruntime-node. Parameters go in,
-// updated parameters come out, and are fed back at the next step.
+// The default engine: the derived training-step graph on onnxruntime-node. Parameters and
+// optimizer state go in, their updated values come out, and are fed back at the next step.
 import { Dataset } from '../data/dataset';
 import { ModelDefinition } from '../graph/model-definition';
 import { HostTensor } from '../runtime/host-tensor';
 import { RuntimeSession, SessionConfig } from '../runtime/session';
 import { ParamValues } from './init';
-import { learningRateFeed, parameterFeeds, parametersIn } from './parameter-feeds';
+import { carriedFeeds, carriedIn, learningRateFeed } from './parameter-feeds';
+import { carriedTensors, OptimizerConfig } from './optimizers/optimizer';
+import { optimizerOf } from './recipe';
 import type { TrainingState } from './checkpoint';
 import { checkOneStep, singleStep, StepEngine } from './step-engine';
 import { train, TrainHooks, TrainOutcome } from './trainer';
@@ -15,15 +17,17 @@ export async function nativeEngine(
   def: ModelDefinition,
   stepModel: Uint8Array | string,
   params: ParamValues,
-  learningRate: number,
+  optimizer: OptimizerConfig,
   config: SessionConfig,
 ): Promise<StepEngine> {
   const session = await RuntimeSession.create(stepModel, config);
-  const feeds: Record<string, HostTensor> = { ...parameterFeeds(def, params), [STEP_INPUTS.learningRate]: learningRateFeed(learningRate) };
+  const carried = carriedTensors(def, optimizer);
+  const feeds: Record<string, HostTensor> = carriedFeeds(carried, params);
   return {
     stepsPerRun: 1,
-    async run(x, y, steps, count) {
+    async run(x, y, steps, count, lrs) {
       checkOneStep(steps);
+      feeds[STEP_INPUTS.learningRate] = learningRateFeed(lrs[0]);
       feeds[STEP_INPUTS.images] = { dtype: 'float32', dims: [count, ...def.sampleDims], data: x };
       feeds[STEP_INPUTS.labels] = { dtype: 'int64', dims: [count], data: y };
       const out = await session.run(feeds);
@@ -31,11 +35,11 @@ export async function nativeEngine(
         (out[STEP_OUTPUTS.loss].data as Float32Array)[0],
         Number((out[STEP_OUTPUTS.correct].data as BigInt64Array)[0]),
         async () => {
-          for (const p of def.params) feeds[p.name] = out[updatedName(p.name)];
+          for (const t of carried) feeds[t.name] = out[updatedName(t.name)];
         },
       );
     },
-    params: async () => parametersIn(def, feeds),
+    params: async () => carriedIn(carried, feeds),
     release: () => session.release(),
   };
 }
@@ -49,7 +53,7 @@ export async function trainWithStepGraph(
   config: SessionConfig,
   hooks: TrainHooks = {},
 ): Promise<TrainOutcome> {
-  const engine = await nativeEngine(def, stepModel, start.params, start.recipe.learningRate, config);
+  const engine = await nativeEngine(def, stepModel, start.params, optimizerOf(start.recipe), config);
   try {
     return await train(engine, start, data, hooks);
   } finally {

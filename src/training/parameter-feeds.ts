@@ -1,16 +1,23 @@
-// The parameters as session feeds and back, shared by the engines that run the project's graphs.
-import { ModelDefinition } from '../graph/model-definition';
+// The carried tensors (parameters and optimizer state) as session feeds and back, shared by the
+// engines that run the project's graphs.
 import { HostTensor } from '../runtime/host-tensor';
 import { ParamValues } from './init';
+import { CarriedTensor } from './optimizers/optimizer';
 
-/** One float32 feed per parameter, named as the graphs' parameter inputs. */
-export function parameterFeeds(def: ModelDefinition, params: ParamValues): Record<string, HostTensor> {
-  return Object.fromEntries(def.params.map((p) => [p.name, { dtype: 'float32', dims: p.dims, data: params.get(p.name)! }]));
+/** One float32 feed per carried tensor, named as the graphs' inputs. */
+export function carriedFeeds(carried: readonly CarriedTensor[], values: ParamValues): Record<string, HostTensor> {
+  return Object.fromEntries(
+    carried.map((t) => {
+      const data = values.get(t.name);
+      if (!data) throw new Error(`no value for ${t.name} (a checkpoint of another optimizer?)`);
+      return [t.name, { dtype: 'float32', dims: t.dims, data }];
+    }),
+  );
 }
 
-/** The parameters held in feeds (as parameterFeeds names them). */
-export function parametersIn(def: ModelDefinition, feeds: Record<string, HostTensor>): ParamValues {
-  return new Map(def.params.map((p) => [p.name, feeds[p.name].data as Float32Array]));
+/** The carried tensors held in feeds (as carriedFeeds names them). */
+export function carriedIn(carried: readonly CarriedTensor[], feeds: Record<string, HostTensor>): ParamValues {
+  return new Map(carried.map((t) => [t.name, feeds[t.name].data as Float32Array]));
 }
 
 export const learningRateFeed = (lr: number): HostTensor => ({ dtype: 'float32', dims: [], data: Float32Array.of(lr) });

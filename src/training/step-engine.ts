@@ -15,11 +15,11 @@ export interface StepEngine {
   /** The most steps one run() may take (1 unless the engine loops inside the graph). */
   readonly stepsPerRun: number;
   /**
-   * `steps` consecutive SGD steps, each on a batch of `count` samples: x [steps * count, ...sample]
-   * and y [steps * count] hold the batches end to end.
+   * `steps` consecutive optimizer steps, each on a batch of `count` samples: x [steps * count, ...sample]
+   * and y [steps * count] hold the batches end to end, lrs [steps] the learning rate of each step.
    */
-  run(x: Float32Array, y: BigInt64Array, steps: number, count: number): Promise<StepsResult>;
-  /** The current parameters (committed steps only). */
+  run(x: Float32Array, y: BigInt64Array, steps: number, count: number, lrs: Float32Array): Promise<StepsResult>;
+  /** The current parameters and optimizer state (committed steps only). */
   params(): Promise<ParamValues>;
   release(): Promise<void>;
 }

@@ -1,12 +1,14 @@
-// Training graphs derived from a model definition, all standard ai.onnx ops:
-// - the step graph: (parameters, x, y, lr) -> (updated parameters, mean loss, correct count);
-// - the gradient graph: (parameters, x, y) -> (d loss / d parameter, mean loss, correct count).
+// Training graphs derived from a model definition and an optimizer, all standard ai.onnx ops:
+// - the step graph: (parameters, x, y, optimizer state, lr) -> (updated parameters and state,
+//   mean loss, correct count);
+// - the gradient graph: (parameters, x, y) -> (d loss / d parameter, mean loss, correct count);
+// - the update graph: (lr, parameters and state, gradients) -> updated parameters and state.
 import { gradients } from '../autodiff/backward';
 import { GraphBuilder } from '../graph/graph-builder';
 import { BATCH_DIM, IR_VERSION, ModelDefinition, OPSET, PRODUCER } from '../graph/model-definition';
 import { Graph, Model, Value } from '../graph/types';
 import { softmaxCrossEntropy } from './loss';
-import { sgdUpdate } from './sgd';
+import { applyOptimizer, carriedTensors, describeOptimizer, OptimizerConfig, PLAIN_SGD } from './optimizers/optimizer';
 
 export const STEP_INPUTS = { images: 'x', labels: 'y', learningRate: 'lr' } as const;
 export const STEP_OUTPUTS = { loss: 'loss', correct: 'correct' } as const;
@@ -39,13 +41,17 @@ export const asModel = (graph: Graph, extraOpsets: Record<string, number> = {}):
   producerVersion: PRODUCER.version,
 });
 
-export function buildTrainingStep(def: ModelDefinition): Model {
+export function buildTrainingStep(def: ModelDefinition, opt: OptimizerConfig = PLAIN_SGD): Model {
   const { b, params, loss, correct, gradOf } = differentiate(def, `${def.name}_training_step`);
+  const values: Record<string, Value> = { ...params };
+  const carried = carriedTensors(def, opt);
+  for (const t of carried) if (t.kind === 'state') values[t.name] = b.input(t.name, 'float32', t.dims);
   const lr = b.input(STEP_INPUTS.learningRate, 'float32', []);
-  for (const p of def.params) b.output(sgdUpdate(b, params[p.name], gradOf(p.name), lr), updatedName(p.name));
+  const next = applyOptimizer(b, def, opt, (name) => values[name], gradOf, lr);
+  for (const t of carried) b.output(next.get(t.name)!, updatedName(t.name));
   b.output(loss, STEP_OUTPUTS.loss);
   b.output(correct, STEP_OUTPUTS.correct);
-  return asModel(b.build(`One SGD step of ${def.name}: forward, softmax cross-entropy, backward, update.`));
+  return asModel(b.build(`One ${describeOptimizer(opt)} step of ${def.name}: forward, softmax cross-entropy, backward, update.`));
 }
 
 export function buildGradientGraph(def: ModelDefinition): Model {
@@ -56,12 +62,14 @@ export function buildGradientGraph(def: ModelDefinition): Model {
   return asModel(b.build(`Mean softmax cross-entropy of ${def.name} and its gradient w.r.t. every parameter.`));
 }
 
-/** The update alone, for data-parallel training: (parameters, gradients, lr) -> updated parameters. */
-export function buildUpdateGraph(def: ModelDefinition): Model {
+/** The update alone, for data-parallel training: (lr, parameters and state, gradients) -> updated parameters and state. */
+export function buildUpdateGraph(def: ModelDefinition, opt: OptimizerConfig = PLAIN_SGD): Model {
   const b = new GraphBuilder(`${def.name}_sgd_update`);
   const lr = b.input(STEP_INPUTS.learningRate, 'float32', []);
-  const params = def.params.map((p) => b.input(p.name, 'float32', p.dims));
-  const grads = def.params.map((p) => b.input(gradName(p.name), 'float32', p.dims));
-  params.forEach((w, i) => b.output(sgdUpdate(b, w, grads[i], lr), updatedName(def.params[i].name)));
-  return asModel(b.build(`SGD update of ${def.name}'s parameters.`));
+  const carried = carriedTensors(def, opt);
+  const values = Object.fromEntries(carried.map((t) => [t.name, b.input(t.name, 'float32', t.dims)]));
+  const grads = Object.fromEntries(def.params.map((p) => [p.name, b.input(gradName(p.name), 'float32', p.dims)]));
+  const next = applyOptimizer(b, def, opt, (name) => values[name], (name) => grads[name], lr);
+  for (const t of carried) b.output(next.get(t.name)!, updatedName(t.name));
+  return asModel(b.build(`Optimizer update of ${def.name}'s parameters.`));
 }

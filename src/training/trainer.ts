@@ -5,6 +5,8 @@ import { Dataset, fillBatch, sampleSize } from '../data/dataset';
 import { epochOrder } from '../data/shuffle';
 import type { Recipe, TrainingState } from './checkpoint';
 import { ParamValues } from './init';
+import { learningRateAt } from './schedules';
+import { scheduleOf } from './recipe';
 import { StepEngine } from './step-engine';
 
 export interface EpochReport {
@@ -67,6 +69,8 @@ export async function train(
   const yBuf = new BigInt64Array(engine.stepsPerRun * batch);
   const n = data.images.count;
   const stepsPerEpoch = Math.ceil(n / batch);
+  const totalSteps = stepsPerEpoch * recipe.epochs;
+  const lrs = new Float32Array(engine.stepsPerRun);
   const history = [...start.history];
   let stepsDone = 0;
   const stateAt = async (epoch: number, step: number, lossSum: number, correct: number): Promise<TrainingState> => ({
@@ -115,7 +119,8 @@ export async function train(
       // One run takes up to stepsPerRun full batches (back to back in the shuffled order); a short last batch runs alone.
       const steps = count < batch ? 1 : Math.min(engine.stepsPerRun, Math.floor((n - begin) / batch), stepsToNextStop());
       const { x, y } = fillBatch(data, order, begin, steps * count, xBuf, yBuf);
-      const result = await engine.run(x, y, steps, count);
+      for (let i = 0; i < steps; i++) lrs[i] = learningRateAt(recipe.learningRate, scheduleOf(recipe), epoch * stepsPerEpoch + step + i, totalSteps);
+      const result = await engine.run(x, y, steps, count, lrs);
       const bad = result.losses.findIndex((loss) => !Number.isFinite(loss) || loss > EXPLODED_LOSS);
       const good = bad < 0 ? steps : bad;
       // A diverged step's update, and any after it, are not applied: the parameters stay the last finite ones.

@@ -9,6 +9,7 @@ import { trainWithStepGraph } from '../../src/training/native-engine';
 import { buildGradientGraph, buildTrainingStep, buildUpdateGraph } from '../../src/training/step-graph';
 import { initialState, train } from '../../src/training/trainer';
 import { MNIST_DIR } from '../helpers/mnist-dir';
+import { PLAIN_SGD } from '../../src/training/optimizers/optimizer';
 
 test('batches split like split_and_load: equal slices, the remainder on the last', () => {
   expect(splitSizes(100, 2)).toEqual([50, 50]);
@@ -29,7 +30,7 @@ test.each([2, 3])('%i replicas give the single-session parameters after 8 steps 
     lenet,
     { gradients: encodeModel(buildGradientGraph(lenet)), update: encodeModel(buildUpdateGraph(lenet)) },
     params,
-    recipe.learningRate,
+    PLAIN_SGD,
     Array.from({ length: replicas }, () => ({ threads: 1 })),
   );
   const parallel = await train(engine, initialState(recipe, params), data);

@@ -16,6 +16,7 @@ import { StepEngine } from '../../src/training/step-engine';
 import { buildTrainingStep, STEP_OUTPUTS, updatedName } from '../../src/training/step-graph';
 import { initialState, train, TrainHooks } from '../../src/training/trainer';
 import { MNIST_DIR } from '../helpers/mnist-dir';
+import { PLAIN_SGD } from '../../src/training/optimizers/optimizer';
 import { openSession } from '../helpers/run-model';
 
 const session = { threads: 1 };
@@ -33,14 +34,14 @@ function expectSameParams(a: ParamValues, b: ParamValues) {
 
 /** An engine that records how many steps each run() took. */
 function recording(engine: StepEngine, runs: number[]): StepEngine {
-  return { ...engine, run: (x, y, steps, count) => (runs.push(steps), engine.run(x, y, steps, count)) };
+  return { ...engine, run: (x, y, steps, count, lrs) => (runs.push(steps), engine.run(x, y, steps, count, lrs)) };
 }
 
 async function trainWith(stepsPerRun: number, recipe: Recipe, params: ParamValues, data: Dataset, hooks: TrainHooks = {}) {
   const engine =
     stepsPerRun === 1
-      ? await nativeEngine(lenet, stepModel, params, recipe.learningRate, session)
-      : await loopEngine(lenet, loopModel, params, recipe.learningRate, session, stepsPerRun);
+      ? await nativeEngine(lenet, stepModel, params, PLAIN_SGD, session)
+      : await loopEngine(lenet, loopModel, params, PLAIN_SGD, session, stepsPerRun);
   const runs: number[] = [];
   try {
     return { outcome: await train(recording(engine, runs), initialState(recipe, params), data, hooks), runs };
@@ -49,7 +50,7 @@ async function trainWith(stepsPerRun: number, recipe: Recipe, params: ParamValue
   }
 }
 
-test('one Loop run of 3 steps equals 3 runs of the step graph, bit for bit', async () => {
+test('one Loop run of 3 steps equals 3 runs of the step graph, bit for bit, each step at its own rate', async () => {
   const K = 3;
   const B = 50;
   const data = firstImages(K * B);
@@ -57,7 +58,8 @@ test('one Loop run of 3 steps equals 3 runs of the step graph, bit for bit', asy
   const y = new BigInt64Array(K * B);
   fillBatch(data, inOrder(K * B), 0, K * B, x, y);
   const params = initParams(lenet, 11);
-  const feeds: Record<string, HostTensor> = { lr: { dtype: 'float32', dims: [], data: Float32Array.of(0.1) } };
+  const lrs = Float32Array.of(0.1, 0.05, 0.08);
+  const feeds: Record<string, HostTensor> = {};
   for (const p of lenet.params) feeds[p.name] = { dtype: 'float32', dims: p.dims, data: params.get(p.name)! };
 
   const loop = await openSession(loopModel);
@@ -65,6 +67,7 @@ test('one Loop run of 3 steps equals 3 runs of the step graph, bit for bit', asy
     ...feeds,
     xs: { dtype: 'float32', dims: [K, B, 1, 28, 28], data: x },
     ys: { dtype: 'int64', dims: [K, B], data: y },
+    lrs: { dtype: 'float32', dims: [K], data: lrs },
   });
   await loop.release();
 
@@ -76,6 +79,7 @@ test('one Loop run of 3 steps equals 3 runs of the step graph, bit for bit', asy
       ...feeds,
       x: { dtype: 'float32', dims: [B, 1, 28, 28], data: x.subarray(k * B * 784, (k + 1) * B * 784) },
       y: { dtype: 'int64', dims: [B], data: y.subarray(k * B, (k + 1) * B) },
+      lr: { dtype: 'float32', dims: [], data: lrs.subarray(k, k + 1) },
     });
     losses.push((out[STEP_OUTPUTS.loss].data as Float32Array)[0]);
     corrects.push((out[STEP_OUTPUTS.correct].data as BigInt64Array)[0]);

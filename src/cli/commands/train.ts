@@ -2,6 +2,7 @@
 import type { CommandModule, InferredOptionTypes } from 'yargs';
 import { checkEngineCombination, checkPositive, checkRuntimeCombination, checkThreads, dataOption, MODELS, runtimeOptions } from '../options';
 import { checkStopAt, parseCheckpointEvery, RECIPE_DEFAULTS } from '../recipe-options';
+import { optimizerOptions } from '../optimizer-options';
 import { parseDevices } from '../device-options';
 
 // The recipe flags (and --model, --artifacts) have no yargs default: with --resume they come from
@@ -13,7 +14,8 @@ const options = {
   ...dataOption,
   epochs: { type: 'number', describe: `passes over the training images (default ${RECIPE_DEFAULTS.epochs})` },
   'batch-size': { type: 'number', describe: `samples per SGD step (default ${RECIPE_DEFAULTS.batchSize})` },
-  lr: { type: 'number', describe: `SGD learning rate (default ${RECIPE_DEFAULTS.learningRate}; mlp 0.02)` },
+  lr: { type: 'number', describe: `(base) learning rate (default: SGD ${RECIPE_DEFAULTS.learningRate}, mlp 0.02; Adam/AdamW 0.001)` },
+  ...optimizerOptions,
   seed: { type: 'number', describe: `seed of the shuffle, and of the init when train builds the artifacts (default ${RECIPE_DEFAULTS.seed})` },
   limit: { type: 'number', describe: 'train on the first N training images only' },
   checkpoint: { type: 'string', describe: 'checkpoint file (default <artifacts>/<model>.ckpt)' },

@@ -1,0 +1,118 @@
+// An optimizer: the state it keeps per parameter (momentum buffers, Adam's moments) and for the
+// whole run (the step count), each with its initial value, and its update as standard ONNX ops
+//   (parameter, gradient, state..., lr) -> (parameter', state'...).
+// State tensors travel exactly like parameters: inputs and `.updated` outputs of the step graph,
+// loop-carried in the K-step Loop, through the data-parallel update graph, in the checkpoint.
+// The rest of the house asks this file, never a particular optimizer.
+import { GraphBuilder } from '../../graph/graph-builder';
+import { ModelDefinition } from '../../graph/model-definition';
+import { Value } from '../../graph/types';
+import { adam, adamw } from './adam';
+import { sgd } from './sgd';
+
+/** The settings of every optimizer, PyTorch's names and defaults (torch.optim.SGD / Adam / AdamW). */
+export interface OptimizerConfig {
+  name: OptimizerName;
+  momentum: number;
+  dampening: number;
+  nesterov: boolean;
+  weightDecay: number;
+  beta1: number;
+  beta2: number;
+  eps: number;
+}
+
+/** Per-step values shared by every parameter's update (computed once per step). */
+export type Shared = Record<string, Value>;
+
+export interface Optimizer {
+  /** Per-parameter state slots, named `<param>.<slot>`, each shaped like its parameter and starting at zero. */
+  slots: readonly string[];
+  /** Whole-run float32 scalars, named `optimizer.<name>`, starting at zero (e.g. the step count). */
+  scalars: readonly string[];
+  /** Values every parameter's update uses: from the learning rate and the scalars (before this step). */
+  shared(b: GraphBuilder, lr: Value, scalars: Record<string, Value>, c: OptimizerConfig): { shared: Shared; scalarsNext: Record<string, Value> };
+  /** One parameter's update: its new value and its slots' new values. */
+  update(b: GraphBuilder, p: { param: Value; grad: Value; slots: Record<string, Value> }, shared: Shared, c: OptimizerConfig): { param: Value; slots: Record<string, Value> };
+}
+
+export const OPTIMIZERS = { sgd, adam, adamw } as const;
+export type OptimizerName = keyof typeof OPTIMIZERS;
+
+/** The seed's recipe: plain SGD. */
+export const PLAIN_SGD: OptimizerConfig = { name: 'sgd', momentum: 0, dampening: 0, nesterov: false, weightDecay: 0, beta1: 0.9, beta2: 0.999, eps: 1e-8 };
+
+const implementationOf = (c: OptimizerConfig): Optimizer => OPTIMIZERS[c.name];
+
+const slotName = (param: string, slot: string) => `${param}.${slot}`;
+const scalarName = (scalar: string) => `optimizer.${scalar}`;
+
+/** One tensor the training graphs carry from step to step: a parameter or a piece of optimizer state. */
+export interface CarriedTensor {
+  name: string;
+  dims: number[];
+  /** Optimizer state starts at zero; parameters come from the initialization. */
+  kind: 'param' | 'state';
+}
+
+/** Every tensor carried from step to step, parameters first, in a fixed order. */
+export function carriedTensors(def: ModelDefinition, c: OptimizerConfig): CarriedTensor[] {
+  const opt = implementationOf(c);
+  const slots = activeSlots(opt, c);
+  return [
+    ...def.params.map((p) => ({ name: p.name, dims: p.dims, kind: 'param' as const })),
+    ...def.params.flatMap((p) => slots.map((s) => ({ name: slotName(p.name, s), dims: p.dims, kind: 'state' as const }))),
+    ...activeScalars(opt, c).map((s) => ({ name: scalarName(s), dims: [], kind: 'state' as const })),
+  ];
+}
+
+/** SGD without momentum keeps no state (the seed's step graph, unchanged). */
+const activeSlots = (opt: Optimizer, c: OptimizerConfig) => (c.name === 'sgd' && c.momentum === 0 ? [] : opt.slots);
+const activeScalars = (opt: Optimizer, c: OptimizerConfig) => (c.name === 'sgd' && c.momentum === 0 ? [] : opt.scalars);
+
+/** Zeros for every state tensor of `c` (the optimizer's starting state). */
+export function initialOptimizerState(def: ModelDefinition, c: OptimizerConfig): Map<string, Float32Array> {
+  return new Map(
+    carriedTensors(def, c)
+      .filter((t) => t.kind === 'state')
+      .map((t) => [t.name, new Float32Array(t.dims.reduce((a, d) => a * d, 1))]),
+  );
+}
+
+/**
+ * The update of every parameter and state tensor on builder b. `current` maps each carried name
+ * to its value now, `grads` each parameter to its gradient; returns each carried name's next value.
+ */
+export function applyOptimizer(
+  b: GraphBuilder,
+  def: ModelDefinition,
+  c: OptimizerConfig,
+  current: (name: string) => Value,
+  grads: (param: string) => Value,
+  lr: Value,
+): Map<string, Value> {
+  const opt = implementationOf(c);
+  const slots = activeSlots(opt, c);
+  const scalars = Object.fromEntries(activeScalars(opt, c).map((s) => [s, current(scalarName(s))]));
+  const { shared, scalarsNext } = opt.shared(b, lr, scalars, c);
+  const next = new Map<string, Value>();
+  for (const p of def.params) {
+    const state = Object.fromEntries(slots.map((s) => [s, current(slotName(p.name, s))]));
+    const u = opt.update(b, { param: current(p.name), grad: grads(p.name), slots: state }, shared, c);
+    next.set(p.name, u.param);
+    for (const s of slots) next.set(slotName(p.name, s), u.slots[s]);
+  }
+  for (const s of Object.keys(scalars)) next.set(scalarName(s), scalarsNext[s]);
+  return next;
+}
+
+/** A short description for logs and model metadata: "SGD lr 0.03", "AdamW lr 0.001, betas (0.9, 0.999), ...". */
+export function describeOptimizer(c: OptimizerConfig, lr?: number): string {
+  const rate = lr === undefined ? '' : ` lr ${lr}`;
+  if (c.name === 'sgd') {
+    const extras = [c.momentum ? `momentum ${c.momentum}` : '', c.dampening ? `dampening ${c.dampening}` : '', c.nesterov ? 'nesterov' : '', c.weightDecay ? `weight decay ${c.weightDecay}` : ''];
+    return [`SGD${rate}`, ...extras].filter(Boolean).join(', ');
+  }
+  const name = c.name === 'adam' ? 'Adam' : 'AdamW';
+  return `${name}${rate}, betas (${c.beta1}, ${c.beta2}), eps ${c.eps}${c.weightDecay ? `, weight decay ${c.weightDecay}` : ''}`;
+}

@@ -1,0 +1,29 @@
+// SGD as torch.optim.SGD computes it (momentum, dampening, Nesterov, L2 weight decay):
+//   g = grad + wd * p
+//   buf = g on the first step, else momentum * buf + (1 - dampening) * g
+//   g = g + momentum * buf (Nesterov) or buf (momentum);  p' = p - lr * g
+// Without momentum no state is kept and the update is the seed's p' = p - lr * grad.
+import type { Value } from '../../graph/types';
+import type { Optimizer, Shared } from './optimizer';
+
+const none: Record<string, Value> = {};
+
+export const sgd: Optimizer = {
+  slots: ['momentum_buffer'],
+  scalars: ['step'],
+  shared(b, lr, scalars, c) {
+    if (c.momentum === 0) return { shared: { lr } as Shared, scalarsNext: none };
+    const step = scalars.step; // steps taken before this one
+    // The first step copies g into the buffer, undamped: weight 1 instead of (1 - dampening).
+    const first = b.cast(b.equal(step, b.f32(0, 'zero')), 'float32');
+    const gWeight = c.dampening === 0 ? b.f32(1, 'one') : b.add(b.f32(1 - c.dampening, 'undamped'), b.mul(first, b.f32(c.dampening, 'dampening')));
+    return { shared: { lr, gWeight }, scalarsNext: { step: b.add(step, b.f32(1, 'one')) } };
+  },
+  update(b, { param, grad, slots }, { lr, gWeight }, c) {
+    const g = c.weightDecay ? b.add(grad, b.mul(b.f32(c.weightDecay, 'weight_decay'), param)) : grad;
+    if (c.momentum === 0) return { param: b.sub(param, b.mul(lr, g), `${param.name}.updated`), slots: none };
+    const buf = b.add(b.mul(b.f32(c.momentum, 'momentum'), slots.momentum_buffer), b.mul(gWeight, g));
+    const direction = c.nesterov ? b.add(g, b.mul(b.f32(c.momentum, 'momentum'), buf)) : buf;
+    return { param: b.sub(param, b.mul(lr, direction)), slots: { momentum_buffer: buf } };
+  },
+};

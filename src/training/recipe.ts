@@ -1,0 +1,22 @@
+// The recipe of a training run: what is trained, on how much data, with which optimizer and
+// learning-rate schedule. It travels whole: flags -> recipe -> graphs, engines, checkpoint.
+import { OptimizerConfig, PLAIN_SGD } from './optimizers/optimizer';
+import { CONSTANT_LR, ScheduleConfig } from './schedules';
+
+export interface Recipe {
+  model: string;
+  epochs: number;
+  batchSize: number;
+  /** The base learning rate (the schedule scales it step by step). */
+  learningRate: number;
+  seed: number;
+  /** Samples used from the training set (the first `limit`); the whole set when absent. */
+  limit?: number;
+  /** Plain SGD when absent (the seed's recipe, and checkpoints written before optimizers were a choice). */
+  optimizer?: OptimizerConfig;
+  /** A constant rate when absent. */
+  schedule?: ScheduleConfig;
+}
+
+export const optimizerOf = (r: Recipe): OptimizerConfig => r.optimizer ?? PLAIN_SGD;
+export const scheduleOf = (r: Recipe): ScheduleConfig => r.schedule ?? CONSTANT_LR;
