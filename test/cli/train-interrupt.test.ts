@@ -57,6 +57,9 @@ test('--resume with a contradicting recipe flag is refused', () => {
   const r = cli('train', '--artifacts', art, '--resume', join(art, 'lenet.ckpt'), '--batch-size', '50');
   expect(r.code).toBe(2);
   expect(r.err).toMatch(/--batch-size 50 contradicts .*lenet\.ckpt, which was trained with 100; drop --batch-size to resume/);
+  const other = cli('train', '--resume', join(art, 'lenet.ckpt'), '--optimizer', 'adam');
+  expect(other.err).toMatch(/--optimizer adam contradicts .*lenet\.ckpt, which was trained with sgd; drop --optimizer to resume/);
+  expect(other.code).toBe(2);
 });
 
 test('a diverging run stops with exit 3, the step, and a hint', () => {
@@ -73,4 +76,42 @@ test('a corrupted checkpoint is reported, not resumed', () => {
   expect(r.code).toBe(2);
   expect(r.err).toMatch(/package\.json: not a training checkpoint/);
   expect(r.err).not.toMatch(/^\s+at /m);
+});
+
+test.each([
+  ['SGD with momentum', ['--momentum', '0.9', '--lr', '0.01']],
+  ['Adam with a cosine schedule', ['--optimizer', 'adam', '--lr-schedule', 'cosine', '--warmup-steps', '5']],
+])('%s: SIGINT, then --resume, ends with the straight run\'s model and optimizer state, bit for bit', async (_name, flags) => {
+  const tag = flags.join('').replace(/\W/g, '');
+  const straight = join(dir, `straight-${tag}`);
+  expect(cli(...SMALL, ...flags, '--artifacts', straight).code).toBe(0);
+  const interrupted = join(dir, `interrupted-${tag}`);
+  const child = cliProcess(...SMALL, ...flags, '--artifacts', interrupted);
+  let out = '';
+  child.stdout.on('data', (d) => (out += d));
+  await new Promise<void>((r) => child.stdout.on('data', () => /epoch 1\/3/.test(out) && r()));
+  child.kill('SIGINT');
+  expect(await new Promise<number | null>((r) => child.on('close', r))).toBe(130);
+  const saved = readCheckpoint(join(interrupted, 'lenet.ckpt'));
+  expect([...saved.params.keys()].some((k) => /momentum_buffer|exp_avg/.test(k))).toBe(true);
+  const resumed = cli('train', '--resume', join(interrupted, 'lenet.ckpt'), '--threads', '1', '--no-progress');
+  expect(resumed.code).toBe(0);
+  expect(readFileSync(join(interrupted, 'lenet.onnx')).equals(readFileSync(join(straight, 'lenet.onnx')))).toBe(true);
+});
+
+test('optimizer flags that do not fit are refused in one line', () => {
+  const cases: [string[], RegExp][] = [
+    [['--optimizer', 'adam', '--momentum', '0.9'], /--momentum does not apply to --optimizer adam/],
+    [['--beta1', '0.8'], /--beta1 does not apply to --optimizer sgd/],
+    [['--nesterov'], /--nesterov needs --momentum above 0 and no --dampening/],
+    [['--momentum', '1.5'], /--momentum must be in \[0, 1\), got 1.5/],
+    [['--optimizer', 'adamw', '--eps', '0'], /--eps must be positive, got 0/],
+    [['--lr-schedule', 'onecycle', '--warmup-steps', '10'], /--warmup-steps does not apply to --lr-schedule onecycle/],
+    [['--engine', 'ort-training', '--optimizer', 'adamw'], /--engine ort-training runs plain SGD at a constant rate/],
+  ];
+  for (const [flags, message] of cases) {
+    const r = cli('train', ...flags, '--artifacts', join(dir, 'flags'));
+    expect(r.err).toMatch(message);
+    expect(r.code).toBe(2);
+  }
 });
