@@ -10,7 +10,19 @@ import { ADAM_LEARNING_RATE, optimizerClashes, OptimizerFlags, optimizerFromFlag
 export const RECIPE_DEFAULTS = { epochs: 10, batchSize: 100, learningRate: 0.03, seed: 42 } as const;
 const LEARNING_RATE_BY_MODEL: Record<string, number> = { lenet: 0.03, mlp: 0.02 };
 
+/**
+ * Named starting points; explicit flags override their values. `fast`: the quickest way to 99%
+ * validation accuracy measured here (AdamW, one-cycle schedule, batch 128, 2 epochs; see the
+ * README's "Optimizers and schedules").
+ */
+export const RECIPE_PRESETS = {
+  seed: {},
+  fast: { optimizer: 'adamw', lr: 6e-3, 'lr-schedule': 'onecycle', 'batch-size': 128, epochs: 2 },
+} as const satisfies Record<string, Partial<RecipeFlags>>;
+export type RecipePreset = keyof typeof RECIPE_PRESETS;
+
 export interface RecipeFlags extends OptimizerFlags {
+  recipe?: RecipePreset;
   model?: string;
   epochs?: number;
   'batch-size'?: number;
@@ -19,7 +31,9 @@ export interface RecipeFlags extends OptimizerFlags {
   limit?: number;
 }
 
-export function recipeFromFlags(f: RecipeFlags & { model: string }): Recipe {
+export function recipeFromFlags(given: RecipeFlags & { model: string }): Recipe {
+  const explicit = Object.fromEntries(Object.entries(given).filter(([, v]) => v !== undefined));
+  const f: RecipeFlags & { model: string } = { ...RECIPE_PRESETS[given.recipe ?? 'seed'], ...explicit, model: given.model };
   const optimizer = optimizerFromFlags(f);
   const schedule = scheduleFromFlags(f);
   const defaultRate = optimizer.name === 'sgd' ? (LEARNING_RATE_BY_MODEL[f.model] ?? RECIPE_DEFAULTS.learningRate) : ADAM_LEARNING_RATE;

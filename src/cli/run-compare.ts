@@ -1,4 +1,4 @@
-// What `compare-ep` does: the same SGD steps from the same initial parameters on the CPU (the step
+// What `compare-ep` does: the same optimizer steps from the same initial parameters on the CPU (the step
 // graph) and on the chosen provider (the step graph, or the loop graph with --steps-per-run), then
 // the largest differences in loss and parameters. Returns the exit code: 1 when they disagree.
 import { makeDataset } from '../data/dataset';
@@ -17,23 +17,24 @@ import { UsageError } from './errors';
 import { MODEL_DEFINITIONS } from './model-registry';
 import { recipeFromFlags } from './recipe-options';
 import { optimizerOf } from '../training/recipe';
+import { describeOptimizer, initialOptimizerState } from '../training/optimizers/optimizer';
 
 const INIT_SEED = 42;
 
 export async function compareProviders(args: CompareEpArgs): Promise<number> {
   const def = MODEL_DEFINITIONS[args.model];
-  const recipe = { ...recipeFromFlags({ model: args.model, 'batch-size': args['batch-size'], lr: args.lr }), epochs: 1 };
+  const recipe = { ...recipeFromFlags({ ...args, epochs: undefined, limit: undefined, seed: undefined }), epochs: 1 };
   const dir = await locateMnist({ dataDir: args['data-dir'], onLog: (line) => console.error(line) });
   const full = loadSplit(dir, 'train');
   const n = args.steps * recipe.batchSize;
   if (n > full.images.count) throw new UsageError(`--steps ${args.steps} x --batch-size ${recipe.batchSize} is more than the ${full.images.count} training images`);
   const size = full.images.rows * full.images.cols;
   const data = makeDataset(`${full.name}[:${n}]`, { ...full.images, count: n, pixels: full.images.pixels.subarray(0, n * size) }, full.labels.subarray(0, n));
-  const params = initParams(def, INIT_SEED);
+  const params = new Map([...initParams(def, INIT_SEED), ...initialOptimizerState(def, optimizerOf(recipe))]);
   const session = (ep: SessionConfig['ep']): SessionConfig => ({ ep, deviceId: args['device-id'], threads: args.threads, spinning: args.spinning });
   const k = args['steps-per-run'];
   const where = `${args.ep}${args.ep === 'cuda' ? ` (device ${args['device-id']})` : ''}${k > 1 ? `, ${k} steps per run` : ''}`;
-  console.log(`${args.steps} SGD steps of ${def.name} (batch ${recipe.batchSize}, lr ${recipe.learningRate}) on ${where} against the CPU, from the same start and batches`);
+  console.log(`${args.steps} steps of ${def.name} (batch ${recipe.batchSize}, ${describeOptimizer(optimizerOf(recipe), recipe.learningRate)}) on ${where} against the CPU, from the same start and batches`);
 
   const opt = optimizerOf(recipe);
   const step = encodeModel(buildTrainingStep(def, opt));

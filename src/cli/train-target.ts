@@ -27,6 +27,7 @@ export interface TrainTarget {
 }
 
 export function trainTarget(args: TrainArgs): TrainTarget {
+  if (args.resume && args.recipe) throw new UsageError('--recipe does not go with --resume: the checkpoint holds its recipe');
   const saved = args.resume ? readCheckpoint(args.resume) : undefined;
   const model = (args.model ?? saved?.recipe.model ?? 'lenet') as (typeof MODELS)[number];
   const def = MODEL_DEFINITIONS[model];

@@ -185,7 +185,7 @@ test('--steps-per-run 4 trains with the loop graph and prints what one step per 
 test('compare-ep: the loop graph on the CPU agrees with the step graph exactly; a missing provider is one line', () => {
   const r = cli('compare-ep', '--ep', 'cpu', '--steps', '6', '--steps-per-run', '4');
   expect(r.code).toBe(0);
-  expect(r.out).toMatch(/6 SGD steps of lenet \(batch 100, lr 0\.03\) on cpu, 4 steps per run against the CPU/);
+  expect(r.out).toMatch(/6 steps of lenet \(batch 100, SGD lr 0\.03\) on cpu, 4 steps per run against the CPU/);
   expect(r.out).toMatch(/largest loss difference 0\.00e\+0/);
   expect(r.out).toMatch(/largest parameter difference after 6 steps 0\.00e\+0, parameters up to 0\.\d+/);
   expect(r.out).toMatch(/cpu agrees with the CPU within 0\.001/);

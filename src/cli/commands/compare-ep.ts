@@ -1,7 +1,8 @@
-// `compare-ep`: a few SGD steps on an execution provider against the same steps on the CPU (same
+// `compare-ep`: a few optimizer steps (any --optimizer and schedule) on an execution provider against the same steps on the CPU (same
 // start, same batches): do the losses and parameters agree? The check to run on a GPU machine.
 import type { CommandModule, InferredOptionTypes } from 'yargs';
 import { checkPositive, checkRuntimeCombination, checkThreads, dataOption, modelOption, runtimeOptions } from '../options';
+import { optimizerOptions } from '../optimizer-options';
 
 const { fallback: _noFallback, ...providerOptions } = runtimeOptions;
 
@@ -13,6 +14,7 @@ const options = {
   steps: { type: 'number', default: 20, describe: 'SGD steps to take on each' },
   'batch-size': { type: 'number', default: 100, describe: 'samples per step' },
   lr: { type: 'number', describe: 'learning rate (default: the model\'s recipe)' },
+  ...optimizerOptions,
   'steps-per-run': { type: 'number', default: 1, describe: 'on the provider: steps per run (the ONNX Loop graph when > 1)' },
   tolerance: { type: 'number', default: 1e-3, describe: 'largest difference, relative to the largest loss or parameter, still called agreement' },
 } as const;

@@ -1,7 +1,7 @@
 // `train`: SGD on ONNX Runtime with the derived training-step graph; writes the trained model.
 import type { CommandModule, InferredOptionTypes } from 'yargs';
 import { checkEngineCombination, checkPositive, checkRuntimeCombination, checkThreads, dataOption, MODELS, runtimeOptions } from '../options';
-import { checkStopAt, parseCheckpointEvery, RECIPE_DEFAULTS } from '../recipe-options';
+import { checkStopAt, parseCheckpointEvery, RECIPE_DEFAULTS, RECIPE_PRESETS, RecipePreset } from '../recipe-options';
 import { optimizerOptions } from '../optimizer-options';
 import { parseDevices } from '../device-options';
 
@@ -12,6 +12,10 @@ const options = {
   model: { choices: MODELS, describe: 'architecture (model/<name>.onnx-builder.ts; default lenet, or the checkpoint\'s)' },
   artifacts: { type: 'string', describe: 'directory for built and trained models (default artifacts/, or the checkpoint\'s)' },
   ...dataOption,
+  recipe: {
+    choices: Object.keys(RECIPE_PRESETS) as RecipePreset[],
+    describe: 'a named recipe to start from (seed: the tutorial\'s, the default; fast: AdamW, one-cycle, batch 128, 2 epochs); flags override it',
+  },
   epochs: { type: 'number', describe: `passes over the training images (default ${RECIPE_DEFAULTS.epochs})` },
   'batch-size': { type: 'number', describe: `samples per SGD step (default ${RECIPE_DEFAULTS.batchSize})` },
   lr: { type: 'number', describe: `(base) learning rate (default: SGD ${RECIPE_DEFAULTS.learningRate}, mlp 0.02; Adam/AdamW 0.001)` },
