@@ -6,14 +6,25 @@ import { initParams } from '../training/init';
 import { buildTrainingLoop } from '../training/loop-graph';
 import { buildGradientGraph, buildTrainingStep, buildUpdateGraph } from '../training/step-graph';
 import { MODEL_DEFINITIONS } from './model-registry';
+import { OptimizerConfig, PLAIN_SGD } from '../training/optimizers/optimizer';
+
+// The optimizers' own ops, once each: AdamW's decoupled decay, Adam's L2, SGD's momentum and its first-step weight.
+const ADAMW: OptimizerConfig = { ...PLAIN_SGD, name: 'adamw', weightDecay: 0.01 };
+const ADAM: OptimizerConfig = { ...PLAIN_SGD, name: 'adam', weightDecay: 0.01 };
+const DAMPENED: OptimizerConfig = { ...PLAIN_SGD, momentum: 0.9, dampening: 0.1 };
+const NESTEROV: OptimizerConfig = { ...PLAIN_SGD, momentum: 0.9, nesterov: true, dampening: 0, weightDecay: 1e-4 };
 
 /** The ORT training API's training and optimizer models are left out: they need com.microsoft training ops by design. */
 export function emittedModels(): [string, Model][] {
   return Object.values(MODEL_DEFINITIONS).flatMap((def): [string, Model][] => [
     [`${def.name} training step`, buildTrainingStep(def)],
+    [`${def.name} training step (AdamW)`, buildTrainingStep(def, ADAMW)],
     [`${def.name} training loop (--steps-per-run)`, buildTrainingLoop(def)],
+    [`${def.name} training loop (Nesterov momentum)`, buildTrainingLoop(def, NESTEROV)],
     [`${def.name} gradient graph (data parallel)`, buildGradientGraph(def)],
     [`${def.name} update graph (data parallel)`, buildUpdateGraph(def)],
+    [`${def.name} update graph (data parallel, Adam)`, buildUpdateGraph(def, ADAM)],
+    [`${def.name} update graph (data parallel, dampened momentum)`, buildUpdateGraph(def, DAMPENED)],
     [`${def.name} inference model`, buildInferenceModel(def, initParams(def, 1))],
     [`${def.name} ORT eval model`, buildOrtEvalModel(def)],
   ]);

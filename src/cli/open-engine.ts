@@ -32,7 +32,7 @@ export async function openEngine(def: ModelDefinition, params: ParamValues, reci
   if (c.engine === 'ort-training') {
     // The artifacts are written from the builder and the recipe (its learning rate is baked into the
     // optimizer model), then read back: what runs is what is on disk.
-    const ort = writeOrtArtifacts(c.artifactsDir, def.name, buildOrtArtifacts(def, params, recipe.learningRate));
+    const ort = writeOrtArtifacts(c.artifactsDir, def.name, buildOrtArtifacts(def, params, recipe.learningRate, optimizerOf(recipe)));
     console.log(`ONNX Runtime training API (onnxruntime-web 1.18.0, WebAssembly): artifacts in ${ort.dir}`);
     return ortEngine(def, readOrtArtifacts(c.artifactsDir, def.name)!, params, recipe.learningRate);
   }

@@ -173,6 +173,10 @@ async function trainLocked(args: TrainArgs, { def, artifacts, checkpointPath, re
   bar.stop();
   for (const s of signals) process.off(s, onSignal);
 
+  if (outcome.status === 'interrupted' && args.engine === 'ort-training' && opt.name === 'adamw') {
+    console.error(`interrupted at epoch ${outcome.state.epoch + 1}, step ${outcome.state.step}/${stepsPerEpoch}; no checkpoint: the ORT training API cannot read its AdamW moments back`);
+    return EXIT_INTERRUPTED;
+  }
   if (outcome.status === 'interrupted') {
     save(outcome.state);
     console.error(

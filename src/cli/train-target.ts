@@ -16,6 +16,8 @@ import { UsageError } from './errors';
 import { MODEL_DEFINITIONS } from './model-registry';
 import { MODELS } from './options';
 import { recipeFromFlags, resumedRecipe } from './recipe-options';
+import { ortOptimizerProblem } from '../ort-training/artifact-graphs';
+import { optimizerOf } from '../training/recipe';
 import { projectPath } from './user-cwd';
 
 export interface TrainTarget {
@@ -36,12 +38,7 @@ export function trainTarget(args: TrainArgs): TrainTarget {
   checkWritableFolder(artifacts);
   checkCheckpointPath(checkpointPath);
   const recipe = saved ? resumedRecipe(saved.recipe, { ...args, model: args.model }, args.resume!) : recipeFromFlags({ ...args, model });
-  if (args.engine === 'ort-training' && (recipe.optimizer !== undefined || recipe.schedule !== undefined)) {
-    throw new UsageError(
-      '--engine ort-training runs plain SGD at a constant rate (its optimizer model is SGDOptimizerV2 with the rate baked in); ' +
-        'drop --optimizer, its settings and --lr-schedule, or use the native engine',
-    );
-  }
+  if (args.engine === 'ort-training') checkOrtEngine(args, recipe);
   if (saved && recipe.epochs < saved.epoch) {
     throw new UsageError(
       `--epochs ${recipe.epochs} is fewer than the ${saved.epoch} epochs ${args.resume} has already done; ` +
@@ -89,4 +86,18 @@ export function checkBatchMemory(def: ModelDefinition, batchSize: number, total 
   if (need > free) return `warning: ${what}; ${gb(free)} is free now`;
   if (need > 2e9) return `${what}`;
   return undefined;
+}
+
+/** What ONNX Runtime's web training API cannot do is refused before training, in one line. */
+function checkOrtEngine(args: TrainArgs, recipe: Recipe): void {
+  const problem = ortOptimizerProblem(optimizerOf(recipe));
+  if (problem) throw new UsageError(`--engine ort-training: ${problem}`);
+  if (recipe.schedule !== undefined) {
+    throw new UsageError('--engine ort-training runs at a constant rate (the web API cannot set one, so it is baked into the optimizer model); drop --lr-schedule');
+  }
+  if (optimizerOf(recipe).name === 'adamw' && (args.resume || args['checkpoint-every'])) {
+    throw new UsageError(
+      '--engine ort-training with AdamW cannot be checkpointed or resumed: the web API cannot read its moments back; drop --resume/--checkpoint-every, or use the native engine',
+    );
+  }
 }

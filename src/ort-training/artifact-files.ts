@@ -11,6 +11,7 @@ import { ParamValues } from '../training/init';
 import { buildOrtEvalModel, buildOrtOptimizerModel, buildOrtTrainingModel } from './artifact-graphs';
 import { checkpointFromParams, decodeOrtCheckpoint, encodeOrtCheckpoint } from './checkpoint-flatbuffer';
 import { validateOrtArtifacts } from './validate';
+import { OptimizerConfig, PLAIN_SGD } from '../training/optimizers/optimizer';
 
 export const ortArtifactPaths = (dir: string, model: string) => {
   const base = join(dir, 'ort-training', model);
@@ -30,11 +31,11 @@ export interface OrtArtifactBytes {
   checkpoint: Uint8Array;
 }
 
-export function buildOrtArtifacts(def: ModelDefinition, params: ParamValues, learningRate: number): OrtArtifactBytes {
+export function buildOrtArtifacts(def: ModelDefinition, params: ParamValues, learningRate: number, optimizer: OptimizerConfig = PLAIN_SGD): OrtArtifactBytes {
   return {
     training: encodeModel(buildOrtTrainingModel(def)),
     eval: encodeModel(buildOrtEvalModel(def)),
-    optimizer: encodeModel(buildOrtOptimizerModel(learningRate)),
+    optimizer: encodeModel(buildOrtOptimizerModel(learningRate, optimizer)),
     checkpoint: encodeOrtCheckpoint(checkpointFromParams(def.params, params, learningRate)),
   };
 }

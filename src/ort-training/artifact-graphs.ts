@@ -3,18 +3,30 @@
 // - training model: parameters, gradient buffers, lazy_reset_grad, x, y -> loss, correct; each
 //   gradient is written into its buffer by InPlaceAccumulatorV2 (the one com.microsoft op needed);
 // - eval model: parameters, x, y -> loss, correct;
-// - optimizer model: one SGDOptimizerV2 node, the learning rate baked in.
+// - optimizer model: one SGDOptimizerV2 (plain SGD) or AdamWOptimizer node, the learning rate baked in.
 import { GraphBuilder } from '../graph/graph-builder';
 import { BATCH_DIM, ModelDefinition } from '../graph/model-definition';
 import { Model, Value } from '../graph/types';
 import { softmaxCrossEntropy } from '../training/loss';
 import { asModel, differentiate, STEP_INPUTS, STEP_OUTPUTS } from '../training/step-graph';
+import { attr } from '../graph/types';
+import { OptimizerConfig, PLAIN_SGD } from '../training/optimizers/optimizer';
 
 export const MS_DOMAIN = 'com.microsoft';
 export const LAZY_RESET_GRAD = 'lazy_reset_grad';
 export const gradBuffer = (param: string) => `${param}_grad.accumulation.buffer`;
 export const gradAccumulated = (param: string) => `${param}_grad.accumulation.out`;
 export const OPTIMIZER_INPUTS = ['learning_rate', 'step', 'params', 'gradients', 'first_order_moments'] as const;
+export const ADAMW_INPUTS = [...OPTIMIZER_INPUTS, 'second_order_moments'] as const;
+
+/** What ORT's training API can run of an optimizer: plain SGD and AdamW. The reason why not, else undefined. */
+export function ortOptimizerProblem(c: OptimizerConfig): string | undefined {
+  if (c.name === 'adamw') return undefined;
+  if (c.name === 'sgd' && c.momentum === 0 && c.weightDecay === 0) return undefined;
+  return c.name === 'adam'
+    ? "ORT's training API has AdamW (decoupled decay) but no Adam with L2 decay: use --optimizer adamw"
+    : "ORT's training API's SGD (SGDOptimizerV2) has no momentum or weight decay";
+}
 
 export function buildOrtTrainingModel(def: ModelDefinition): Model {
   const { b, loss, correct, gradOf } = differentiate(def, `${def.name}_ort_training`);
@@ -44,17 +56,38 @@ export function buildOrtEvalModel(def: ModelDefinition): Model {
 }
 
 /**
- * SGD, w -= lr * g. The web training API always feeds learning_rate = 0.001 and has no setter, so
- * the recipe's rate is a constant of this graph; a new rate means a new optimizer model.
+ * SGD (w -= lr * g) or AdamW (PyTorch's: adam_mode 0, bias correction on). The web training API
+ * always feeds learning_rate = 0.001 and has no setter, so the recipe's rate is a constant of this
+ * graph; a new rate means a new optimizer model.
  */
-export function buildOrtOptimizerModel(learningRate: number): Model {
-  const b = new GraphBuilder('sgd_optimizer');
+export function buildOrtOptimizerModel(learningRate: number, c: OptimizerConfig = PLAIN_SGD): Model {
+  const problem = ortOptimizerProblem(c);
+  if (problem) throw new Error(problem);
+  const adamw = c.name === 'adamw';
+  const b = new GraphBuilder(adamw ? 'adamw_optimizer' : 'sgd_optimizer');
   b.input(OPTIMIZER_INPUTS[0], 'float32', [1]);
-  b.input(OPTIMIZER_INPUTS[1], 'int64', [1]);
+  const step = b.input(OPTIMIZER_INPUTS[1], 'int64', [1]);
   const params = b.input(OPTIMIZER_INPUTS[2], 'float32', undefined, true);
   const grads = b.input(OPTIMIZER_INPUTS[3], 'float32', undefined, true);
-  b.input(OPTIMIZER_INPUTS[4], 'float32', undefined, true);
+  const m1 = b.input(OPTIMIZER_INPUTS[4], 'float32', undefined, true);
   const lr = b.constant('float32', [1], Float32Array.of(learningRate), 'baked_learning_rate');
+  if (adamw) {
+    const m2 = b.input(ADAMW_INPUTS[5], 'float32', undefined, true);
+    // Every attribute explicit: the schema's defaults are not what users expect.
+    const attrs = {
+      alpha: attr.float(c.beta1),
+      beta: attr.float(c.beta2),
+      epsilon: attr.float(c.eps),
+      weight_decay: attr.float(c.weightDecay),
+      adam_mode: attr.int(0), // PyTorch's AdamW: decay first, bias corrections on m and v
+      correct_bias: attr.int(1),
+    };
+    const done = b.op('AdamWOptimizer', [lr, step, params, grads, m1, m2], attrs, { domain: MS_DOMAIN, name: 'updated_flag' })[0];
+    done.dtype = 'bool';
+    done.shape = [1]; // the kernel gives it step's shape
+    b.output(done, 'updated_flag');
+    return asModel(b.build(`AdamW with learning rate ${learningRate} (baked in), betas (${c.beta1}, ${c.beta2}), eps ${c.eps}, weight decay ${c.weightDecay}.`), { [MS_DOMAIN]: 1 });
+  }
   const done = b.op('SGDOptimizerV2', [lr, params, grads], {}, { domain: MS_DOMAIN, name: 'update_completed' })[0];
   done.dtype = 'bool';
   // A declared shape is required by the ONNX checker; the 1.18 schema infers a scalar (declaring

@@ -1,7 +1,7 @@
 // Check ORT training artifacts before handing them to the training build, whose own failures are
 // often a bare number. Every rule here is one of the format's (../shared/ORT-TRAINING-FORMAT.md).
 import { Model } from '../graph/types';
-import { LAZY_RESET_GRAD, gradBuffer, OPTIMIZER_INPUTS, MS_DOMAIN } from './artifact-graphs';
+import { ADAMW_INPUTS, LAZY_RESET_GRAD, gradBuffer, OPTIMIZER_INPUTS, MS_DOMAIN } from './artifact-graphs';
 import { CHECKPOINT_VERSION, OrtCheckpoint } from './checkpoint-flatbuffer';
 
 export class OrtArtifactError extends Error {}
@@ -54,12 +54,13 @@ export function validateOrtArtifacts(a: { training: Model; eval?: Model; optimiz
       throw new OrtArtifactError(`training model: user input/output '${v.name}' ends in _grad, which the runtime takes for a gradient`);
     }
   }
-  const optInputs = optimizer.graph.inputs.map((v) => v.name);
-  if (optInputs.join() !== OPTIMIZER_INPUTS.join()) {
-    throw new OrtArtifactError(`optimizer model: inputs must be exactly [${OPTIMIZER_INPUTS}], found [${optInputs}]`);
-  }
   const optNodes = optimizer.graph.nodes.filter((n) => n.domain === MS_DOMAIN);
   if (optNodes.length !== 1 || !['SGDOptimizerV2', 'AdamWOptimizer'].includes(optNodes[0].opType)) {
     throw new OrtArtifactError('optimizer model: needs exactly one SGDOptimizerV2 or AdamWOptimizer node');
+  }
+  const expected: readonly string[] = optNodes[0].opType === 'AdamWOptimizer' ? ADAMW_INPUTS : OPTIMIZER_INPUTS;
+  const optInputs = optimizer.graph.inputs.map((v) => v.name);
+  if (optInputs.join() !== expected.join()) {
+    throw new OrtArtifactError(`optimizer model: inputs must be exactly [${expected}], found [${optInputs}]`);
   }
 }

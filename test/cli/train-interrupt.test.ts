@@ -107,7 +107,10 @@ test('optimizer flags that do not fit are refused in one line', () => {
     [['--momentum', '1.5'], /--momentum must be in \[0, 1\), got 1.5/],
     [['--optimizer', 'adamw', '--eps', '0'], /--eps must be positive, got 0/],
     [['--lr-schedule', 'onecycle', '--warmup-steps', '10'], /--warmup-steps does not apply to --lr-schedule onecycle/],
-    [['--engine', 'ort-training', '--optimizer', 'adamw'], /--engine ort-training runs plain SGD at a constant rate/],
+    [['--engine', 'ort-training', '--optimizer', 'adam'], /--engine ort-training: ORT's training API has AdamW \(decoupled decay\) but no Adam with L2 decay/],
+    [['--engine', 'ort-training', '--momentum', '0.9'], /--engine ort-training: ORT's training API's SGD \(SGDOptimizerV2\) has no momentum or weight decay/],
+    [['--engine', 'ort-training', '--lr-schedule', 'cosine'], /--engine ort-training runs at a constant rate/],
+    [['--engine', 'ort-training', '--optimizer', 'adamw', '--checkpoint-every', '2'], /--engine ort-training with AdamW cannot be checkpointed or resumed/],
   ];
   for (const [flags, message] of cases) {
     const r = cli('train', ...flags, '--artifacts', join(dir, 'flags'));
