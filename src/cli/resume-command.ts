@@ -6,13 +6,16 @@ export function shellQuote(word: string): string {
   return /^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
 }
 
-/** `npm run train -- <this run's arguments without --resume> --resume <checkpoint>`. */
+/** Flags the checkpoint answers for: dropped from the command, with their values. */
+const REPLACED = ['--resume', '--recipe'];
+
+/** `npm run train -- <this run's arguments but --resume and --recipe> --resume <checkpoint>`. */
 export function resumeCommand(checkpoint: string, argv: readonly string[] = process.argv.slice(2)): string {
   const args = argv[0] === 'train' ? argv.slice(1) : [...argv];
   const kept: string[] = [];
   for (let i = 0; i < args.length; i++) {
-    if (args[i] === '--resume') i++; // and its value
-    else if (!args[i].startsWith('--resume=')) kept.push(args[i]);
+    if (REPLACED.includes(args[i])) i++; // and its value
+    else if (!REPLACED.some((flag) => args[i].startsWith(`${flag}=`))) kept.push(args[i]);
   }
   return ['npm', 'run', 'train', '--', ...kept, '--resume', checkpoint].map(shellQuote).join(' ');
 }

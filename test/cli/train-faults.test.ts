@@ -45,8 +45,8 @@ test('the printed resume command names everything; --resume alone continues into
   expect(resumed.out).toContain(`wrote ${join(art, 'mlp.onnx')}`);
 });
 
-test('resumeCommand quotes for the shell and replaces an earlier --resume', () => {
-  expect(resumeCommand('a b.ckpt', ['train', '--resume', 'old.ckpt', '--lr', '0.1', "--artifacts=it's"])).toBe(
+test('resumeCommand quotes for the shell, replaces an earlier --resume and drops --recipe (the checkpoint holds it)', () => {
+  expect(resumeCommand('a b.ckpt', ['train', '--resume', 'old.ckpt', '--recipe', 'fast', '--lr', '0.1', "--artifacts=it's"])).toBe(
     `npm run train -- --lr 0.1 '--artifacts=it'\\''s' --resume 'a b.ckpt'`,
   );
 });
