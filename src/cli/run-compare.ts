@@ -12,7 +12,7 @@ import { nativeEngine } from '../training/native-engine';
 import { StepEngine } from '../training/step-engine';
 import { buildTrainingStep } from '../training/step-graph';
 import { initialState, train } from '../training/trainer';
-import type { CompareEpArgs } from './commands/compare-ep';
+import type { CompareEpArgs } from './compare-ep-options';
 import { UsageError } from './errors';
 import { MODEL_DEFINITIONS } from './model-registry';
 import { recipeFromFlags } from './recipe-options';

@@ -17,7 +17,7 @@ import { sessionFromArgs } from './options';
 import { openEngine } from './open-engine';
 import { ortArtifactPaths } from '../ort-training/artifact-files';
 import { checkpointFromParams, encodeOrtCheckpoint } from '../ort-training/checkpoint-flatbuffer';
-import type { TrainArgs } from './commands/train';
+import type { TrainArgs } from './train-options';
 import { UsageError } from './errors';
 import { progressBar } from './progress';
 import { RunReport } from './run-report';

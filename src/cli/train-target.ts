@@ -11,7 +11,7 @@ import { dirname, resolve } from 'node:path';
 import { ModelDefinition } from '../graph/model-definition';
 import { DEFAULT_ARTIFACTS_DIR } from '../training/artifacts';
 import { readCheckpoint, Recipe, TrainingState } from '../training/checkpoint';
-import type { TrainArgs } from './commands/train';
+import type { TrainArgs } from './train-options';
 import { UsageError } from './errors';
 import { MODEL_DEFINITIONS } from './model-registry';
 import { MODELS } from './options';

@@ -7,29 +7,14 @@ import { copyFileSync, existsSync, linkSync, readFileSync, renameSync, rmSync, s
 import { writeTemporary } from '../io/atomic-write';
 import { DataError } from '../data/idx';
 import { ParamValues } from './init';
-import type { Recipe } from './recipe';
-import type { EpochReport } from './trainer';
+import type { TrainingState } from './training-state';
 
 export type { Recipe } from './recipe';
+export type { TrainingState } from './training-state';
 
 const MAGIC = 'LENETCK1';
 const SHA_BYTES = 32;
 
-export interface TrainingState {
-  recipe: Recipe;
-  /** Epoch in progress, 0-based; equals recipe.epochs when training is complete. */
-  epoch: number;
-  /** Batches of that epoch already done. */
-  step: number;
-  /** Running sums of the epoch in progress (so its report is the same after a resume). */
-  lossSum: number;
-  correct: number;
-  history: EpochReport[];
-  /** The parameters and the optimizer state (momentum buffers, Adam's moments, step count), by name. */
-  params: ParamValues;
-  /** The artifacts folder of the run (absolute), so that a resume writes where the run did. */
-  artifactsDir?: string;
-}
 
 /** A checkpoint file that is missing, truncated, corrupted or not a checkpoint. */
 export class CheckpointError extends DataError {}

@@ -3,22 +3,15 @@
 // and refuses to apply a step whose loss is NaN/Inf or exploding.
 import { Dataset, fillBatch, sampleSize } from '../data/dataset';
 import { epochOrder } from '../data/shuffle';
-import type { Recipe, TrainingState } from './checkpoint';
+import type { Recipe } from './recipe';
+import type { EpochReport, TrainingState } from './training-state';
+
+export type { EpochReport } from './training-state';
 import { ParamValues } from './init';
 import { learningRateAt } from './schedules';
 import { scheduleOf } from './recipe';
 import { StepEngine } from './step-engine';
 
-export interface EpochReport {
-  /** 1-based. */
-  epoch: number;
-  epochs: number;
-  loss: number;
-  accuracy: number;
-  samples: number;
-  seconds: number;
-  samplesPerSecond: number;
-}
 
 export interface TrainHooks {
   onBatch?: (done: number, total: number, meanLoss: number) => void;

@@ -1,56 +1,16 @@
-// `train`: SGD on ONNX Runtime with the derived training-step graph; writes the trained model.
-import type { CommandModule, InferredOptionTypes } from 'yargs';
-import { checkEngineCombination, checkPositive, checkRuntimeCombination, checkThreads, dataOption, MODELS, runtimeOptions } from '../options';
-import { checkStopAt, parseCheckpointEvery, RECIPE_DEFAULTS, RECIPE_PRESETS, RecipePreset } from '../recipe-options';
-import { optimizerOptions } from '../optimizer-options';
+// `train`: optimizer steps on ONNX Runtime with the derived training graphs; writes the trained model.
+import type { CommandModule } from 'yargs';
+import { checkEngineCombination, checkPositive, checkRuntimeCombination, checkThreads } from '../options';
+import { checkStopAt, parseCheckpointEvery } from '../recipe-options';
 import { parseDevices } from '../device-options';
-
-// The recipe flags (and --model, --artifacts) have no yargs default: with --resume they come from
-// the checkpoint, an explicit value that contradicts it is an error, and only an explicit flag can
-// be told from a default.
-const options = {
-  model: { choices: MODELS, describe: 'architecture (model/<name>.onnx-builder.ts; default lenet, or the checkpoint\'s)' },
-  artifacts: { type: 'string', describe: 'directory for built and trained models (default artifacts/, or the checkpoint\'s)' },
-  ...dataOption,
-  recipe: {
-    choices: Object.keys(RECIPE_PRESETS) as RecipePreset[],
-    describe: 'a named recipe to start from (seed: the tutorial\'s, the default; fast: AdamW, one-cycle, batch 128, 2 epochs); flags override it',
-  },
-  epochs: { type: 'number', describe: `passes over the training images (default ${RECIPE_DEFAULTS.epochs})` },
-  'batch-size': { type: 'number', describe: `samples per SGD step (default ${RECIPE_DEFAULTS.batchSize})` },
-  lr: { type: 'number', describe: `(base) learning rate (default: SGD ${RECIPE_DEFAULTS.learningRate}, mlp 0.02; Adam/AdamW 0.001)` },
-  ...optimizerOptions,
-  seed: { type: 'number', describe: `seed of the shuffle, and of the init when train builds the artifacts (default ${RECIPE_DEFAULTS.seed})` },
-  limit: { type: 'number', describe: 'train on the first N training images only' },
-  checkpoint: { type: 'string', describe: 'checkpoint file (default <artifacts>/<model>.ckpt)' },
-  'checkpoint-every': { type: 'string', describe: 'save a checkpoint every N epochs ("2") or steps ("500steps")' },
-  resume: { type: 'string', describe: 'continue the run saved in this checkpoint' },
-  'val-every': { type: 'string', describe: 'score the test set every N epochs ("1") or steps ("200steps") during training' },
-  'stop-at-accuracy': { type: 'number', describe: 'end training once the validation accuracy reaches this (needs --val-every)' },
-  engine: {
-    choices: ['native', 'ort-training'] as const,
-    default: 'native' as const,
-    describe: 'native: the derived step graph on onnxruntime-node; ort-training: ONNX Runtime\'s training API (onnxruntime-web 1.18 WebAssembly, CPU)',
-  },
-  replicas: { type: 'number', describe: 'data parallel on the CPU: split each batch over N sessions (as over devices)' },
-  devices: { type: 'string', describe: 'data parallel on GPUs, e.g. "0,1": one CUDA session per device (implies --ep cuda)' },
-  'steps-per-run': {
-    type: 'number',
-    default: 1,
-    describe: 'SGD steps per ONNX Runtime run (an ONNX Loop): the parameters cross between host and device once per K steps',
-  },
-  progress: { type: 'boolean', default: true, describe: 'show a progress bar (on a terminal)' },
-  ...runtimeOptions,
-} as const;
-
-type TrainArgs = InferredOptionTypes<typeof options>;
+import { TrainArgs, trainOptions } from '../train-options';
 
 export const trainCommand: CommandModule<object, TrainArgs> = {
   command: 'train',
-  describe: 'train with SGD on ONNX Runtime, then export the inference model',
+  describe: 'train on ONNX Runtime (SGD, Adam or AdamW), then export the inference model',
   builder: (y) =>
     y
-      .options(options)
+      .options(trainOptions)
       .check(
         (a) =>
           checkPositive(a, ['epochs', 'batch-size', 'limit', 'replicas', 'steps-per-run']) &&
@@ -69,4 +29,3 @@ export const trainCommand: CommandModule<object, TrainArgs> = {
   },
 };
 
-export type { TrainArgs };

@@ -4,7 +4,7 @@
 //   p' = p - (lr / (1 - b1^t)) * m / (sqrt(v) / sqrt(1 - b2^t) + eps)
 // The bias corrections c = 1 - b^t are carried as state, updated as c' = b * c + (1 - b) from 0:
 // in float32, 1 - b^t itself would lose most of its digits (1 - 0.999 in float32 is off by 1.3e-5).
-import type { Optimizer, OptimizerConfig } from './optimizer';
+import type { Optimizer, OptimizerConfig } from './optimizer-interface';
 import type { GraphBuilder } from '../../graph/graph-builder';
 import type { Value } from '../../graph/types';
 

@@ -8,39 +8,14 @@ import { GraphBuilder } from '../../graph/graph-builder';
 import { ModelDefinition } from '../../graph/model-definition';
 import { Value } from '../../graph/types';
 import { adam, adamw } from './adam';
+import type { Optimizer, OptimizerConfig, OptimizerName } from './optimizer-interface';
 import { sgd } from './sgd';
 
-/** The settings of every optimizer, PyTorch's names and defaults (torch.optim.SGD / Adam / AdamW). */
-export interface OptimizerConfig {
-  name: OptimizerName;
-  momentum: number;
-  dampening: number;
-  nesterov: boolean;
-  weightDecay: number;
-  beta1: number;
-  beta2: number;
-  eps: number;
-}
+export type { Optimizer, OptimizerConfig, OptimizerName, Shared } from './optimizer-interface';
+export { PLAIN_SGD } from './optimizer-interface';
 
-/** Per-step values shared by every parameter's update (computed once per step). */
-export type Shared = Record<string, Value>;
-
-export interface Optimizer {
-  /** Per-parameter state slots, named `<param>.<slot>`, each shaped like its parameter and starting at zero. */
-  slots: readonly string[];
-  /** Whole-run float32 scalars, named `optimizer.<name>`, starting at zero (e.g. the step count). */
-  scalars: readonly string[];
-  /** Values every parameter's update uses: from the learning rate and the scalars (before this step). */
-  shared(b: GraphBuilder, lr: Value, scalars: Record<string, Value>, c: OptimizerConfig): { shared: Shared; scalarsNext: Record<string, Value> };
-  /** One parameter's update: its new value and its slots' new values. */
-  update(b: GraphBuilder, p: { param: Value; grad: Value; slots: Record<string, Value> }, shared: Shared, c: OptimizerConfig): { param: Value; slots: Record<string, Value> };
-}
-
-export const OPTIMIZERS = { sgd, adam, adamw } as const;
-export type OptimizerName = keyof typeof OPTIMIZERS;
-
-/** The seed's recipe: plain SGD. */
-export const PLAIN_SGD: OptimizerConfig = { name: 'sgd', momentum: 0, dampening: 0, nesterov: false, weightDecay: 0, beta1: 0.9, beta2: 0.999, eps: 1e-8 };
+/** Every optimizer, by the name --optimizer takes. A new one: its file, and a line here. */
+export const OPTIMIZERS: Record<OptimizerName, Optimizer> = { sgd, adam, adamw };
 
 const implementationOf = (c: OptimizerConfig): Optimizer => OPTIMIZERS[c.name];
 
