@@ -1,36 +1,32 @@
-// What `train` does, step by step, with its console output. Returns the process exit code.
-import { makeDataset, Dataset } from '../data/dataset';
-import { loadSplit, locateMnist } from '../data/mnist';
-import { buildInferenceModel } from '../inference/inference-graph';
-import { writeFileAtomic } from '../io/atomic-write';
-import { encodeModel } from '../onnx/encode';
-import { PRODUCER } from '../graph/model-definition';
-import { artifactPaths, ensureArtifacts, readInitialParams } from '../training/artifacts';
-import { TrainingState, writeCheckpoint } from '../training/checkpoint';
-import { XAVIER_MAGNITUDE } from '../training/init';
-import { initialState, train } from '../training/trainer';
-import { optimizerOf, scheduleOf } from '../training/recipe';
-import { describeOptimizer, initialOptimizerState } from '../training/optimizers/optimizer';
-import { CONSTANT_LR, describeSchedule, learningRateAt } from '../training/schedules';
-import { parseDevices } from './device-options';
-import { sessionFromArgs } from './options';
-import { openEngine } from './open-engine';
-import { ortArtifactPaths } from '../ort-training/artifact-files';
-import { checkpointFromParams, encodeOrtCheckpoint } from '../ort-training/checkpoint-flatbuffer';
-import type { TrainArgs } from './train-options';
-import { UsageError } from './errors';
-import { progressBar } from './progress';
-import { RunReport } from './run-report';
-import { evaluateModel } from '../inference/evaluate';
-import { INFERENCE_IO } from '../inference/inference-graph';
-import { ParamValues } from '../training/init';
-import { parseCheckpointEvery } from './recipe-options';
-import { resumeCommand } from './resume-command';
-import { checkBatchMemory, TrainTarget, trainTarget } from './train-target';
-import { lockFolder } from '../io/folder-lock';
-import { describeFileError, isFileError } from '../io/file-errors';
+// What `train` does on the command line: settle the target and lock its folder, find the data,
+// print the plan, run the training (src/training/training-run.ts) while drawing its events, and
+// write the checkpoint, model and report. Returns the process exit code.
 import { join, resolve } from 'node:path';
 import { tmpdir } from 'node:os';
+import { makeDataset, Dataset } from '../data/dataset';
+import { loadSplit, locateMnist } from '../data/mnist';
+import { writeFileAtomic } from '../io/atomic-write';
+import { describeFileError, isFileError } from '../io/file-errors';
+import { lockFolder } from '../io/folder-lock';
+import { encodeModel } from '../onnx/encode';
+import { ortArtifactPaths } from '../ort-training/artifact-files';
+import { checkpointFromParams, encodeOrtCheckpoint } from '../ort-training/checkpoint-flatbuffer';
+import { artifactPaths, ensureArtifacts, readInitialParams } from '../training/artifacts';
+import { TrainingState, writeCheckpoint } from '../training/checkpoint';
+import { initialOptimizerState } from '../training/optimizers/optimizer';
+import { optimizerOf } from '../training/recipe';
+import { initialState } from '../training/trainer';
+import { describeMethod, exportedModel, runTrainingJob } from '../training/training-run';
+import { parseDevices } from './device-options';
+import { UsageError } from './errors';
+import { openEngine } from './open-engine';
+import { sessionFromArgs } from './options';
+import { progressBar } from './progress';
+import { parseCheckpointEvery } from './recipe-options';
+import { resumeCommand } from './resume-command';
+import { RunReport } from './run-report';
+import type { TrainArgs } from './train-options';
+import { checkBatchMemory, TrainTarget, trainTarget } from './train-target';
 
 export const EXIT_INTERRUPTED = 130;
 export const EXIT_DIVERGED = 3;
@@ -78,11 +74,10 @@ async function trainLocked(args: TrainArgs, { def, artifacts, checkpointPath, re
   const memoryNote = checkBatchMemory(def, recipe.batchSize);
   if (memoryNote) console.error(memoryNote);
   const opt = optimizerOf(recipe);
-  const schedule = scheduleOf(recipe);
   const start: TrainingState = saved
     ? { ...saved, recipe }
     : initialState(recipe, new Map([...readInitialParams(def, artifacts), ...initialOptimizerState(def, opt)]));
-  const method = `${describeOptimizer(opt, recipe.learningRate)}${schedule === CONSTANT_LR ? '' : `, ${describeSchedule(schedule)}`}`;
+  const method = describeMethod(start);
   const stepsPerEpoch = Math.ceil(data.images.count / recipe.batchSize);
   console.log(
     `${saved ? `resuming ${args.resume} at epoch ${start.epoch + 1}, step ${start.step}: ` : ''}` +
@@ -103,17 +98,7 @@ async function trainLocked(args: TrainArgs, { def, artifacts, checkpointPath, re
 
   const report = new RunReport(artifacts, `${def.name}: ${method}, batch ${recipe.batchSize}`);
   const valEvery = args['val-every'] ? parseCheckpointEvery(args['val-every'], '--val-every') : undefined;
-  const validation = valEvery ? loadSplit(dataDir, 'test') : undefined;
   const session = sessionFromArgs(args);
-  const validate = async (params: ParamValues) => {
-    const bytes = encodeModel(buildInferenceModel(def, params));
-    const io = { path: 'current parameters', bytes, input: INFERENCE_IO.input, output: INFERENCE_IO.logits, classes: def.classes };
-    return (await evaluateModel(io, validation!, { batchSize: 1000, session })).accuracy;
-  };
-  const runStarted = performance.now();
-  /** Validation accuracy of the parameters that get exported, when it was measured. */
-  let finalValAccuracy: number | undefined;
-
   let bar = progressBar(`epoch ${start.epoch + 1}`, data.images.count, '', args.progress);
   let lastSaved: string | undefined;
   const save = (s: TrainingState) => {
@@ -128,12 +113,20 @@ async function trainLocked(args: TrainArgs, { def, artifacts, checkpointPath, re
     artifactsDir: artifacts,
     trainingStepFile: paths.trainingStep,
   });
-  const outcome = await train(engine, start, data, {
+  const run = {
+    def,
+    start,
+    data,
+    engine,
+    validation: valEvery ? { data: loadSplit(dataDir, 'test'), every: valEvery, session, stopAtAccuracy: args['stop-at-accuracy'] } : undefined,
+    checkpointEvery: args['checkpoint-every'] ? parseCheckpointEvery(args['checkpoint-every']) : undefined,
+    shouldStop: () => stopRequested,
+  };
+  const runStarted = performance.now();
+  const outcome = await runTrainingJob(run, {
     onBatch: (done, _total, loss) => bar.update(done, { info: `loss ${loss.toFixed(4)}` }),
-    onEpoch: async (r, params) => {
+    onEpoch: async (r, valAccuracy, lr) => {
       bar.stop();
-      const valAccuracy = validation && valEvery?.unit === 'epochs' && r.epoch % valEvery.count === 0 ? await validate(params) : undefined;
-      if (valAccuracy !== undefined && r.epoch === recipe.epochs) finalValAccuracy = valAccuracy;
       console.log(
         `training acc at epoch ${r.epoch}/${r.epochs}: accuracy=${r.accuracy.toFixed(4)} loss=${r.loss.toFixed(4)} ` +
           `${valAccuracy !== undefined ? `val accuracy=${valAccuracy.toFixed(4)} ` : ''}` +
@@ -145,28 +138,15 @@ async function trainLocked(args: TrainArgs, { def, artifacts, checkpointPath, re
         train_accuracy: r.accuracy,
         ...(valAccuracy !== undefined ? { val_accuracy: valAccuracy } : {}),
         samples_per_s: r.samplesPerSecond,
-        lr: learningRateAt(recipe.learningRate, schedule, r.epoch * stepsPerEpoch - 1, recipe.epochs * stepsPerEpoch),
+        lr,
         elapsed_s: (performance.now() - runStarted) / 1000,
       });
       if (r.epoch < r.epochs) bar = progressBar(`epoch ${r.epoch + 1}`, data.images.count, '', args.progress);
     },
-    shouldStop: () => stopRequested,
-    stepCheck:
-      valEvery?.unit === 'steps'
-        ? {
-            every: valEvery.count,
-            check: async (params, steps) => {
-              const accuracy = await validate(params);
-              const elapsed = (performance.now() - runStarted) / 1000;
-              bar.stop();
-              console.log(`validation after ${steps} steps: accuracy=${accuracy.toFixed(4)} (${elapsed.toFixed(1)} s)`);
-              const stop = args['stop-at-accuracy'] !== undefined && accuracy >= args['stop-at-accuracy'];
-              if (stop) finalValAccuracy = accuracy;
-              return stop;
-            },
-          }
-        : undefined,
-    checkpointEvery: args['checkpoint-every'] ? parseCheckpointEvery(args['checkpoint-every']) : undefined,
+    onValidation: (steps, accuracy, seconds) => {
+      bar.stop();
+      console.log(`validation after ${steps} steps: accuracy=${accuracy.toFixed(4)} (${seconds.toFixed(1)} s)`);
+    },
     onCheckpoint: save,
   });
   await engine.release();
@@ -198,19 +178,11 @@ async function trainLocked(args: TrainArgs, { def, artifacts, checkpointPath, re
   if (outcome.stoppedEarly) {
     console.log(
       `reached --stop-at-accuracy ${args['stop-at-accuracy']} at epoch ${outcome.stoppedEarly.epoch}, step ${outcome.stoppedEarly.step} ` +
-        `(${((performance.now() - runStarted) / 1000).toFixed(1)} s after the start of training)`,
+        `(${outcome.seconds.toFixed(1)} s after the start of training)`,
     );
   }
   const history = outcome.state.history;
-  const last = history[history.length - 1];
-  const model = buildInferenceModel(def, outcome.state.params, {
-    training_recipe: `${method}; batch=${recipe.batchSize} epochs=${recipe.epochs} Xavier(uniform, avg, ${XAVIER_MAGNITUDE}) seed=${recipe.seed}`,
-    model_version: `${def.name} (${PRODUCER.name} ${PRODUCER.version})`,
-    train_accuracy: last ? last.accuracy.toFixed(4) : 'n/a',
-    ...(finalValAccuracy !== undefined ? { validation_accuracy: finalValAccuracy.toFixed(4) } : {}),
-    input_normalization: 'float32 pixels / 255, background 0, ink 1, shape [N,1,28,28]',
-    class_labels: Array.from({ length: def.classes }, (_, i) => i).join(','),
-  });
+  const model = exportedModel(def, outcome);
   try {
     writeFileAtomic(paths.trainedModel, encodeModel(model));
   } catch (e) {
