@@ -5,6 +5,8 @@ Prints one JSON object on stdout. Modes:
   epoch   one training epoch over the 60,000 images (batch 100, lr 0.03), wall-clock
   infer   scores the 10,000 test images, images per second
   steps   median time of single training steps
+  to-accuracy  trains (--optimizer sgd|adamw, --lr-schedule constant|onecycle, --epochs) and scores
+          the test set every --val-every steps until --target accuracy: steps and seconds taken
 Run with Debian's python3-torch: /usr/bin/python3 bench/peers/pytorch_lenet.py epoch --threads 2
 """
 import argparse, gzip, json, math, os, struct, sys, time
@@ -68,7 +70,12 @@ def xavier_mxnet(model, seed, magnitude=2.24):
 
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument('mode', choices=['epoch', 'infer', 'steps'])
+    ap.add_argument('mode', choices=['epoch', 'infer', 'steps', 'to-accuracy'])
+    ap.add_argument('--optimizer', choices=['sgd', 'adamw'], default='sgd')
+    ap.add_argument('--lr-schedule', choices=['constant', 'onecycle'], default='constant')
+    ap.add_argument('--epochs', type=int, default=2)
+    ap.add_argument('--val-every', type=int, default=100)
+    ap.add_argument('--target', type=float, default=0.99)
     ap.add_argument('--threads', type=int, default=2)
     ap.add_argument('--batch-size', type=int, default=100)
     ap.add_argument('--lr', type=float, default=0.03)
@@ -84,7 +91,10 @@ def main():
     model = LeNet()
     xavier_mxnet(model, a.seed)
     model = model.to(memory_format=fmt)
-    opt = torch.optim.SGD(model.parameters(), lr=a.lr)
+    if a.optimizer == 'adamw':
+        opt = torch.optim.AdamW(model.parameters(), lr=a.lr, weight_decay=0.01)
+    else:
+        opt = torch.optim.SGD(model.parameters(), lr=a.lr)
 
     if a.mode == 'infer':
         x, y = load(a.data_dir, 'test')
@@ -119,6 +129,10 @@ def main():
         print(json.dumps({'step_ms': 1000 * times[len(times) // 2]}))
         return
 
+    if a.mode == 'to-accuracy':
+        to_accuracy(a, model, opt, step, x, y, fmt)
+        return
+
     g = torch.Generator().manual_seed(a.seed)
     t = time.perf_counter()
     order = torch.randperm(len(y), generator=g)
@@ -127,6 +141,38 @@ def main():
         step(x[idx].contiguous(memory_format=fmt), y[idx])
     dt = time.perf_counter() - t
     print(json.dumps({'epoch_s': dt, 'samples_per_s': len(y) / dt}))
+
+
+def to_accuracy(a, model, opt, step, x, y, fmt):
+    """The project's --val-every Nsteps --stop-at-accuracy, in PyTorch: OneCycleLR as the project's
+    onecycle (defaults, momentum not cycled), a full test-set score every val_every steps."""
+    t = time.perf_counter()
+    xt, yt = load(a.data_dir, 'test')
+    xt = xt.contiguous(memory_format=fmt)
+    per_epoch = math.ceil(len(y) / a.batch_size)
+    sched = None
+    if a.lr_schedule == 'onecycle':
+        sched = torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=a.lr, total_steps=a.epochs * per_epoch, cycle_momentum=False)
+    g = torch.Generator().manual_seed(a.seed)
+    steps, accuracy = 0, 0.0
+    for _ in range(a.epochs):
+        order = torch.randperm(len(y), generator=g)
+        for i in range(0, len(y), a.batch_size):
+            model.train()
+            idx = order[i:i + a.batch_size]
+            step(x[idx].contiguous(memory_format=fmt), y[idx])
+            if sched:
+                sched.step()
+            steps += 1
+            if steps % a.val_every == 0:
+                model.eval()
+                with torch.no_grad():
+                    correct = sum(int((model(xt[j:j + 1000]).argmax(1) == yt[j:j + 1000]).sum()) for j in range(0, len(yt), 1000))
+                accuracy = correct / len(yt)
+                if accuracy >= a.target:
+                    print(json.dumps({'reached': True, 'steps': steps, 'accuracy': accuracy, 'seconds': time.perf_counter() - t}))
+                    return
+    print(json.dumps({'reached': False, 'steps': steps, 'accuracy': accuracy, 'seconds': time.perf_counter() - t}))
 
 
 if __name__ == '__main__':
