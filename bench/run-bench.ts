@@ -9,7 +9,6 @@ import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 
 const ROOT = resolve(__dirname, '..');
-const PYTHON = '/usr/bin/python3';
 
 const args = yargs(hideBin(process.argv))
   .options({
@@ -18,9 +17,12 @@ const args = yargs(hideBin(process.argv))
     'tfjs-train': { type: 'boolean', default: false, describe: 'also time TF.js training steps (minutes per step)' },
     profile: { type: 'boolean', default: true, describe: 'per-op breakdown of the training step' },
     'steps-per-run': { type: 'string', default: '1,10,100', describe: 'K values for the ONNX Loop of K steps per run ("" to skip)' },
+    python: { type: 'string', default: process.env.BENCH_PYTHON ?? '/usr/bin/python3', describe: 'the Python whose PyTorch is the peer ($BENCH_PYTHON)' },
+    'time-to-99': { type: 'boolean', default: true, describe: 'time --recipe fast to 99% validation accuracy, and PyTorch with the same recipe' },
   })
   .strict()
   .parseSync();
+const PYTHON = args.python;
 
 type Json = Record<string, unknown>;
 function run(cmd: string, argv: string[], timeoutS = 900): Json | undefined {
@@ -48,6 +50,21 @@ function timeTo98(): { wall_s: number; steps?: number } | undefined {
   return m ? { wall_s: wall } : undefined;
 }
 
+/** `--recipe fast` (AdamW, one-cycle to 6e-3, batch 128) to 99%, validating every 100 steps: whole-process wall clock. */
+export const RECIPE_99 = ['--recipe', 'fast', '--val-every', '100steps', '--stop-at-accuracy', '0.99'];
+function timeTo99(): number | undefined {
+  const t = performance.now();
+  const r = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'train', ...RECIPE_99, '--artifacts', join(tmpdir(), `bench-t99-${process.pid}-${t}`), '--threads', String(args.threads), '--no-progress'], { cwd: ROOT, encoding: 'utf8', env: process.env });
+  const wall = (performance.now() - t) / 1000;
+  return /reached --stop-at-accuracy 0.99/.test(r.stdout ?? '') ? wall : undefined;
+}
+/** The same recipe in PyTorch (AdamW, OneCycleLR without momentum cycling): whole-process wall clock. */
+function torchTo99(): number | undefined {
+  const t = performance.now();
+  const r = run(PYTHON, ['bench/peers/pytorch_lenet.py', 'to-accuracy', '--threads', String(args.threads), '--optimizer', 'adamw', '--lr', '6e-3', '--lr-schedule', 'onecycle', '--batch-size', '128', '--epochs', '2', '--val-every', '100', '--target', '0.99']);
+  return r?.reached ? (performance.now() - t) / 1000 : undefined;
+}
+
 const hasTorch = spawnSync(PYTHON, ['-c', 'import torch'], { encoding: 'utf8' }).status === 0;
 let hasTfjs = true;
 try {
@@ -55,7 +72,8 @@ try {
 } catch {
   hasTfjs = false;
 }
-if (!hasTorch) console.error('PyTorch peer skipped: install it with `apt-get install python3-torch libopenblas0` (uses /usr/bin/python3)');
+if (!hasTorch) console.error(`PyTorch peer skipped: no torch for ${PYTHON} (python3 -m venv v && v/bin/pip install torch numpy, then --python v/bin/python)`);
+const torchVersion = hasTorch ? spawnSync(PYTHON, ['-c', 'import torch; print(torch.__version__)'], { encoding: 'utf8' }).stdout.trim() : undefined;
 if (!hasTfjs) console.error('TF.js peer skipped: `npm install` the devDependencies (@tensorflow/tfjs-*)');
 
 const loopKs = args['steps-per-run'].split(',').filter((k) => k.trim() !== '').map(Number);
@@ -80,6 +98,10 @@ for (let round = 1; round <= args.rounds; round++) {
   add('project.infer', project('infer')?.images_per_s);
   add('project_spin.infer', project('infer', 'spinning')?.images_per_s);
   add('project.t98_s', timeTo98()?.wall_s);
+  if (args['time-to-99']) {
+    add('project.t99_s', timeTo99());
+    if (hasTorch) add('torch.t99_s', torchTo99());
+  }
   if (hasTorch) {
     for (const cl of [false, true]) {
       const tag = cl ? 'torch_cl' : 'torch';
@@ -118,12 +140,15 @@ const rows = [
 ];
 const ratios = {
   time_to_98_s: m('project.t98_s'),
+  time_to_99_s: m('project.t99_s'),
+  time_to_99_vs_pytorch: m('project.t99_s') / m('torch.t99_s'),
   epoch_vs_pytorch_best: m('project.epoch_s') / torchBest.epoch_s,
   inference_vs_pytorch_best: m('project.infer') / torchBest.infer,
   inference_spinning_vs_pytorch_best: m('project_spin.infer') / torchBest.infer,
   floor_fraction: FLOOR_EPOCH_S / m('project.epoch_s'),
 };
-console.log(`\n${cpus().length} cores (${cpus()[0].model}), ${args.threads} threads each, ${args.rounds} interleaved rounds, medians; load average ${load.map((l) => l.toFixed(2)).join(' -> ')}\n`);
+console.log(`\nPyTorch: ${torchVersion ?? 'not found'} (${PYTHON})`);
+console.log(`${cpus().length} cores (${cpus()[0].model}), ${args.threads} threads each, ${args.rounds} interleaved rounds, medians; load average ${load.map((l) => l.toFixed(2)).join(' -> ')}\n`);
 console.log('| system | train step @100 (ms) | epoch (s) | samples/s | inference (img/s) |');
 console.log('|---|---|---|---|---|');
 for (const r of rows) console.log(`| ${r.join(' | ')} |`);
@@ -133,6 +158,12 @@ console.log(
 );
 console.log(`physical floor (13 MFLOP/sample at 349 GFLOP/s): ${fmt(FLOOR_EPOCH_S)} s/epoch; this project reaches ${fmt(100 * ratios.floor_fraction)}% of it`);
 console.log(`time to 98% validation accuracy (train ${FAST_RECIPE.join(' ')}, whole process): ${fmt(m('project.t98_s'))} s`);
+if (args['time-to-99']) {
+  console.log(
+    `time to 99% validation accuracy (train ${RECIPE_99.join(' ')}, whole process): ${fmt(m('project.t99_s'))} s; ` +
+      `PyTorch ${torchVersion ?? 'n/a'} with the same recipe: ${fmt(m('torch.t99_s'))} s (x${fmt(ratios.time_to_99_vs_pytorch, 2)})`,
+  );
+}
 console.log(`peak RSS of a training process: ${fmt(m('project.rss_mb'), 0)} MB`);
 if (loopKs.length) {
   console.log(`\nK steps per run (--steps-per-run K: an ONNX Loop) vs one step per run, batch 100, same process, alternating blocks:`);
@@ -148,5 +179,5 @@ if (profile) {
 }
 const out = join(ROOT, 'bench/results', `${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
 mkdirSync(join(ROOT, 'bench/results'), { recursive: true });
-writeFileSync(out, `${JSON.stringify({ machine: { cores: cpus().length, cpu: cpus()[0].model, load }, threads: args.threads, rounds: args.rounds, samples, ratios, profile }, null, 2)}\n`);
+writeFileSync(out, `${JSON.stringify({ machine: { cores: cpus().length, cpu: cpus()[0].model, load }, torch: torchVersion, threads: args.threads, rounds: args.rounds, samples, ratios, profile }, null, 2)}\n`);
 console.log(`\nwrote ${out}`);
