@@ -2,6 +2,7 @@
 // command. A lock whose process is gone (killed, crashed) is taken over.
 import { closeSync, mkdirSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
+import { processIsAlive } from './process-alive';
 
 export const LOCK_FILE = '.train.lock';
 
@@ -13,15 +14,6 @@ interface LockOwner {
 
 /** Another live process holds the folder. */
 export class FolderLockedError extends Error {}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
 
 function readOwner(file: string): LockOwner | undefined {
   try {
@@ -42,7 +34,7 @@ export function lockFolder(dir: string, command: string): { release(): void } {
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
       const owner = readOwner(file);
-      if (owner && owner.pid !== process.pid && alive(owner.pid)) {
+      if (owner && owner.pid !== process.pid && processIsAlive(owner.pid)) {
         throw new FolderLockedError(
           `${dir} is in use by another training run (pid ${owner.pid}, started ${owner.started}: ${owner.command}); ` +
             'wait for it to finish, or train into another --artifacts folder',

@@ -1,5 +1,5 @@
 // Check ORT training artifacts before handing them to the training build, whose own failures are
-// often a bare number. Every rule here is one of the format's (../shared/ORT-TRAINING-FORMAT.md).
+// often a bare number. Every rule here is one of the format's (checked against ONNX Runtime 1.18's training build).
 import { Model } from '../graph/types';
 import { ADAMW_INPUTS, LAZY_RESET_GRAD, gradBuffer, OPTIMIZER_INPUTS, MS_DOMAIN } from './artifact-graphs';
 import { CHECKPOINT_VERSION, OrtCheckpoint } from './checkpoint-flatbuffer';

@@ -27,6 +27,6 @@ function adamUpdate(decoupled: boolean): Optimizer['update'] {
   };
 }
 
-const SCALARS = ['bias_correction1', 'bias_correction2'];
-export const adam: Optimizer = { slots: ['exp_avg', 'exp_avg_sq'], scalars: SCALARS, shared: adamShared, update: adamUpdate(false) };
-export const adamw: Optimizer = { slots: ['exp_avg', 'exp_avg_sq'], scalars: SCALARS, shared: adamShared, update: adamUpdate(true) };
+const state = () => ({ slots: ['exp_avg', 'exp_avg_sq'], scalars: ['bias_correction1', 'bias_correction2'] });
+export const adam: Optimizer = { state, shared: adamShared, update: adamUpdate(false) };
+export const adamw: Optimizer = { state, shared: adamShared, update: adamUpdate(true) };

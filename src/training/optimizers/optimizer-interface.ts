@@ -21,10 +21,11 @@ export interface OptimizerConfig {
 export type Shared = Record<string, Value>;
 
 export interface Optimizer {
-  /** Per-parameter state slots, named `<param>.<slot>`, each shaped like its parameter and starting at zero. */
-  slots: readonly string[];
-  /** Whole-run float32 scalars, named `optimizer.<name>`, starting at zero (e.g. the step count). */
-  scalars: readonly string[];
+  /**
+   * The state these settings need: per-parameter slots, named `<param>.<slot>`, each shaped like
+   * its parameter, and whole-run float32 scalars, named `optimizer.<name>`; all start at zero.
+   */
+  state(c: OptimizerConfig): { slots: readonly string[]; scalars: readonly string[] };
   /** Values every parameter's update uses: from the learning rate and the scalars (before this step). */
   shared(b: GraphBuilder, lr: Value, scalars: Record<string, Value>, c: OptimizerConfig): { shared: Shared; scalarsNext: Record<string, Value> };
   /** One parameter's update: its new value and its slots' new values. */

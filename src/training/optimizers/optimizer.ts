@@ -33,17 +33,14 @@ export interface CarriedTensor {
 /** Every tensor carried from step to step, parameters first, in a fixed order. */
 export function carriedTensors(def: ModelDefinition, c: OptimizerConfig): CarriedTensor[] {
   const opt = implementationOf(c);
-  const slots = activeSlots(opt, c);
+  const { slots, scalars } = opt.state(c);
   return [
     ...def.params.map((p) => ({ name: p.name, dims: p.dims, kind: 'param' as const })),
     ...def.params.flatMap((p) => slots.map((s) => ({ name: slotName(p.name, s), dims: p.dims, kind: 'state' as const }))),
-    ...activeScalars(opt, c).map((s) => ({ name: scalarName(s), dims: [], kind: 'state' as const })),
+    ...scalars.map((s) => ({ name: scalarName(s), dims: [], kind: 'state' as const })),
   ];
 }
 
-/** SGD without momentum keeps no state (the seed's step graph, unchanged). */
-const activeSlots = (opt: Optimizer, c: OptimizerConfig) => (c.name === 'sgd' && c.momentum === 0 ? [] : opt.slots);
-const activeScalars = (opt: Optimizer, c: OptimizerConfig) => (c.name === 'sgd' && c.momentum === 0 ? [] : opt.scalars);
 
 /** Zeros for every state tensor of `c` (the optimizer's starting state). */
 export function initialOptimizerState(def: ModelDefinition, c: OptimizerConfig): Map<string, Float32Array> {
@@ -67,8 +64,8 @@ export function applyOptimizer(
   lr: Value,
 ): Map<string, Value> {
   const opt = implementationOf(c);
-  const slots = activeSlots(opt, c);
-  const scalars = Object.fromEntries(activeScalars(opt, c).map((s) => [s, current(scalarName(s))]));
+  const { slots, scalars: scalarNames } = opt.state(c);
+  const scalars = Object.fromEntries(scalarNames.map((s) => [s, current(scalarName(s))]));
   const { shared, scalarsNext } = opt.shared(b, lr, scalars, c);
   const next = new Map<string, Value>();
   for (const p of def.params) {

@@ -2,21 +2,22 @@
 //   g = grad + wd * p
 //   buf = g on the first step, else momentum * buf + (1 - dampening) * g
 //   g = g + momentum * buf (Nesterov) or buf (momentum);  p' = p - lr * g
-// Without momentum no state is kept and the update is the seed's p' = p - lr * grad.
+// Without momentum no state is kept and the update is the seed's p' = p - lr * grad; the step
+// count is kept only where dampening needs to know the first step.
 import type { Value } from '../../graph/types';
 import type { Optimizer, Shared } from './optimizer-interface';
 
 const none: Record<string, Value> = {};
 
 export const sgd: Optimizer = {
-  slots: ['momentum_buffer'],
-  scalars: ['step'],
+  state: (c) => ({ slots: c.momentum ? ['momentum_buffer'] : [], scalars: c.momentum && c.dampening ? ['step'] : [] }),
   shared(b, lr, scalars, c) {
     if (c.momentum === 0) return { shared: { lr } as Shared, scalarsNext: none };
+    if (c.dampening === 0) return { shared: { lr, gWeight: b.f32(1, 'one') }, scalarsNext: none };
     const step = scalars.step; // steps taken before this one
     // The first step copies g into the buffer, undamped: weight 1 instead of (1 - dampening).
     const first = b.cast(b.equal(step, b.f32(0, 'zero')), 'float32');
-    const gWeight = c.dampening === 0 ? b.f32(1, 'one') : b.add(b.f32(1 - c.dampening, 'undamped'), b.mul(first, b.f32(c.dampening, 'dampening')));
+    const gWeight = b.add(b.f32(1 - c.dampening, 'undamped'), b.mul(first, b.f32(c.dampening, 'dampening')));
     return { shared: { lr, gWeight }, scalarsNext: { step: b.add(step, b.f32(1, 'one')) } };
   },
   update(b, { param, grad, slots }, { lr, gWeight }, c) {
