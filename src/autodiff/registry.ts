@@ -5,6 +5,7 @@ import { FusedGradRule, GradRule } from './grad-rule';
 import { Add } from './rules/Add';
 import { Conv } from './rules/Conv';
 import { Flatten } from './rules/Flatten';
+import { Gather } from './rules/Gather';
 import { GatherElements } from './rules/GatherElements';
 import { Gemm } from './rules/Gemm';
 import { Identity } from './rules/Identity';
@@ -13,17 +14,19 @@ import { MatMul } from './rules/MatMul';
 import { MaxPool } from './rules/MaxPool';
 import { Mul } from './rules/Mul';
 import { Neg } from './rules/Neg';
+import { ReduceMax } from './rules/ReduceMax';
 import { ReduceMean } from './rules/ReduceMean';
 import { ReduceSum } from './rules/ReduceSum';
 import { Relu } from './rules/Relu';
 import { Reshape } from './rules/Reshape';
 import { Sub } from './rules/Sub';
 import { Tanh } from './rules/Tanh';
+import { Transpose } from './rules/Transpose';
 import { Unsqueeze } from './rules/Unsqueeze';
 
 export const GRAD_RULES: Record<string, GradRule | 'none'> = {
-  Add, Conv, Flatten, GatherElements, Gemm, Identity, LogSoftmax, MatMul, MaxPool, Mul, Neg,
-  ReduceMean, ReduceSum, Relu, Reshape, Sub, Tanh, Unsqueeze,
+  Add, Conv, Flatten, Gather, GatherElements, Gemm, Identity, LogSoftmax, MatMul, MaxPool, Mul, Neg,
+  ReduceMax, ReduceMean, ReduceSum, Relu, Reshape, Sub, Tanh, Transpose, Unsqueeze,
   ArgMax: 'none', Equal: 'none', Greater: 'none', Shape: 'none', Size: 'none',
 };
 

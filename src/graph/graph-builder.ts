@@ -106,6 +106,9 @@ export class GraphBuilder extends GraphCore {
   reduceSum(x: Value, axes: number[], keepdims: boolean, name?: string): Value {
     return this.one('ReduceSum', [x, this.i64(axes, 'axes')], { keepdims: attr.int(keepdims ? 1 : 0) }, name);
   }
+  reduceMax(x: Value, axes: number[], keepdims: boolean, name?: string): Value {
+    return this.one('ReduceMax', [x, this.i64(axes, 'axes')], { keepdims: attr.int(keepdims ? 1 : 0) }, name);
+  }
   reduceMean(x: Value, axes: number[], keepdims: boolean, name?: string): Value {
     return this.one('ReduceMean', [x, this.i64(axes, 'axes')], { keepdims: attr.int(keepdims ? 1 : 0) }, name);
   }
@@ -124,6 +127,10 @@ export class GraphBuilder extends GraphCore {
   }
   scatterElements(data: Value, indices: Value, updates: Value, axis: number, name?: string): Value {
     return this.one('ScatterElements', [data, indices, updates], { axis: attr.int(axis) }, name);
+  }
+  /** data with `updates` added at `indices` (whose last axis indexes data's leading axes); repeated indices add up. */
+  scatterNDAdd(data: Value, indices: Value, updates: Value, name?: string): Value {
+    return this.one('ScatterND', [data, indices, updates], { reduction: attr.string('add') }, name);
   }
   /** A float32 tensor of zeros with x's (runtime) shape. */
   zerosLike(x: Value, name?: string): Value {

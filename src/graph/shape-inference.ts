@@ -82,6 +82,35 @@ function reduce(c: InferenceContext, axes: number[] | undefined): OutputInfo[] {
   return [{ dtype: x.dtype, shape }];
 }
 
+/** A dim as coefficient times a symbol: 5 -> (5, none), 'N' -> (1, N), '64*N' -> (64, N). */
+export function symbolic(d: Dim): { coef: number; symbol?: string } {
+  if (typeof d === 'number') return { coef: d };
+  const m = /^(\d+)\*(.+)$/.exec(d);
+  return m ? { coef: Number(m[1]), symbol: m[2] } : { coef: 1, symbol: d };
+}
+
+/** coef * symbol, written as ONNX dim_param text ('N', '64*N') or a number. */
+export const symbolicDim = (coef: number, symbol?: string): Dim => (symbol === undefined ? coef : coef === 1 ? symbol : `${coef}*${symbol}`);
+
+/**
+ * What a Reshape's -1 stands for: the input's element count divided by the other target dims,
+ * when that is a whole number times at most one symbol (which the other target dims may not hold).
+ */
+function leftover(input: Shape | undefined, rest: Dim[]): Dim | undefined {
+  if (!input) return undefined;
+  const inSyms = input.map(symbolic);
+  const restSyms = rest.map(symbolic);
+  const symbols = new Set(inSyms.flatMap((s) => (s.symbol === undefined ? [] : [s.symbol])));
+  if (symbols.size > 1 || inSyms.filter((s) => s.symbol !== undefined).length > 1) return undefined;
+  const [symbol] = [...symbols];
+  const restSymbols = restSyms.filter((s) => s.symbol !== undefined);
+  if (restSymbols.length > 1 || (restSymbols.length === 1 && restSymbols[0].symbol !== symbol)) return undefined;
+  const total = inSyms.reduce((p, s) => p * s.coef, 1);
+  const divisor = restSyms.reduce((p, s) => p * s.coef, 1);
+  if (total % divisor !== 0) return undefined;
+  return restSymbols.length === 1 ? total / divisor : symbolicDim(total / divisor, symbol);
+}
+
 export const SHAPE_RULES: Record<string, Rule> = {
   Identity: same, Tanh: same, Relu: same, Neg: same, Exp: same, Log: same, Sqrt: same,
   LogSoftmax: same, Softmax: same, Abs: same,
@@ -172,21 +201,10 @@ export const SHAPE_RULES: Record<string, Rule> = {
     const shape: Shape = target.map((d, i) => (d === 0 && x.shape ? x.shape[i] : d));
     const minus = shape.indexOf(-1);
     if (minus >= 0) {
-      const known = x.shape && x.shape.every((d) => typeof d === 'number');
-      if (!known) {
-        // -1 absorbs a symbolic batch dim only when everything else matches: leave it symbolic.
-        const rest = shape.filter((_, i) => i !== minus);
-        const inRest = x.shape ? x.shape.filter((d) => typeof d === 'number') : [];
-        const prod = (ds: Dim[]) => (ds as number[]).reduce((p, d) => p * d, 1);
-        const sym = x.shape?.find((d) => typeof d === 'string');
-        if (sym !== undefined && rest.every((d) => typeof d === 'number') && prod(rest) === prod(inRest)) {
-          shape[minus] = sym;
-        } else return [{ dtype: x.dtype }];
-      } else {
-        const total = (x.shape as number[]).reduce((p, d) => p * d, 1);
-        const rest = (shape.filter((_, i) => i !== minus) as number[]).reduce((p, d) => p * d, 1);
-        shape[minus] = total / rest;
-      }
+      // -1 takes what is left: a number when every input dim is one, else `k*N` for the one symbol N.
+      const left = leftover(x.shape, shape.filter((_, i) => i !== minus));
+      if (left === undefined) return [{ dtype: x.dtype }];
+      shape[minus] = left;
     }
     return [{ dtype: x.dtype, shape }];
   },
@@ -238,6 +256,7 @@ export const SHAPE_RULES: Record<string, Rule> = {
   },
   GatherElements: (c) => [{ dtype: first(c).dtype, shape: c.inputs[1]?.shape }],
   ScatterElements: same,
+  ScatterND: same,
   SpaceToDepth: (c) => {
     const x = first(c);
     const b = intAttr(c, 'blocksize', 1);

@@ -7,6 +7,7 @@ import { gradients } from '../autodiff/backward';
 import { GraphBuilder } from '../graph/graph-builder';
 import { BATCH_DIM, IR_VERSION, ModelDefinition, OPSET, PRODUCER } from '../graph/model-definition';
 import { Graph, Model, Value } from '../graph/types';
+import { batchLastForward, DEFAULT_TRAINING_LAYOUT, TrainingLayout } from './batch-last-forward';
 import { softmaxCrossEntropy } from './loss';
 import { applyOptimizer, carriedTensors, describeOptimizer, OptimizerConfig, PLAIN_SGD } from './optimizers/optimizer';
 
@@ -15,22 +16,24 @@ export const STEP_OUTPUTS = { loss: 'loss', correct: 'correct' } as const;
 export const updatedName = (param: string) => `${param}.updated`;
 export const gradName = (param: string) => `${param}_grad`;
 
-/** Forward pass, loss and derived gradients of every parameter, on builder b from the given values. */
-export function lossAndGradients(b: GraphBuilder, def: ModelDefinition, params: Record<string, Value>, x: Value, y: Value) {
-  const logits = def.forward(b, x, params);
+/** Forward pass (laid out as `layout` says), loss and derived gradients of every parameter, on builder b from the given values. */
+export function lossAndGradients(
+  b: GraphBuilder, def: ModelDefinition, params: Record<string, Value>, x: Value, y: Value, layout: TrainingLayout = DEFAULT_TRAINING_LAYOUT,
+) {
+  const logits = layout === 'batch-last' ? batchLastForward(b, def, x, params) : def.forward(b, x, params);
   const { loss, correct } = softmaxCrossEntropy(b, logits, y);
   const grads = gradients(b, loss, Object.values(params));
   return { loss, correct, gradOf: (name: string) => grads.get(params[name])! };
 }
 
 /** lossAndGradients on a new builder whose inputs are the parameters, x and y (shared by the training graphs). */
-export function differentiate(def: ModelDefinition, graphName: string) {
+export function differentiate(def: ModelDefinition, graphName: string, layout: TrainingLayout = DEFAULT_TRAINING_LAYOUT) {
   const b = new GraphBuilder(graphName);
   const params: Record<string, Value> = {};
   for (const p of def.params) params[p.name] = b.input(p.name, 'float32', p.dims);
   const x = b.input(STEP_INPUTS.images, 'float32', [BATCH_DIM, ...def.sampleDims]);
   const y = b.input(STEP_INPUTS.labels, 'int64', [BATCH_DIM]);
-  return { b, params, ...lossAndGradients(b, def, params, x, y) };
+  return { b, params, ...lossAndGradients(b, def, params, x, y, layout) };
 }
 
 export const asModel = (graph: Graph, extraOpsets: Record<string, number> = {}): Model => ({
@@ -41,8 +44,8 @@ export const asModel = (graph: Graph, extraOpsets: Record<string, number> = {}):
   producerVersion: PRODUCER.version,
 });
 
-export function buildTrainingStep(def: ModelDefinition, opt: OptimizerConfig = PLAIN_SGD): Model {
-  const { b, params, loss, correct, gradOf } = differentiate(def, `${def.name}_training_step`);
+export function buildTrainingStep(def: ModelDefinition, opt: OptimizerConfig = PLAIN_SGD, layout: TrainingLayout = DEFAULT_TRAINING_LAYOUT): Model {
+  const { b, params, loss, correct, gradOf } = differentiate(def, `${def.name}_training_step`, layout);
   const values: Record<string, Value> = { ...params };
   const carried = carriedTensors(def, opt);
   for (const t of carried) if (t.kind === 'state') values[t.name] = b.input(t.name, 'float32', t.dims);
@@ -54,8 +57,8 @@ export function buildTrainingStep(def: ModelDefinition, opt: OptimizerConfig = P
   return asModel(b.build(`One ${describeOptimizer(opt)} step of ${def.name}: forward, softmax cross-entropy, backward, update.`));
 }
 
-export function buildGradientGraph(def: ModelDefinition): Model {
-  const { b, loss, correct, gradOf } = differentiate(def, `${def.name}_gradients`);
+export function buildGradientGraph(def: ModelDefinition, layout: TrainingLayout = DEFAULT_TRAINING_LAYOUT): Model {
+  const { b, loss, correct, gradOf } = differentiate(def, `${def.name}_gradients`, layout);
   for (const p of def.params) b.output(gradOf(p.name), gradName(p.name));
   b.output(loss, STEP_OUTPUTS.loss);
   b.output(correct, STEP_OUTPUTS.correct);

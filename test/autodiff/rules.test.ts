@@ -201,6 +201,43 @@ describe('gradient rules match central differences', () => {
     expectClose(r.maxRelError);
   });
 
+  test.each([true, false])('Gather along axis 0 (constant indices: %s), repeated rows adding up', async (constant) => {
+    const r = await gradCheck((b, v) => b.gather(v.x, v.idx, 0), [
+      { name: 'x', dims: [5, 3] },
+      { name: 'idx', dims: [2, 3], dtype: 'int64', data: BigInt64Array.from([4, 0, 4, 2, 2, 4].map(BigInt)), constant },
+    ]);
+    expectClose(r.maxRelError);
+    // Row 1 is never gathered: its gradient is exactly zero; row 4, gathered three times, gets three terms.
+    expect(Array.from(r.grads.x.subarray(3, 6))).toEqual([0, 0, 0]);
+  });
+
+  test('ReduceMax over two axes on tie-free input, keepdims=0', async () => {
+    const r = await gradCheck((b, v) => b.reduceMax(v.x, [1, 3], false), [{ name: 'x', dims: [3, 2, 4, 2, 2], data: tieFree(96, 11) }], {
+      eps: 1e-4,
+    });
+    expectClose(r.maxRelError);
+  });
+
+  test('ReduceMax with tied maxima splits dy evenly among them', async () => {
+    const x = Float32Array.from([0.5, 0.5, -1, 0.5, 2, 1, 2, 2]); // [2, 4]: three ties of 0.5, three of 2
+    const r = await gradCheck((b, v) => b.reduceMax(v.x, [1], true), [{ name: 'x', dims: [2, 4], data: x }], {
+      direction: (_, n, k) => {
+        const shift = randomFloats(2, 200 + k); // move each row's tied maxima together
+        return Float32Array.from({ length: n }, (_, i) => ([0.5, 2].includes(x[i]) ? shift[Math.floor(i / 4)] : 0));
+      },
+    });
+    expectClose(r.maxRelError);
+    const g = Array.from(r.grads.x);
+    expect(g[2]).toBe(0);
+    expect(g[5]).toBe(0);
+    expect(Math.abs(g[0] - g[1]) + Math.abs(g[0] - g[3]) + Math.abs(g[4] - g[6]) + Math.abs(g[4] - g[7])).toBeLessThan(1e-7);
+  });
+
+  test('Transpose', async () => {
+    const r = await gradCheck((b, v) => b.tanh(b.transpose(v.x, [2, 0, 1])), [{ name: 'x', dims: [2, 3, 4] }]);
+    expectClose(r.maxRelError);
+  });
+
   test.each([
     ['ReduceSum', [1], false],
     ['ReduceSum', [0, 2], true],
@@ -221,7 +258,7 @@ describe('gradient rules match central differences', () => {
 
   test('every supported op has a test in this file', () => {
     const covered = ['Tanh', 'Relu', 'Neg', 'Identity', 'Add', 'Sub', 'Mul', 'Gemm', 'MatMul', 'Conv', 'MaxPool',
-      'Flatten', 'Reshape', 'Unsqueeze', 'LogSoftmax', 'GatherElements', 'ReduceSum', 'ReduceMean'];
+      'Flatten', 'Reshape', 'Unsqueeze', 'LogSoftmax', 'Gather', 'GatherElements', 'ReduceMax', 'ReduceSum', 'ReduceMean', 'Transpose'];
     expect([...SUPPORTED_OPS].sort()).toEqual([...covered].sort());
   });
 });

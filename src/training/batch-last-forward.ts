@@ -1,0 +1,151 @@
+// The forward pass of a model re-emitted for training with the batch as the LAST axis: an
+// activation is a matrix [features, N]. Then a convolution is one GEMM over the whole batch,
+// W[Cout, Cin*kh*kw] x patches[Cin*kh*kw, OH*OW*N], its patches cut out by one Gather of whole rows
+// of N floats (and its input gradient a scatter-add of those rows); a tiled max-pool is a ReduceMax
+// over a reshape; a dense layer is W x + b. ONNX Runtime's CPU Conv works image by image, with small
+// GEMMs and a col2im per image in ConvTranspose; here every GEMM is as large as the batch.
+// Ops not lowered here run exactly as the model wrote them, on values turned back to batch-first.
+// The exported inference model is untouched: it is built from the model's own forward pass.
+import { intAttr, intsAttr } from '../autodiff/grad-rule';
+import { GraphBuilder } from '../graph/graph-builder';
+import { ModelDefinition } from '../graph/model-definition';
+import { Node, Value, elementCount } from '../graph/types';
+
+/** How the training graphs lay out activations: batch-last (GEMM convolutions) or the model's own batch-first. */
+export type TrainingLayout = 'batch-last' | 'batch-first';
+export const DEFAULT_TRAINING_LAYOUT: TrainingLayout = 'batch-last';
+
+/** A forward value held batch-last: `v` is [prod(dims), N], where dims are one sample's dims in the model's layout. */
+interface BatchLast {
+  v: Value;
+  dims: number[];
+}
+
+/** Element-wise ops (with a gradient rule) that run on a batch-last value as they are. */
+const ELEMENTWISE = new Set(['Tanh', 'Relu', 'Neg', 'Identity']);
+
+const sampleDims = (v: Value | null | undefined): number[] | undefined => {
+  const dims = v?.shape?.slice(1);
+  return dims && dims.every((d): d is number => typeof d === 'number') ? dims : undefined;
+};
+
+const allEqual = (values: number[] | undefined, to: number) => (values ?? []).every((v) => v === to);
+
+/** Conv with a 4-D weight, group 1, no padding or dilation: one Gather + one GEMM. */
+function lowerableConv(n: Node, batched: Set<Value>): boolean {
+  const [x, w, bias] = n.inputs;
+  const k = w?.shape;
+  return !!x && batched.has(x) && sampleDims(x)?.length === 3 && !!w && !batched.has(w) && !(bias && batched.has(bias)) &&
+    k?.length === 4 && k.every((d) => typeof d === 'number') && intAttr(n, 'group', 1) === 1 &&
+    allEqual(intsAttr(n, 'pads'), 0) && allEqual(intsAttr(n, 'dilations'), 1) && n.outputs.length === 1;
+}
+
+/** MaxPool over square windows that tile the input exactly (stride = window, no padding). */
+function lowerablePool(n: Node, batched: Set<Value>): boolean {
+  const x = n.inputs[0];
+  const k = intsAttr(n, 'kernel_shape') ?? [];
+  const dims = sampleDims(x);
+  return !!x && batched.has(x) && dims?.length === 3 && k.length === 2 && k[0] === k[1] &&
+    (intsAttr(n, 'strides') ?? []).every((s) => s === k[0]) && allEqual(intsAttr(n, 'pads'), 0) &&
+    allEqual(intsAttr(n, 'dilations'), 1) && intAttr(n, 'ceil_mode', 0) === 0 && n.outputs.length === 1 &&
+    dims[1] % k[0] === 0 && dims[2] % k[0] === 0;
+}
+
+/**
+ * Emits def's forward pass on `b` from x [N, ...sampleDims] and the parameters, batch-last where
+ * it can; returns the logits [N, classes].
+ */
+export function batchLastForward(b: GraphBuilder, def: ModelDefinition, x: Value, params: Record<string, Value>): Value {
+  // The model's own forward pass, on a scratch builder, is the recipe that is re-emitted here.
+  const f = new GraphBuilder(`${def.name}_forward`);
+  const fParams = Object.fromEntries(Object.entries(params).map(([k, v]) => [k, f.input(k, v.dtype, v.shape)]));
+  let xName = 'x';
+  while (xName in params) xName += '_';
+  const fx = f.input(xName, x.dtype, x.shape);
+  const logits = def.forward(f, fx, fParams);
+
+  const first = new Map<Value, Value>([[fx, x], ...Object.keys(params).map((k): [Value, Value] => [fParams[k], params[k]])]);
+  const last = new Map<Value, BatchLast>();
+  const batched = new Set<Value>([fx]);
+
+  const firstOf = (v: Value): Value => {
+    const known = first.get(v);
+    if (known) return known;
+    const c = f.constantOf(v);
+    const l = last.get(v);
+    let out: Value;
+    if (c) out = b.constant(c.dtype, c.dims, c.data, c.name);
+    else if (l) out = b.transpose(b.reshape(l.v, [...l.dims, -1]), [l.dims.length, ...l.dims.keys()], `${v.name}_batch_first`);
+    else throw new Error(`batch-last forward: '${v.name}' was not emitted`);
+    first.set(v, out);
+    return out;
+  };
+  const lastOf = (v: Value): BatchLast => {
+    const known = last.get(v);
+    if (known) return known;
+    const dims = sampleDims(v)!;
+    const perm = [...dims.keys()].map((i) => i + 1);
+    const out = { v: b.reshape(b.transpose(firstOf(v), [...perm, 0]), [elementCount(dims), -1], `${v.name}_batch_last`), dims };
+    last.set(v, out);
+    return out;
+  };
+  /** Whether v is already batch-last and not also needed batch-first (then an op stays batch-last for free). */
+  const onlyLast = (v: Value | null) => !!v && last.has(v) && !first.has(v);
+
+  for (const n of f.nodes) {
+    const out = n.outputs[0];
+    const name = out.name;
+    if (n.inputs.some((v) => v && batched.has(v))) n.outputs.forEach((o) => batched.add(o));
+    if (n.domain === '' && n.opType === 'Conv' && lowerableConv(n, batched)) {
+      const { v, dims: [, H, W] } = lastOf(n.inputs[0]!);
+      const [cout, cin, kh, kw] = n.inputs[1]!.shape as number[];
+      const [sh, sw] = intsAttr(n, 'strides') ?? [1, 1];
+      const [oh, ow] = [Math.floor((H - kh) / sh) + 1, Math.floor((W - kw) / sw) + 1];
+      // Row r = (ci, i, j) of the patches, column (oy, ox): input row ci*H*W + (oy*sh + i)*W + ox*sw + j.
+      const rows = new BigInt64Array(cin * kh * kw * oh * ow);
+      let at = 0;
+      for (let ci = 0; ci < cin; ci++) for (let i = 0; i < kh; i++) for (let j = 0; j < kw; j++)
+        for (let oy = 0; oy < oh; oy++) for (let ox = 0; ox < ow; ox++) rows[at++] = BigInt(ci * H * W + (oy * sh + i) * W + ox * sw + j);
+      const taps = cin * kh * kw;
+      const patchRows = b.constant('int64', [taps, oh * ow], rows, `${name}_patch_rows`);
+      const patches = b.reshape(b.gather(v, patchRows, 0), [taps, -1], `${name}_patches`); // [taps, OH*OW*N]
+      const bias = n.inputs[2] ? b.unsqueeze(firstOf(n.inputs[2]), [1]) : null;
+      const y = b.gemm(b.reshape(firstOf(n.inputs[1]!), [cout, taps]), patches, bias, {}, name); // [Cout, OH*OW*N]
+      last.set(out, { v: b.reshape(y, [cout * oh * ow, -1]), dims: [cout, oh, ow] });
+    } else if (n.domain === '' && n.opType === 'MaxPool' && lowerablePool(n, batched)) {
+      const { v, dims: [C, H, W] } = lastOf(n.inputs[0]!);
+      const s = intsAttr(n, 'kernel_shape')![0];
+      const [h, w] = [H / s, W / s];
+      const windows = b.reshape(v, [C * h, s, w, s, -1]);
+      last.set(out, { v: b.reshape(b.reduceMax(windows, [1, 3], false, name), [C * h * w, -1]), dims: [C, h, w] });
+    } else if (n.domain === '' && ELEMENTWISE.has(n.opType) && n.inputs.length === 1 && onlyLast(n.inputs[0])) {
+      const l = last.get(n.inputs[0]!)!;
+      last.set(out, { v: b.op(n.opType, [l.v], n.attrs, { name })[0], dims: l.dims });
+    } else if (n.domain === '' && n.opType === 'Flatten' && intAttr(n, 'axis', 1) === 1 && onlyLast(n.inputs[0])) {
+      const l = last.get(n.inputs[0]!)!;
+      last.set(out, { v: l.v, dims: [elementCount(l.dims)] });
+    } else if (n.domain === '' && n.opType === 'Gemm' && lowerableDense(n, batched) && onlyLast(n.inputs[0])) {
+      // Y = A op(B) + C  <=>  Y^T = op(B)^T A^T + C^T, with A^T the batch-last input.
+      const [a, weight, c] = n.inputs;
+      const units = out.shape![1] as number;
+      const bias = c ? b.unsqueeze(firstOf(c), [1]) : null;
+      const y = b.gemm(firstOf(weight!), last.get(a!)!.v, bias, { transA: intAttr(n, 'transB', 0) === 0 }, name);
+      last.set(out, { v: y, dims: [units] });
+    } else {
+      const outs = b.op(n.opType, n.inputs.map((v) => (v ? firstOf(v) : null)), n.attrs, { name, domain: n.domain, outputs: n.outputs.length });
+      n.outputs.forEach((o, i) => first.set(o, outs[i]));
+    }
+  }
+  return firstOf(logits);
+}
+
+/** Gemm of a batched [N, F] input by a fixed weight, plus an optional 1-D bias, alpha = beta = 1. */
+function lowerableDense(n: Node, batched: Set<Value>): boolean {
+  const [a, w, c] = n.inputs;
+  const scale = (k: string) => {
+    const v = n.attrs[k];
+    return !v || (v.kind === 'float' && v.value === 1);
+  };
+  return !!a && batched.has(a) && !!w && !batched.has(w) && (!c || (!batched.has(c) && c.shape?.length === 1)) &&
+    intAttr(n, 'transA', 0) === 0 && scale('alpha') && scale('beta') && typeof n.outputs[0].shape?.[1] === 'number';
+}

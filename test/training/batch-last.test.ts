@@ -1,0 +1,87 @@
+// The batch-last training formulation (convolutions as whole-batch GEMMs) against the model's own
+// batch-first graph: same loss, same accuracy count, same gradients to float tolerance, on LeNet with
+// real digits and on a model mixing ops that are lowered with ops that are not.
+import { lenet } from '../../model/lenet.onnx-builder';
+import { fillBatch } from '../../src/data/dataset';
+import { loadSplit } from '../../src/data/mnist';
+import { inOrder } from '../../src/data/shuffle';
+import { ModelDefinition } from '../../src/graph/model-definition';
+import { initParams } from '../../src/training/init';
+import { TrainingLayout } from '../../src/training/batch-last-forward';
+import { buildGradientGraph, gradName } from '../../src/training/step-graph';
+import { MNIST_DIR } from '../helpers/mnist-dir';
+import { f32, i64, randomFloats, runOnce } from '../helpers/run-model';
+
+/** A padded conv (not lowered), relu, a tiled pool and a strided conv (lowered), a dense layer with a [in, out] weight. */
+const mixed: ModelDefinition = {
+  name: 'mixed',
+  sampleDims: [2, 9, 9],
+  classes: 4,
+  params: [
+    { name: 'c1.w', dims: [3, 2, 3, 3], init: 'xavier' },
+    { name: 'c1.b', dims: [3], init: 'zeros' },
+    { name: 'c2.w', dims: [4, 3, 2, 2], init: 'xavier' },
+    { name: 'd.w', dims: [16, 4], init: 'xavier' },
+  ],
+  forward(b, x, p) {
+    const a = b.relu(b.conv(x, p['c1.w'], p['c1.b'], { pads: [1, 0, 0, 1] })); // [N,3,8,8]
+    const pooled = b.maxPool(a, [2, 2], [2, 2]); // [N,3,4,4]
+    const c = b.tanh(b.conv(pooled, p['c2.w'], null, { strides: [2, 2] })); // [N,4,2,2]
+    return b.gemm(b.flatten(c, 1), p['d.w'], null); // [N,4]
+  },
+};
+
+async function gradientsOf(def: ModelDefinition, layout: TrainingLayout, x: Float32Array, y: number[], seed: number) {
+  const params = initParams(def, seed);
+  const feeds = { x: f32([y.length, ...def.sampleDims], x), y: i64([y.length], y) } as Record<string, ReturnType<typeof f32>>;
+  for (const p of def.params) feeds[p.name] = f32(p.dims, params.get(p.name)!);
+  const out = await runOnce(buildGradientGraph(def, layout), feeds);
+  return {
+    loss: (out.loss.data as Float32Array)[0],
+    correct: Number((out.correct.data as BigInt64Array)[0]),
+    grads: Object.fromEntries(def.params.map((p) => [p.name, out[gradName(p.name)].data as Float32Array])),
+  };
+}
+
+/** Worst |a - b| relative to the largest |b| of the parameter's gradient. */
+function worstRelative(a: Record<string, Float32Array>, b: Record<string, Float32Array>) {
+  let worst = 0;
+  for (const name of Object.keys(b)) {
+    const scale = b[name].reduce((m, v) => Math.max(m, Math.abs(v)), 0);
+    for (let i = 0; i < b[name].length; i++) worst = Math.max(worst, Math.abs(a[name][i] - b[name][i]) / scale);
+  }
+  return worst;
+}
+
+test('LeNet: batch-last gradients equal batch-first ones on real digits (ties in every blank window)', async () => {
+  const N = 16;
+  const { x, y } = fillBatch(loadSplit(MNIST_DIR, 'test'), inOrder(N), 0, N, new Float32Array(N * 784), new BigInt64Array(N));
+  const labels = Array.from(y, Number);
+  const last = await gradientsOf(lenet, 'batch-last', x, labels, 5);
+  const first = await gradientsOf(lenet, 'batch-first', x, labels, 5);
+  expect(Math.abs(last.loss - first.loss)).toBeLessThan(1e-5);
+  expect(last.correct).toBe(first.correct);
+  expect(worstRelative(last.grads, first.grads)).toBeLessThan(1e-4);
+});
+
+test('a model mixing lowered and kept ops: same gradients either way', async () => {
+  const N = 5;
+  const x = randomFloats(N * 2 * 81, 7);
+  const labels = [0, 3, 1, 2, 3];
+  const last = await gradientsOf(mixed, 'batch-last', x, labels, 8);
+  const first = await gradientsOf(mixed, 'batch-first', x, labels, 8);
+  expect(Math.abs(last.loss - first.loss)).toBeLessThan(1e-6);
+  expect(worstRelative(last.grads, first.grads)).toBeLessThan(1e-5);
+});
+
+test('what is lowered: strided convs and tiled pools become Gather + GEMM and ReduceMax; a padded conv stays a Conv', () => {
+  const lenetOps = buildGradientGraph(lenet, 'batch-last').graph.nodes.map((n) => n.opType);
+  for (const op of ['Conv', 'ConvTranspose', 'MaxPool', 'SpaceToDepth', 'DepthToSpace']) expect(lenetOps).not.toContain(op);
+  expect(lenetOps.filter((op) => op === 'Gather')).toHaveLength(2);
+  expect(lenetOps.filter((op) => op === 'ScatterND')).toHaveLength(1); // conv1's input needs no gradient
+  const mixedNodes = buildGradientGraph(mixed, 'batch-last').graph.nodes;
+  const convsOf = (w: string) => mixedNodes.filter((n) => n.opType === 'Conv' && n.inputs[1]?.name === w);
+  expect(convsOf('c1.w')).toHaveLength(1);
+  expect(convsOf('c2.w')).toHaveLength(0);
+  expect(mixedNodes.map((n) => n.opType)).not.toContain('MaxPool');
+});
