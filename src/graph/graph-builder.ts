@@ -93,6 +93,8 @@ export class GraphBuilder extends GraphCore {
   unsqueeze(x: Value, axes: number[], name?: string): Value {
     return this.one('Unsqueeze', [x, this.i64(axes, 'axes')], {}, name);
   }
+  /** Zeros added before and after each axis: pads = [begin_0, begin_1, ..., end_0, end_1, ...]. */
+  pad(x: Value, pads: number[], name?: string): Value { return this.one('Pad', [x, this.i64(pads, 'pads')], {}, name); }
   expand(x: Value, shape: Value, name?: string): Value { return this.one('Expand', [x, shape], {}, name); }
   spaceToDepth(x: Value, blocksize: number, name?: string): Value {
     return this.one('SpaceToDepth', [x], { blocksize: attr.int(blocksize) }, name);
@@ -127,10 +129,6 @@ export class GraphBuilder extends GraphCore {
   }
   scatterElements(data: Value, indices: Value, updates: Value, axis: number, name?: string): Value {
     return this.one('ScatterElements', [data, indices, updates], { axis: attr.int(axis) }, name);
-  }
-  /** data with `updates` added at `indices` (whose last axis indexes data's leading axes); repeated indices add up. */
-  scatterNDAdd(data: Value, indices: Value, updates: Value, name?: string): Value {
-    return this.one('ScatterND', [data, indices, updates], { reduction: attr.string('add') }, name);
   }
   /** A float32 tensor of zeros with x's (runtime) shape. */
   zerosLike(x: Value, name?: string): Value {

@@ -179,10 +179,20 @@ export const SHAPE_RULES: Record<string, Rule> = {
     void bias;
     return [{ dtype: a.dtype, shape: [m, n] }];
   },
+  // numpy matmul: [..., m, k] x [..., k, n] -> [...broadcast, m, n] (both operands of rank >= 2 here).
   MatMul: (c) => {
     const [a, b] = c.inputs as Value[];
-    if (!a.shape || !b.shape || a.shape.length !== 2 || b.shape.length !== 2) return [{ dtype: a.dtype }];
-    return [{ dtype: a.dtype, shape: [a.shape[0], b.shape[1]] }];
+    if (!a.shape || !b.shape || a.shape.length < 2 || b.shape.length < 2) return [{ dtype: a.dtype }];
+    const batch = broadcast([a.shape.slice(0, -2), b.shape.slice(0, -2)]);
+    return [{ dtype: a.dtype, shape: batch && [...batch, a.shape[a.shape.length - 2], b.shape[b.shape.length - 1]] }];
+  },
+  Pad: (c) => {
+    const x = first(c);
+    const pads = constInts(c, 1);
+    if (!x.shape || !pads) return [{ dtype: x.dtype }];
+    const r = x.shape.length;
+    const grow = (d: Dim, i: number): Dim => (pads[i] === 0 && pads[i + r] === 0 ? d : typeof d === 'number' ? d + pads[i] + pads[i + r] : `${d}+${pads[i] + pads[i + r]}`);
+    return [{ dtype: x.dtype, shape: x.shape.map(grow) }];
   },
   Flatten: (c) => {
     const x = first(c);
@@ -256,7 +266,6 @@ export const SHAPE_RULES: Record<string, Rule> = {
   },
   GatherElements: (c) => [{ dtype: first(c).dtype, shape: c.inputs[1]?.shape }],
   ScatterElements: same,
-  ScatterND: same,
   SpaceToDepth: (c) => {
     const x = first(c);
     const b = intAttr(c, 'blocksize', 1);

@@ -1,13 +1,14 @@
 // The forward pass of a model re-emitted for training with the batch as the LAST axis: an
 // activation is a matrix [features, N]. Then a convolution is one GEMM over the whole batch,
 // W[Cout, Cin*kh*kw] x patches[Cin*kh*kw, OH*OW*N], its patches cut out by one Gather of whole rows
-// of N floats (and its input gradient a scatter-add of those rows); a tiled max-pool is a ReduceMax
+// of N floats (its input gradient folds them back: graph/patches.ts); a tiled max-pool is a ReduceMax
 // over a reshape; a dense layer is W x + b. ONNX Runtime's CPU Conv works image by image, with small
 // GEMMs and a col2im per image in ConvTranspose; here every GEMM is as large as the batch.
 // Ops not lowered here run exactly as the model wrote them, on values turned back to batch-first.
 // The exported inference model is untouched: it is built from the model's own forward pass.
 import { intAttr, intsAttr } from '../autodiff/grad-rule';
 import { GraphBuilder } from '../graph/graph-builder';
+import { outputSize, PatchGeometry, patchRows } from '../graph/patches';
 import { ModelDefinition } from '../graph/model-definition';
 import { Node, Value, elementCount } from '../graph/types';
 
@@ -99,18 +100,15 @@ export function batchLastForward(b: GraphBuilder, def: ModelDefinition, x: Value
     if (n.domain === '' && n.opType === 'Conv' && lowerableConv(n, batched)) {
       const { v, dims: [, H, W] } = lastOf(n.inputs[0]!);
       const [cout, cin, kh, kw] = n.inputs[1]!.shape as number[];
-      const [sh, sw] = intsAttr(n, 'strides') ?? [1, 1];
-      const [oh, ow] = [Math.floor((H - kh) / sh) + 1, Math.floor((W - kw) / sw) + 1];
-      // Row r = (ci, i, j) of the patches, column (oy, ox): input row ci*H*W + (oy*sh + i)*W + ox*sw + j.
-      const rows = new BigInt64Array(cin * kh * kw * oh * ow);
-      let at = 0;
-      for (let ci = 0; ci < cin; ci++) for (let i = 0; i < kh; i++) for (let j = 0; j < kw; j++)
-        for (let oy = 0; oy < oh; oy++) for (let ox = 0; ox < ow; ox++) rows[at++] = BigInt(ci * H * W + (oy * sh + i) * W + ox * sw + j);
+      const geometry: PatchGeometry = { channels: cin, height: H, width: W, kernel: [kh, kw], strides: (intsAttr(n, 'strides') ?? [1, 1]) as [number, number] };
+      const [oh, ow] = outputSize(geometry);
       const taps = cin * kh * kw;
-      const patchRows = b.constant('int64', [taps, oh * ow], rows, `${name}_patch_rows`);
-      const patches = b.reshape(b.gather(v, patchRows, 0), [taps, -1], `${name}_patches`); // [taps, OH*OW*N]
+      const patchRowsOf = b.constant('int64', [taps, oh * ow], patchRows(geometry), `${name}_patch_rows`);
+      const patches = b.reshape(b.gather(v, patchRowsOf, 0), [taps, -1], `${name}_patches`); // [taps, OH*OW*N]
+      // The weight flattened in the patches' row order (ci, kernel column, kernel row).
+      const weight = b.reshape(b.transpose(firstOf(n.inputs[1]!), [0, 1, 3, 2]), [cout, taps]);
       const bias = n.inputs[2] ? b.unsqueeze(firstOf(n.inputs[2]), [1]) : null;
-      const y = b.gemm(b.reshape(firstOf(n.inputs[1]!), [cout, taps]), patches, bias, {}, name); // [Cout, OH*OW*N]
+      const y = b.gemm(weight, patches, bias, {}, name); // [Cout, OH*OW*N]
       last.set(out, { v: b.reshape(y, [cout * oh * ow, -1]), dims: [cout, oh, ow] });
     } else if (n.domain === '' && n.opType === 'MaxPool' && lowerablePool(n, batched)) {
       const { v, dims: [C, H, W] } = lastOf(n.inputs[0]!);
@@ -124,28 +122,10 @@ export function batchLastForward(b: GraphBuilder, def: ModelDefinition, x: Value
     } else if (n.domain === '' && n.opType === 'Flatten' && intAttr(n, 'axis', 1) === 1 && onlyLast(n.inputs[0])) {
       const l = last.get(n.inputs[0]!)!;
       last.set(out, { v: l.v, dims: [elementCount(l.dims)] });
-    } else if (n.domain === '' && n.opType === 'Gemm' && lowerableDense(n, batched) && onlyLast(n.inputs[0])) {
-      // Y = A op(B) + C  <=>  Y^T = op(B)^T A^T + C^T, with A^T the batch-last input.
-      const [a, weight, c] = n.inputs;
-      const units = out.shape![1] as number;
-      const bias = c ? b.unsqueeze(firstOf(c), [1]) : null;
-      const y = b.gemm(firstOf(weight!), last.get(a!)!.v, bias, { transA: intAttr(n, 'transB', 0) === 0 }, name);
-      last.set(out, { v: y, dims: [units] });
     } else {
       const outs = b.op(n.opType, n.inputs.map((v) => (v ? firstOf(v) : null)), n.attrs, { name, domain: n.domain, outputs: n.outputs.length });
       n.outputs.forEach((o, i) => first.set(o, outs[i]));
     }
   }
   return firstOf(logits);
-}
-
-/** Gemm of a batched [N, F] input by a fixed weight, plus an optional 1-D bias, alpha = beta = 1. */
-function lowerableDense(n: Node, batched: Set<Value>): boolean {
-  const [a, w, c] = n.inputs;
-  const scale = (k: string) => {
-    const v = n.attrs[k];
-    return !v || (v.kind === 'float' && v.value === 1);
-  };
-  return !!a && batched.has(a) && !!w && !batched.has(w) && (!c || (!batched.has(c) && c.shape?.length === 1)) &&
-    intAttr(n, 'transA', 0) === 0 && scale('alpha') && scale('beta') && typeof n.outputs[0].shape?.[1] === 'number';
 }

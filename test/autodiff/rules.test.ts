@@ -2,6 +2,7 @@
 import { SUPPORTED_OPS } from '../../src/autodiff/registry';
 import { gradients } from '../../src/autodiff/backward';
 import { GraphBuilder } from '../../src/graph/graph-builder';
+import { outputSize, PatchGeometry, patchRows } from '../../src/graph/patches';
 import { gradCheck } from '../helpers/gradcheck';
 import { randomFloats } from '../helpers/run-model';
 
@@ -201,14 +202,32 @@ describe('gradient rules match central differences', () => {
     expectClose(r.maxRelError);
   });
 
-  test.each([true, false])('Gather along axis 0 (constant indices: %s), repeated rows adding up', async (constant) => {
+  test('Gather along axis 0 with constant indices, repeated rows adding up', async () => {
     const r = await gradCheck((b, v) => b.gather(v.x, v.idx, 0), [
       { name: 'x', dims: [5, 3] },
-      { name: 'idx', dims: [2, 3], dtype: 'int64', data: BigInt64Array.from([4, 0, 4, 2, 2, 4].map(BigInt)), constant },
+      { name: 'idx', dims: [2, 3], dtype: 'int64', data: BigInt64Array.from([4, 0, 4, 2, 2, -1].map(BigInt)), constant: true },
     ]);
     expectClose(r.maxRelError);
-    // Row 1 is never gathered: its gradient is exactly zero; row 4, gathered three times, gets three terms.
+    // Row 1 is never gathered: its gradient is exactly zero; row 4 (also as -1) is gathered three times.
     expect(Array.from(r.grads.x.subarray(3, 6))).toEqual([0, 0, 0]);
+  });
+
+  test('Gather by an im2col table (strided 3x2 patches of a 2-channel 5x6 image): its adjoint is col2im', async () => {
+    const geometry: PatchGeometry = { channels: 2, height: 5, width: 6, kernel: [3, 2], strides: [2, 1] };
+    const table = patchRows(geometry);
+    const [oh, ow] = outputSize(geometry);
+    const r = await gradCheck((b, v) => b.gather(v.x, b.constant('int64', [2 * 3 * 2, oh * ow], table, 'rows'), 0), [
+      { name: 'x', dims: [60, 3] },
+    ]);
+    expectClose(r.maxRelError);
+  });
+
+  test('Gather by indices known only at run time: refused with a clear message', () => {
+    const b = new GraphBuilder('g');
+    const x = b.input('x', 'float32', [4, 2]);
+    const idx = b.input('idx', 'int64', [3]);
+    const loss = b.reduceSum(b.gather(x, idx, 0), [0, 1], false);
+    expect(() => gradients(b, loss, [x])).toThrow("Gather 'gather_node': gradient needs constant indices");
   });
 
   test('ReduceMax over two axes on tie-free input, keepdims=0', async () => {
