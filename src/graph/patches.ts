@@ -1,11 +1,12 @@
-// Convolution patches on batch-last values ([C*H*W, N]: one row of N per input pixel): the im2col
-// table that a Gather uses to cut them out, and its adjoint (col2im), which sums each patch
-// gradient back onto the pixels it came from.
+// Convolution patches on batch-last images stored column-major: [C, W, H, N], one row of N per
+// pixel, pixel (c, y, x) in row c*W*H + x*H + y. Here: the im2col table that a Gather uses to cut
+// the patches out, and its adjoint (col2im), which adds each patch gradient back onto its pixels.
 //
-// The table's rows are ordered (c, j, i) = (channel, kernel column, kernel row), its columns
-// (oy, ox) = output positions. col2im then runs as two small 0/1 MatMuls, one per spatial axis:
-// rows (i, oy) -> y, then (j, ox) -> x. That is deterministic, unlike ScatterND with reduction 'add',
-// whose ONNX Runtime CPU kernel updates repeated indices from several threads at once.
+// The table's rows are (c, i, j) = (channel, kernel row, kernel column), the weight's own order;
+// its columns (ox, oy) are output positions, column-major like the images. The patch gradient
+// [(c, i, j), (ox, oy, n)] then has (j, ox) side by side, so col2im runs as two small 0/1 MatMuls:
+// (j, ox) -> x, a transpose, (i, oy) -> y. That is deterministic, unlike ScatterND with reduction
+// 'add', whose ONNX Runtime CPU kernel adds repeated indices from several threads at once.
 import { GraphBuilder } from './graph-builder';
 import { Value } from './types';
 
@@ -25,18 +26,18 @@ export const outputSize = (g: PatchGeometry): [number, number] => [
 /** Tables made by patchRows, so that a Gather's gradient can tell an im2col table from any other. */
 const geometries = new WeakMap<BigInt64Array, PatchGeometry>();
 
-/** Row (c, j, i), column (oy, ox): the input pixel c*H*W + (oy*sh + i)*W + ox*sw + j. Shape [C*kw*kh, OH*OW]. */
+/** Row (c, i, j), column (ox, oy): the row of pixel (c, oy*sh + i, ox*sw + j). Shape [C*kh*kw, OW*OH]. */
 export function patchRows(g: PatchGeometry): BigInt64Array {
   const [kh, kw] = g.kernel;
   const [sh, sw] = g.strides;
   const [oh, ow] = outputSize(g);
-  const rows = new BigInt64Array(g.channels * kw * kh * oh * ow);
+  const rows = new BigInt64Array(g.channels * kh * kw * ow * oh);
   let at = 0;
   for (let c = 0; c < g.channels; c++)
-    for (let j = 0; j < kw; j++)
-      for (let i = 0; i < kh; i++)
-        for (let oy = 0; oy < oh; oy++)
-          for (let ox = 0; ox < ow; ox++) rows[at++] = BigInt(c * g.height * g.width + (oy * sh + i) * g.width + ox * sw + j);
+    for (let i = 0; i < kh; i++)
+      for (let j = 0; j < kw; j++)
+        for (let ox = 0; ox < ow; ox++)
+          for (let oy = 0; oy < oh; oy++) rows[at++] = BigInt((c * g.width + ox * sw + j) * g.height + oy * sh + i);
   geometries.set(rows, g);
   return rows;
 }
@@ -50,16 +51,16 @@ function foldMatrix(size: number, k: number, out: number, stride: number): Float
   return m;
 }
 
-/** col2im: patch gradients [C*kw*kh, OH*OW, N] (rows as patchRows orders them) -> pixel gradients [C*H*W, N]. */
+/** col2im: patch gradients [C*kh*kw, OW*OH, N] (as patchRows orders them) -> pixel gradients [C*W*H, N]. */
 export function foldPatches(b: GraphBuilder, dPatches: Value, g: PatchGeometry): Value {
   const { channels: C, height: H, width: W } = g;
   const [kh, kw] = g.kernel;
   const [oh, ow] = outputSize(g);
+  const colsFold = b.constant('float32', [W, kw * ow], foldMatrix(W, kw, ow, g.strides[1]), 'col2im_columns');
   const rowsFold = b.constant('float32', [H, kh * oh], foldMatrix(H, kh, oh, g.strides[0]), 'col2im_rows');
-  const colsFold = b.constant('float32', [W, kw * ow], foldMatrix(W, kw, ow, g.strides[1]), 'col2im_cols');
-  // (c, j) | (i, oy) | (ox, n)  ->  (c, j) | y | (ox, n)
-  const byRow = b.matMul(rowsFold, b.reshape(dPatches, [C * kw, kh * oh, -1]));
-  // (c, j, y, ox, n) -> (c, y) | (j, ox) | n  ->  (c, y) | x | n
-  const yFirst = b.reshape(b.transpose(b.reshape(byRow, [C, kw, H, ow, -1]), [0, 2, 1, 3, 4]), [C * H, kw * ow, -1]);
-  return b.reshape(b.matMul(colsFold, yFirst), [C * H * W, -1]);
+  // (c, i) | (j, ox) | (oy, n)  ->  (c, i) | x | (oy, n)
+  const byColumn = b.matMul(colsFold, b.reshape(dPatches, [C * kh, kw * ow, -1]));
+  // (c, i, x, oy, n) -> (c, x) | (i, oy) | n  ->  (c, x) | y | n
+  const xFirst = b.reshape(b.transpose(b.reshape(byColumn, [C, kh, W, oh, -1]), [0, 2, 1, 3, 4]), [C * W, kh * oh, -1]);
+  return b.reshape(b.matMul(rowsFold, xFirst), [C * W * H, -1]);
 }

@@ -16,7 +16,11 @@ import { Node, Value, elementCount } from '../graph/types';
 export type TrainingLayout = 'batch-last' | 'batch-first';
 export const DEFAULT_TRAINING_LAYOUT: TrainingLayout = 'batch-last';
 
-/** A forward value held batch-last: `v` is [prod(dims), N], where dims are one sample's dims in the model's layout. */
+/**
+ * A forward value held batch-last: `v` holds prod(dims) rows of N (in whatever shape it came out),
+ * dims being one sample's dims in the model's layout; an image [C, H, W] is stored column-major,
+ * as [C, W, H, N] (graph/patches.ts).
+ */
 interface BatchLast {
   v: Value;
   dims: number[];
@@ -29,6 +33,12 @@ const sampleDims = (v: Value | null | undefined): number[] | undefined => {
   const dims = v?.shape?.slice(1);
   return dims && dims.every((d): d is number => typeof d === 'number') ? dims : undefined;
 };
+
+/** Storage order of one sample: images [C, H, W] column-major as [C, W, H]; anything else as it is. */
+const stored = (dims: number[]) => (dims.length === 3 ? [dims[0], dims[2], dims[1]] : dims);
+/** [N, ...dims] -> stored dims then N, and back. */
+const toBatchLast = (rank: number) => (rank === 3 ? [1, 3, 2, 0] : [...Array(rank).keys()].map((i) => i + 1).concat(0));
+const toBatchFirst = (rank: number) => (rank === 3 ? [3, 0, 2, 1] : [rank, ...Array(rank).keys()]);
 
 const allEqual = (values: number[] | undefined, to: number) => (values ?? []).every((v) => v === to);
 
@@ -76,7 +86,7 @@ export function batchLastForward(b: GraphBuilder, def: ModelDefinition, x: Value
     const l = last.get(v);
     let out: Value;
     if (c) out = b.constant(c.dtype, c.dims, c.data, c.name);
-    else if (l) out = b.transpose(b.reshape(l.v, [...l.dims, -1]), [l.dims.length, ...l.dims.keys()], `${v.name}_batch_first`);
+    else if (l) out = b.transpose(b.reshape(l.v, [...stored(l.dims), -1]), toBatchFirst(l.dims.length), `${v.name}_batch_first`);
     else throw new Error(`batch-last forward: '${v.name}' was not emitted`);
     first.set(v, out);
     return out;
@@ -85,8 +95,7 @@ export function batchLastForward(b: GraphBuilder, def: ModelDefinition, x: Value
     const known = last.get(v);
     if (known) return known;
     const dims = sampleDims(v)!;
-    const perm = [...dims.keys()].map((i) => i + 1);
-    const out = { v: b.reshape(b.transpose(firstOf(v), [...perm, 0]), [elementCount(dims), -1], `${v.name}_batch_last`), dims };
+    const out = { v: b.reshape(b.transpose(firstOf(v), toBatchLast(dims.length)), [elementCount(dims), -1], `${v.name}_batch_last`), dims };
     last.set(v, out);
     return out;
   };
@@ -103,25 +112,21 @@ export function batchLastForward(b: GraphBuilder, def: ModelDefinition, x: Value
       const geometry: PatchGeometry = { channels: cin, height: H, width: W, kernel: [kh, kw], strides: (intsAttr(n, 'strides') ?? [1, 1]) as [number, number] };
       const [oh, ow] = outputSize(geometry);
       const taps = cin * kh * kw;
-      const patchRowsOf = b.constant('int64', [taps, oh * ow], patchRows(geometry), `${name}_patch_rows`);
-      const patches = b.reshape(b.gather(v, patchRowsOf, 0), [taps, -1], `${name}_patches`); // [taps, OH*OW*N]
-      // The weight flattened in the patches' row order (ci, kernel column, kernel row).
-      const weight = b.reshape(b.transpose(firstOf(n.inputs[1]!), [0, 1, 3, 2]), [cout, taps]);
+      const patchRowsOf = b.constant('int64', [taps, ow * oh], patchRows(geometry), `${name}_patch_rows`);
+      const pixels = b.reshape(v, [cin * W * H, -1]);
+      const patches = b.reshape(b.gather(pixels, patchRowsOf, 0), [taps, -1], `${name}_patches`); // [taps, OW*OH*N]
       const bias = n.inputs[2] ? b.unsqueeze(firstOf(n.inputs[2]), [1]) : null;
-      const y = b.gemm(weight, patches, bias, {}, name); // [Cout, OH*OW*N]
-      last.set(out, { v: b.reshape(y, [cout * oh * ow, -1]), dims: [cout, oh, ow] });
+      const y = b.gemm(b.reshape(firstOf(n.inputs[1]!), [cout, taps]), patches, bias, {}, name); // [Cout, OW*OH*N]
+      last.set(out, { v: y, dims: [cout, oh, ow] }); // kept 2-D: an activation right after it fuses into the GEMM
     } else if (n.domain === '' && n.opType === 'MaxPool' && lowerablePool(n, batched)) {
       const { v, dims: [C, H, W] } = lastOf(n.inputs[0]!);
       const s = intsAttr(n, 'kernel_shape')![0];
       const [h, w] = [H / s, W / s];
-      const windows = b.reshape(v, [C * h, s, w, s, -1]);
-      last.set(out, { v: b.reshape(b.reduceMax(windows, [1, 3], false, name), [C * h * w, -1]), dims: [C, h, w] });
+      const windows = b.reshape(v, [C * w, s, h, s, -1]); // (c, xo) | dx | yo | dy | n
+      last.set(out, { v: b.reshape(b.reduceMax(windows, [1, 3], false, name), [C * w * h, -1]), dims: [C, h, w] });
     } else if (n.domain === '' && ELEMENTWISE.has(n.opType) && n.inputs.length === 1 && onlyLast(n.inputs[0])) {
       const l = last.get(n.inputs[0]!)!;
       last.set(out, { v: b.op(n.opType, [l.v], n.attrs, { name })[0], dims: l.dims });
-    } else if (n.domain === '' && n.opType === 'Flatten' && intAttr(n, 'axis', 1) === 1 && onlyLast(n.inputs[0])) {
-      const l = last.get(n.inputs[0]!)!;
-      last.set(out, { v: l.v, dims: [elementCount(l.dims)] });
     } else {
       const outs = b.op(n.opType, n.inputs.map((v) => (v ? firstOf(v) : null)), n.attrs, { name, domain: n.domain, outputs: n.outputs.length });
       n.outputs.forEach((o, i) => first.set(o, outs[i]));
