@@ -1,6 +1,7 @@
-// Convolution patches on batch-last images stored column-major: [C, W, H, N], one row of N per
-// pixel, pixel (c, y, x) in row c*W*H + x*H + y. Here: the im2col table that a Gather uses to cut
-// the patches out, and its adjoint (col2im), which adds each patch gradient back onto its pixels.
+// Convolution patches on batch-last images: one row of N per pixel, stored column-major
+// ([C, W, H, N]: pixel (c, y, x) in row c*W*H + x*H + y) or row-major ([C, H, W, N]). Here: the
+// im2col table that a Gather uses to cut the patches out, and its adjoint (col2im), which adds each
+// patch gradient back onto its pixels.
 //
 // The table's rows are (c, i, j) = (channel, kernel row, kernel column), the weight's own order;
 // its columns (ox, oy) are output positions, column-major like the images. The patch gradient
@@ -16,7 +17,11 @@ export interface PatchGeometry {
   width: number;
   kernel: [number, number];
   strides: [number, number];
+  /** How the input image is stored; the convolution's output is always column-major. */
+  inputOrder: ImageOrder;
 }
+
+export type ImageOrder = 'rows' | 'columns';
 
 export const outputSize = (g: PatchGeometry): [number, number] => [
   Math.floor((g.height - g.kernel[0]) / g.strides[0]) + 1,
@@ -37,7 +42,10 @@ export function patchRows(g: PatchGeometry): BigInt64Array {
     for (let i = 0; i < kh; i++)
       for (let j = 0; j < kw; j++)
         for (let ox = 0; ox < ow; ox++)
-          for (let oy = 0; oy < oh; oy++) rows[at++] = BigInt((c * g.width + ox * sw + j) * g.height + oy * sh + i);
+          for (let oy = 0; oy < oh; oy++) {
+            const [y, x] = [oy * sh + i, ox * sw + j];
+            rows[at++] = BigInt(g.inputOrder === 'columns' ? (c * g.width + x) * g.height + y : (c * g.height + y) * g.width + x);
+          }
   geometries.set(rows, g);
   return rows;
 }
@@ -51,7 +59,7 @@ function foldMatrix(size: number, k: number, out: number, stride: number): Float
   return m;
 }
 
-/** col2im: patch gradients [C*kh*kw, OW*OH, N] (as patchRows orders them) -> pixel gradients [C*W*H, N]. */
+/** col2im: patch gradients [C*kh*kw, OW*OH, N] (as patchRows orders them) -> pixel gradients [C*H*W, N] in the input's order. */
 export function foldPatches(b: GraphBuilder, dPatches: Value, g: PatchGeometry): Value {
   const { channels: C, height: H, width: W } = g;
   const [kh, kw] = g.kernel;
@@ -62,5 +70,6 @@ export function foldPatches(b: GraphBuilder, dPatches: Value, g: PatchGeometry):
   const byColumn = b.matMul(colsFold, b.reshape(dPatches, [C * kh, kw * ow, -1]));
   // (c, i, x, oy, n) -> (c, x) | (i, oy) | n  ->  (c, x) | y | n
   const xFirst = b.reshape(b.transpose(b.reshape(byColumn, [C, kh, W, oh, -1]), [0, 2, 1, 3, 4]), [C * W, kh * oh, -1]);
-  return b.reshape(b.matMul(rowsFold, xFirst), [C * W * H, -1]);
+  const columns = b.matMul(rowsFold, xFirst); // (c, x) | y | n
+  return b.reshape(g.inputOrder === 'columns' ? columns : b.transpose(b.reshape(columns, [C, W, H, -1]), [0, 2, 1, 3]), [C * W * H, -1]);
 }

@@ -8,7 +8,7 @@
 // The exported inference model is untouched: it is built from the model's own forward pass.
 import { intAttr, intsAttr } from '../autodiff/grad-rule';
 import { GraphBuilder } from '../graph/graph-builder';
-import { outputSize, PatchGeometry, patchRows } from '../graph/patches';
+import { ImageOrder, outputSize, PatchGeometry, patchRows } from '../graph/patches';
 import { ModelDefinition } from '../graph/model-definition';
 import { Node, Value, elementCount } from '../graph/types';
 
@@ -18,12 +18,14 @@ export const DEFAULT_TRAINING_LAYOUT: TrainingLayout = 'batch-last';
 
 /**
  * A forward value held batch-last: `v` holds prod(dims) rows of N (in whatever shape it came out),
- * dims being one sample's dims in the model's layout; an image [C, H, W] is stored column-major,
- * as [C, W, H, N] (graph/patches.ts).
+ * dims being one sample's dims in the model's layout. An image [C, H, W] is stored row-major
+ * ([C, H, W, N], as a 2-D transpose of the batch-first value gives it) or column-major ([C, W, H, N],
+ * as convolutions give it; see graph/patches.ts).
  */
 interface BatchLast {
   v: Value;
   dims: number[];
+  order: ImageOrder;
 }
 
 /** Element-wise ops (with a gradient rule) that run on a batch-last value as they are. */
@@ -33,12 +35,6 @@ const sampleDims = (v: Value | null | undefined): number[] | undefined => {
   const dims = v?.shape?.slice(1);
   return dims && dims.every((d): d is number => typeof d === 'number') ? dims : undefined;
 };
-
-/** Storage order of one sample: images [C, H, W] column-major as [C, W, H]; anything else as it is. */
-const stored = (dims: number[]) => (dims.length === 3 ? [dims[0], dims[2], dims[1]] : dims);
-/** [N, ...dims] -> stored dims then N, and back. */
-const toBatchLast = (rank: number) => (rank === 3 ? [1, 3, 2, 0] : [...Array(rank).keys()].map((i) => i + 1).concat(0));
-const toBatchFirst = (rank: number) => (rank === 3 ? [3, 0, 2, 1] : [rank, ...Array(rank).keys()]);
 
 const allEqual = (values: number[] | undefined, to: number) => (values ?? []).every((v) => v === to);
 
@@ -86,7 +82,7 @@ export function batchLastForward(b: GraphBuilder, def: ModelDefinition, x: Value
     const l = last.get(v);
     let out: Value;
     if (c) out = b.constant(c.dtype, c.dims, c.data, c.name);
-    else if (l) out = b.transpose(b.reshape(l.v, [...stored(l.dims), -1]), toBatchFirst(l.dims.length), `${v.name}_batch_first`);
+    else if (l) out = b.reshape(b.transpose(rowMajor(l), [1, 0]), [-1, ...l.dims], `${v.name}_batch_first`);
     else throw new Error(`batch-last forward: '${v.name}' was not emitted`);
     first.set(v, out);
     return out;
@@ -95,9 +91,16 @@ export function batchLastForward(b: GraphBuilder, def: ModelDefinition, x: Value
     const known = last.get(v);
     if (known) return known;
     const dims = sampleDims(v)!;
-    const out = { v: b.reshape(b.transpose(firstOf(v), toBatchLast(dims.length)), [elementCount(dims), -1], `${v.name}_batch_last`), dims };
+    const flat = b.reshape(firstOf(v), [-1, elementCount(dims)]);
+    const out: BatchLast = { v: b.transpose(flat, [1, 0], `${v.name}_batch_last`), dims, order: 'rows' };
     last.set(v, out);
     return out;
+  };
+  /** [prod(dims), N] in the model's own (row-major) order: plain 2-D transposes then convert it. */
+  const rowMajor = (l: BatchLast): Value => {
+    if (l.order === 'rows' || l.dims.length !== 3) return b.reshape(l.v, [elementCount(l.dims), -1]);
+    const [C, H, W] = l.dims;
+    return b.reshape(b.transpose(b.reshape(l.v, [C, W, H, -1]), [0, 2, 1, 3]), [C * H * W, -1]);
   };
   /** Whether v is already batch-last and not also needed batch-first (then an op stays batch-last for free). */
   const onlyLast = (v: Value | null) => !!v && last.has(v) && !first.has(v);
@@ -107,9 +110,10 @@ export function batchLastForward(b: GraphBuilder, def: ModelDefinition, x: Value
     const name = out.name;
     if (n.inputs.some((v) => v && batched.has(v))) n.outputs.forEach((o) => batched.add(o));
     if (n.domain === '' && n.opType === 'Conv' && lowerableConv(n, batched)) {
-      const { v, dims: [, H, W] } = lastOf(n.inputs[0]!);
+      const { v, dims: [, H, W], order } = lastOf(n.inputs[0]!);
       const [cout, cin, kh, kw] = n.inputs[1]!.shape as number[];
-      const geometry: PatchGeometry = { channels: cin, height: H, width: W, kernel: [kh, kw], strides: (intsAttr(n, 'strides') ?? [1, 1]) as [number, number] };
+      const strides = (intsAttr(n, 'strides') ?? [1, 1]) as [number, number];
+      const geometry: PatchGeometry = { channels: cin, height: H, width: W, kernel: [kh, kw], strides, inputOrder: order };
       const [oh, ow] = outputSize(geometry);
       const taps = cin * kh * kw;
       const patchRowsOf = b.constant('int64', [taps, ow * oh], patchRows(geometry), `${name}_patch_rows`);
@@ -117,16 +121,17 @@ export function batchLastForward(b: GraphBuilder, def: ModelDefinition, x: Value
       const patches = b.reshape(b.gather(pixels, patchRowsOf, 0), [taps, -1], `${name}_patches`); // [taps, OW*OH*N]
       const bias = n.inputs[2] ? b.unsqueeze(firstOf(n.inputs[2]), [1]) : null;
       const y = b.gemm(b.reshape(firstOf(n.inputs[1]!), [cout, taps]), patches, bias, {}, name); // [Cout, OW*OH*N]
-      last.set(out, { v: y, dims: [cout, oh, ow] }); // kept 2-D: an activation right after it fuses into the GEMM
+      last.set(out, { v: y, dims: [cout, oh, ow], order: 'columns' }); // kept 2-D: an activation right after it fuses into the GEMM
     } else if (n.domain === '' && n.opType === 'MaxPool' && lowerablePool(n, batched)) {
-      const { v, dims: [C, H, W] } = lastOf(n.inputs[0]!);
+      const { v, dims: [C, H, W], order } = lastOf(n.inputs[0]!);
       const s = intsAttr(n, 'kernel_shape')![0];
       const [h, w] = [H / s, W / s];
-      const windows = b.reshape(v, [C * w, s, h, s, -1]); // (c, xo) | dx | yo | dy | n
-      last.set(out, { v: b.reshape(b.reduceMax(windows, [1, 3], false, name), [C * w * h, -1]), dims: [C, h, w] });
+      // Column-major: (c, xo) | dx | yo | dy | n; row-major: (c, yo) | dy | xo | dx | n.
+      const windows = b.reshape(v, order === 'columns' ? [C * w, s, h, s, -1] : [C * h, s, w, s, -1]);
+      last.set(out, { v: b.reshape(b.reduceMax(windows, [1, 3], false, name), [C * w * h, -1]), dims: [C, h, w], order });
     } else if (n.domain === '' && ELEMENTWISE.has(n.opType) && n.inputs.length === 1 && onlyLast(n.inputs[0])) {
       const l = last.get(n.inputs[0]!)!;
-      last.set(out, { v: b.op(n.opType, [l.v], n.attrs, { name })[0], dims: l.dims });
+      last.set(out, { ...l, v: b.op(n.opType, [l.v], n.attrs, { name })[0] });
     } else {
       const outs = b.op(n.opType, n.inputs.map((v) => (v ? firstOf(v) : null)), n.attrs, { name, domain: n.domain, outputs: n.outputs.length });
       n.outputs.forEach((o, i) => first.set(o, outs[i]));

@@ -212,8 +212,8 @@ describe('gradient rules match central differences', () => {
     expect(Array.from(r.grads.x.subarray(3, 6))).toEqual([0, 0, 0]);
   });
 
-  test('Gather by an im2col table (strided 3x2 patches of a 2-channel 5x6 image): its adjoint is col2im', async () => {
-    const geometry: PatchGeometry = { channels: 2, height: 5, width: 6, kernel: [3, 2], strides: [2, 1] };
+  test.each(['rows', 'columns'] as const)('Gather by an im2col table (strided 3x2 patches of a 2-channel 5x6 image stored by %s): its adjoint is col2im', async (inputOrder) => {
+    const geometry: PatchGeometry = { channels: 2, height: 5, width: 6, kernel: [3, 2], strides: [2, 1], inputOrder };
     const table = patchRows(geometry);
     const [oh, ow] = outputSize(geometry);
     const r = await gradCheck((b, v) => b.gather(v.x, b.constant('int64', [2 * 3 * 2, oh * ow], table, 'rows'), 0), [
