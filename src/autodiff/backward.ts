@@ -8,7 +8,8 @@ import { GRAD_FUSIONS, GRAD_RULES, SUPPORTED_OPS } from './registry';
  * The fused rule whose chain ends at `node`, walking back through input 0 of each node, where each
  * intermediate output is used by the next node only (and is no graph output).
  */
-function fusionFor(node: Node, nodes: readonly Node[], outputs: readonly Value[], needsOf: (n: Node) => (i: number) => boolean) {
+function fusionFor(b: GraphBuilder, node: Node, needsOf: (n: Node) => (i: number) => boolean) {
+  const { nodes, outputs } = b;
   for (const fusion of GRAD_FUSIONS) {
     const chain: Node[] = [node];
     while (chain.length < fusion.chain.length) {
@@ -19,7 +20,7 @@ function fusionFor(node: Node, nodes: readonly Node[], outputs: readonly Value[]
       chain.unshift(producer);
     }
     const matches = chain.length === fusion.chain.length && chain.every((n, i) => n.opType === fusion.chain[i]);
-    if (matches && (!fusion.applies || fusion.applies(chain, needsOf(chain[0])))) return { fusion, chain };
+    if (matches && (!fusion.applies || fusion.applies(chain, needsOf(chain[0]), b))) return { fusion, chain };
   }
   return undefined;
 }
@@ -79,7 +80,7 @@ export function gradients(b: GraphBuilder, loss: Value, wrt: readonly Value[]): 
       const v = n.inputs[k];
       return !!v && dependsOnWrt.has(v);
     };
-    const fused = fusionFor(node, b.nodes, b.outputs, needsOf);
+    const fused = fusionFor(b, node, needsOf);
     if (fused) {
       const first = fused.chain[0];
       const grads = fused.fusion.rule({ b, dy, chain: fused.chain, needs: needsOf(first) });

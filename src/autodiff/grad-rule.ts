@@ -26,7 +26,7 @@ export interface FusedGradRule {
   /** Op types from the first node to the last. */
   chain: string[];
   /** Extra conditions, e.g. which inputs of the first node need a gradient. */
-  applies?: (chain: Node[], needs: (i: number) => boolean) => boolean;
+  applies?: (chain: Node[], needs: (i: number) => boolean, b: GraphBuilder) => boolean;
   rule: (ctx: { b: GraphBuilder; dy: Value; chain: Node[]; needs: (i: number) => boolean }) => (Value | null)[];
 }
 

@@ -1,5 +1,7 @@
 // One gradient rule per ONNX op, each in rules/<Op>.ts; 'none' marks ops that pass no gradient.
 import { ConvTanhMaxPool } from './fusions/ConvTanhMaxPool';
+import { MaxPair } from './fusions/MaxPair';
+import { TanhMaxPair } from './fusions/TanhMaxPair';
 import { TanhMaxPool } from './fusions/TanhMaxPool';
 import { FusedGradRule, GradRule } from './grad-rule';
 import { Add } from './rules/Add';
@@ -33,4 +35,4 @@ export const GRAD_RULES: Record<string, GradRule | 'none'> = {
 export const SUPPORTED_OPS = Object.keys(GRAD_RULES).filter((op) => GRAD_RULES[op] !== 'none').sort();
 
 /** Chains differentiated in one go (each output feeding only the next node); longest first. */
-export const GRAD_FUSIONS: FusedGradRule[] = [ConvTanhMaxPool, TanhMaxPool];
+export const GRAD_FUSIONS: FusedGradRule[] = [TanhMaxPair, ConvTanhMaxPool, TanhMaxPool, MaxPair];

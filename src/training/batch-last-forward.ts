@@ -128,7 +128,8 @@ export function batchLastForward(b: GraphBuilder, def: ModelDefinition, x: Value
       const [h, w] = [H / s, W / s];
       // Column-major: (c, xo) | dx | yo | dy | n; row-major: (c, yo) | dy | xo | dx | n.
       const windows = b.reshape(v, order === 'columns' ? [C * w, s, h, s, -1] : [C * h, s, w, s, -1]);
-      last.set(out, { v: b.reshape(b.reduceMax(windows, [1, 3], false, name), [C * w * h, -1]), dims: [C, h, w], order });
+      // One axis at a time (ONNX Runtime is several times faster so): over dx (or dy), then the other.
+      last.set(out, { v: b.reduceMax(b.reduceMax(windows, [1], false), [2], false, name), dims: [C, h, w], order });
     } else if (n.domain === '' && ELEMENTWISE.has(n.opType) && n.inputs.length === 1 && onlyLast(n.inputs[0])) {
       const l = last.get(n.inputs[0]!)!;
       last.set(out, { ...l, v: b.op(n.opType, [l.v], n.attrs, { name })[0] });

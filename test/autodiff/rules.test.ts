@@ -4,6 +4,7 @@ import { gradients } from '../../src/autodiff/backward';
 import { GraphBuilder } from '../../src/graph/graph-builder';
 import { outputSize, PatchGeometry, patchRows } from '../../src/graph/patches';
 import { gradCheck } from '../helpers/gradcheck';
+import { Value } from '../../src/graph/types';
 import { randomFloats } from '../helpers/run-model';
 
 const TOL = 2e-3;
@@ -250,6 +251,34 @@ describe('gradient rules match central differences', () => {
     expect(g[2]).toBe(0);
     expect(g[5]).toBe(0);
     expect(Math.abs(g[0] - g[1]) + Math.abs(g[0] - g[3]) + Math.abs(g[4] - g[6]) + Math.abs(g[4] - g[7])).toBeLessThan(1e-7);
+  });
+
+  test('a max over two axes taken one ReduceMax at a time: ties share dy over both axes together', async () => {
+    // [2, 2, 3, 2]: max over axes 1 and 3. Window (row 0, col 0) holds a three-way tie of 0.9.
+    const x = Float32Array.from({ length: 24 }, (_, i) => 0.01 * i);
+    for (const at of [0, 1, 6]) x[at] = 0.9; // (0,0,0,0), (0,0,0,1), (0,1,0,0): same window, three ties
+    const build = (b: GraphBuilder, v: Record<string, Value>) => b.reduceMax(b.reduceMax(v.x, [1], false), [2], false);
+    const r = await gradCheck(build, [{ name: 'x', dims: [2, 2, 3, 2], data: x }], {
+      direction: (_, n, k) => Float32Array.from({ length: n }, (_, i) => ([0, 1, 6].includes(i) ? 0.3 + k : 0.1 * Math.sin(i + k))),
+    });
+    expectClose(r.maxRelError);
+    const g = r.grads.x;
+    expect(Math.abs(g[0] - g[1]) + Math.abs(g[0] - g[6])).toBeLessThan(1e-7); // a third each, not 1/4, 1/4, 1/2
+    expect(g[7]).toBe(0);
+  });
+
+  test('Tanh, Reshape and a two-axis max, fused: tanh\' applied at the pooled resolution', async () => {
+    const build = (b: GraphBuilder, v: Record<string, Value>) =>
+      b.reduceMax(b.reduceMax(b.reshape(b.tanh(v.x), [4, 2, 3, 2, 2]), [1], false), [2], false);
+    const r = await gradCheck(build, [{ name: 'x', dims: [8, 12], data: tieFree(96, 21) }], { eps: 1e-3 });
+    expectClose(r.maxRelError);
+    const b = new GraphBuilder('g');
+    const x = b.input('x', 'float32', [8, 12]);
+    const loss = b.reduceSum(build(b, { x }), [0, 1, 2], false);
+    const before = b.nodes.length;
+    gradients(b, loss, [x]);
+    const subs = b.nodes.slice(before).filter((n) => n.opType === 'Sub');
+    expect(subs.map((n) => n.outputs[0].shape)).toEqual([[4, 3, 2]]);
   });
 
   test('Transpose', async () => {
