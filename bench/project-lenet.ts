@@ -10,6 +10,7 @@ import { fillBatch } from '../src/data/dataset';
 import { loadSplit, locateMnist } from '../src/data/mnist';
 import { inOrder } from '../src/data/shuffle';
 import { evaluateModel } from '../src/inference/evaluate';
+import { DEFAULT_INFERENCE_BATCH } from '../src/inference/inference-batch';
 import { buildInferenceModel, INFERENCE_IO } from '../src/inference/inference-graph';
 import { encodeModel } from '../src/onnx/encode';
 import { SessionConfig } from '../src/runtime/session';
@@ -27,8 +28,8 @@ const LR_ZERO = new Float32Array(1);
 
 const [mode = 'steps', threadsArg = '2', variant = ''] = process.argv.slice(2);
 const session: SessionConfig = { threads: Number(threadsArg), spinning: variant === 'spinning' };
-/** Inference batch: evaluate's default 1000, or 250 with spinning threads (the fastest measured). */
-const inferBatch = variant === 'spinning' ? 250 : 1000;
+/** Inference batch: evaluate's default (the spinning variant differs only in its threads). */
+const inferBatch = DEFAULT_INFERENCE_BATCH;
 const recipe = { model: 'lenet', epochs: 1, batchSize: 100, learningRate: 0.03, seed: 42 };
 const peakRssMb = () => process.resourceUsage().maxRSS / 1024;
 

@@ -140,7 +140,7 @@ const FLOOR_EPOCH_S = (60000 * 13e6) / 349e9;
 const fmt = (v: number, d = 1) => (Number.isFinite(v) ? v.toFixed(d) : 'n/a');
 const rows = [
   ['this project (onnxruntime-node)', fmt(m('project.step_ms')), fmt(m('project.epoch_s')), fmt(m('project.epoch_process_s')), fmt(60000 / m('project.epoch_s'), 0), fmt(m('project.infer'), 0)],
-  ['this project, inference with spinning threads, batch 250', 'n/a', 'n/a', 'n/a', 'n/a', fmt(m('project_spin.infer'), 0)],
+  ['this project, inference with spinning threads', 'n/a', 'n/a', 'n/a', 'n/a', fmt(m('project_spin.infer'), 0)],
   [`PyTorch ${torchVersion ?? ''} CPU (contiguous)`, fmt(m('torch.step_ms')), fmt(m('torch.epoch_s')), fmt(m('torch.epoch_process_s')), fmt(60000 / m('torch.epoch_s'), 0), fmt(m('torch.infer'), 0)],
   [`PyTorch ${torchVersion ?? ''} CPU (channels_last)`, fmt(m('torch_cl.step_ms')), fmt(m('torch_cl.epoch_s')), fmt(m('torch_cl.epoch_process_s')), fmt(60000 / m('torch_cl.epoch_s'), 0), fmt(m('torch_cl.infer'), 0)],
   ['TF.js 4.22 (train: cpu backend, infer: wasm)', fmt(m('tfjs.step_ms')), 'n/a', 'n/a', 'n/a', fmt(m('tfjs.infer'), 0)],
@@ -162,7 +162,7 @@ console.log('|---|---|---|---|---|---|');
 for (const r of rows) console.log(`| ${r.join(' | ')} |`);
 console.log(
   `\nproject / PyTorch best: epoch time x${fmt(ratios.epoch_vs_pytorch_best, 2)} (whole process x${fmt(ratios.epoch_process_vs_pytorch_best, 2)}), inference throughput x${fmt(ratios.inference_vs_pytorch_best, 2)} ` +
-    `(x${fmt(ratios.inference_spinning_vs_pytorch_best, 2)} with spinning threads, batch 250)`,
+    `(x${fmt(ratios.inference_spinning_vs_pytorch_best, 2)} with spinning threads)`,
 );
 console.log(`physical floor (13 MFLOP/sample at 349 GFLOP/s): ${fmt(FLOOR_EPOCH_S)} s/epoch; this project reaches ${fmt(100 * ratios.floor_fraction)}% of it`);
 console.log(`time to 98% validation accuracy (train ${FAST_RECIPE.join(' ')}, whole process): ${fmt(m('project.t98_s'))} s`);

@@ -38,7 +38,7 @@ export async function evaluateModel(
       const { x, y } = fillBatch(data, order, start, count, xBuf, yBuf);
       const out = await session.run({
         [model.input]: { dtype: 'float32', dims: [count, 1, data.images.rows, data.images.cols], data: x },
-      });
+      }, [model.output]);
       const logits = out[model.output];
       const values = logits.data as Float32Array;
       checkScores(model.path, model.output, logits.dims, values, model.classes);

@@ -76,12 +76,13 @@ export class RuntimeSession {
   get inputNames(): readonly string[] { return this.session.inputNames; }
   get outputNames(): readonly string[] { return this.session.outputNames; }
 
-  async run(feeds: Record<string, HostTensor>): Promise<Record<string, HostTensor>> {
+  /** Runs the model; `outputs` names the outputs wanted (default: all), so that ORT skips what only the others need. */
+  async run(feeds: Record<string, HostTensor>, outputs?: readonly string[]): Promise<Record<string, HostTensor>> {
     const ortFeeds: Record<string, ort.Tensor> = {};
     for (const [name, t] of Object.entries(feeds)) ortFeeds[name] = toOrt(t);
     let results: ort.InferenceSession.ReturnType;
     try {
-      results = await this.session.run(ortFeeds);
+      results = await (outputs ? this.session.run(ortFeeds, [...outputs]) : this.session.run(ortFeeds));
     } catch (e) {
       throw new RuntimeError(`ONNX Runtime run failed: ${(e as Error).message}`);
     }

@@ -5,6 +5,7 @@ import { Dataset } from '../data/dataset';
 import { ModelDefinition, PRODUCER } from '../graph/model-definition';
 import { Model } from '../graph/types';
 import { evaluateModel } from '../inference/evaluate';
+import { DEFAULT_INFERENCE_BATCH } from '../inference/inference-batch';
 import { buildInferenceModel, INFERENCE_IO } from '../inference/inference-graph';
 import { encodeModel } from '../onnx/encode';
 import { SessionConfig } from '../runtime/session';
@@ -62,7 +63,7 @@ export async function runTrainingJob(c: TrainingRunConfig, events: TrainingEvent
   const validate = async (params: ParamValues) => {
     const bytes = encodeModel(buildInferenceModel(def, params));
     const io = { path: 'current parameters', bytes, input: INFERENCE_IO.input, output: INFERENCE_IO.logits, classes: def.classes };
-    return (await evaluateModel(io, validation!.data, { batchSize: 1000, session: validation!.session })).accuracy;
+    return (await evaluateModel(io, validation!.data, { batchSize: DEFAULT_INFERENCE_BATCH, session: validation!.session })).accuracy;
   };
   const every = validation?.every;
   const outcome = await train(c.engine, start, data, {

@@ -1,5 +1,6 @@
 // `evaluate`: the separate inference path. Loads an exported model and scores the MNIST test set.
 import type { CommandModule, InferredOptionTypes } from 'yargs';
+import { DEFAULT_INFERENCE_BATCH } from '../../inference/inference-batch';
 import { formatConfusion } from '../format-confusion';
 import { sessionFromArgs, artifactsOption, checkFraction, checkPositive, checkRuntimeCombination, checkThreads, dataOption, modelOption, runtimeOptions } from '../options';
 
@@ -8,7 +9,7 @@ const options = {
   ...artifactsOption,
   'model-file': { type: 'string', describe: 'the exported inference model (default <artifacts>/<model>.onnx)' },
   ...dataOption,
-  'batch-size': { type: 'number', default: 1000, describe: 'images per inference run' },
+  'batch-size': { type: 'number', default: DEFAULT_INFERENCE_BATCH, describe: 'images per inference run' },
   'min-accuracy': { type: 'number', default: 0.98, describe: 'exit non-zero below this accuracy' },
   json: { type: 'string', describe: 'also write the results (accuracy, per class, confusion matrix) to this JSON file' },
   details: { type: 'boolean', default: true, describe: 'print per-class accuracy and the confusion matrix' },
