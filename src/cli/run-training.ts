@@ -20,7 +20,7 @@ import { describeMethod, exportedModel, runTrainingJob } from '../training/train
 import { parseDevices } from './device-options';
 import { UsageError } from './errors';
 import { openEngine } from './open-engine';
-import { sessionFromArgs } from './options';
+import { sessionFromArgs, stepsPerRunOf } from './options';
 import { progressBar } from './progress';
 import { parseCheckpointEvery } from './recipe-options';
 import { resumeCommand } from './resume-command';
@@ -109,7 +109,7 @@ async function trainLocked(args: TrainArgs, { def, artifacts, checkpointPath, re
     engine: args.engine,
     replicas: parseDevices(args, session),
     session,
-    stepsPerRun: args['steps-per-run'],
+    stepsPerRun: stepsPerRunOf(args, recipe.batchSize),
     artifactsDir: artifacts,
     trainingStepFile: paths.trainingStep,
   });
