@@ -171,15 +171,19 @@ test('--replicas 2 trains data parallel on CPU sessions', () => {
   expect(r.out).toMatch(/training acc at epoch 1\/1: accuracy=0\.\d{4}/);
 });
 
-test('--steps-per-run 4 trains with the loop graph and prints what one step per run prints', () => {
+test('--steps-per-run 4 and the CPU default of 10 train with the loop graph and print what one step per run prints', () => {
   const args = ['--limit', '1000', '--epochs', '1', '--no-progress'];
   const looped = cli('train', '--artifacts', join(dir, 'loop'), '--steps-per-run', '4', ...args);
-  const single = cli('train', '--artifacts', join(dir, 'single'), ...args);
+  const byDefault = cli('train', '--artifacts', join(dir, 'default'), ...args);
+  const single = cli('train', '--artifacts', join(dir, 'single'), '--steps-per-run', '1', ...args);
   expect(looped.code).toBe(0);
   expect(looped.out).toMatch(/up to 4 steps per run \(ONNX Loop\)/);
+  expect(byDefault.out).toMatch(/up to 10 steps per run \(ONNX Loop\)/);
+  expect(single.out).not.toMatch(/ONNX Loop/);
   const epochLine = (out: string) => /training acc at epoch 1\/1: accuracy=\S+ loss=\S+/.exec(out)?.[0];
   expect(epochLine(looped.out)).toBeDefined();
   expect(epochLine(looped.out)).toBe(epochLine(single.out));
+  expect(epochLine(byDefault.out)).toBe(epochLine(single.out));
 });
 
 test('compare-ep: the loop graph on the CPU agrees with the step graph exactly; a missing provider is one line', () => {
