@@ -76,7 +76,7 @@ export class RuntimeSession {
   get inputNames(): readonly string[] { return this.session.inputNames; }
   get outputNames(): readonly string[] { return this.session.outputNames; }
 
-  /** Runs the model; `outputs` names the outputs wanted (default: all), so that ORT skips what only the others need. */
+  /** Runs the model; `outputs` names the outputs wanted (default: all; the others are not copied out). */
   async run(feeds: Record<string, HostTensor>, outputs?: readonly string[]): Promise<Record<string, HostTensor>> {
     const ortFeeds: Record<string, ort.Tensor> = {};
     for (const [name, t] of Object.entries(feeds)) ortFeeds[name] = toOrt(t);
