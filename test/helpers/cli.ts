@@ -8,7 +8,12 @@ const ARGS = ['--import', 'tsx', join(ROOT, 'src/cli/main.ts')];
 const ENV = { ...process.env, MNIST_DIR };
 
 export function cli(...args: string[]) {
-  const r = spawnSync(process.execPath, [...ARGS, ...args], { cwd: ROOT, encoding: 'utf8', env: ENV });
+  return cliWith({}, ...args);
+}
+
+/** The CLI with extra environment variables. */
+export function cliWith(env: NodeJS.ProcessEnv, ...args: string[]) {
+  const r = spawnSync(process.execPath, [...ARGS, ...args], { cwd: ROOT, encoding: 'utf8', env: { ...ENV, ...env } });
   return { code: r.status, out: r.stdout, err: r.stderr };
 }
 
