@@ -1,10 +1,11 @@
 // The forward pass of a model re-emitted for training with the batch as the LAST axis: an
 // activation is a matrix [features, N]. Then a convolution is one GEMM over the whole batch,
-// W[Cout, Cin*kh*kw] x patches[Cin*kh*kw, OH*OW*N], its patches cut out by one Gather of whole rows
-// of N floats (its input gradient folds them back: graph/patches.ts); a tiled max-pool is a ReduceMax
-// over a reshape; a dense layer is W x + b. ONNX Runtime's CPU Conv works image by image, with small
+// W[Cout, Cin*kh*kw] x patches[Cin*kh*kw, OW*OH*N], its patches cut out by one Gather of whole rows
+// of N floats (its input gradient folds them back: graph/patches.ts), and a tiled max-pool is two
+// single-axis ReduceMax over a reshape. ONNX Runtime's CPU Conv works image by image, with small
 // GEMMs and a col2im per image in ConvTranspose; here every GEMM is as large as the batch.
-// Ops not lowered here run exactly as the model wrote them, on values turned back to batch-first.
+// Ops not lowered here (dense layers among them: batch-first, a sample's result does not depend on
+// the batch size) run exactly as the model wrote them, on values turned back to batch-first.
 // The exported inference model is untouched: it is built from the model's own forward pass.
 import { intAttr, intsAttr } from '../autodiff/grad-rule';
 import { GraphBuilder } from '../graph/graph-builder';
