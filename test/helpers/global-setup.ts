@@ -1,8 +1,12 @@
 // Before any test: find the real MNIST the way `train` does ($MNIST_DIR, then ./data/mnist) and,
 // when neither has it, download it into ./data/mnist with the project's own verified downloader.
-// The folder found is handed to the test workers as $MNIST_DIR.
+// The folder found is handed to the test workers as $MNIST_DIR. Then the npm-shipped Chromium (and
+// its SwiftShader driver) is unpacked once here: its package checks for the files and writes them
+// without a lock, so two test workers unpacking it at once could read half-written files.
 import { resolve } from 'node:path';
 import { locateMnist } from '../../src/data/mnist';
+import { findChromium } from './chromium';
+import { softwareGpu } from './software-gpu';
 
 export default async function globalSetup(): Promise<void> {
   const root = resolve(__dirname, '../..');
@@ -22,4 +26,6 @@ export default async function globalSetup(): Promise<void> {
     );
     process.exit(1);
   }
+  await findChromium().catch(() => undefined); // the browser test reports a missing Chromium itself
+  await softwareGpu(); // likewise the WebGPU test a missing GPU
 }

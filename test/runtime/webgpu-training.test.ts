@@ -2,7 +2,7 @@
 // optimizer steps on ONNX Runtime's WebGPU provider and on the CPU from the same start and batches.
 // The batch-last training graphs have no grouped convolution, whose WebGPU kernel computes wrong
 // results for some channel counts; with them the two providers agree to float rounding.
-// CI sets REQUIRE_WEBGPU (and installs the Vulkan loader), so that there a missing GPU fails.
+// CI sets REQUIRE_WEBGPU, so that there a missing software GPU fails instead of skipping.
 import { cliWith } from '../helpers/cli';
 import { softwareGpu } from '../helpers/software-gpu';
 
