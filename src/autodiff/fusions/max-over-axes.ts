@@ -31,10 +31,17 @@ export const maxPairApplies = (b: GraphBuilder, first: Node, second: Node) => re
  */
 export function maxPairGradient(b: GraphBuilder, first: Node, second: Node, g: Value): Value {
   const { stages, dropped } = reducedAxes(b, first, second)!;
-  const x = first.inputs[0]!;
   const kept = (v: Value) => (dropped.length ? b.unsqueeze(v, dropped) : v);
-  const isMax = b.cast(b.equal(x, kept(second.outputs[0])), 'float32');
-  // One axis at a time: ONNX Runtime reduces a single axis much faster than several at once.
+  return shareAmongMaxima(b, first.inputs[0]!, kept(second.outputs[0]), kept(g), stages);
+}
+
+/**
+ * dx = g * [x == y] / (number of ties), with y and g the max and its gradient, their reduced axes
+ * kept as size 1, and the ties counted over `stages` of axes one after the other (ONNX Runtime
+ * reduces a single axis much faster than several at once).
+ */
+export function shareAmongMaxima(b: GraphBuilder, x: Value, y: Value, g: Value, stages: number[][]): Value {
+  const isMax = b.cast(b.equal(x, y), 'float32');
   const ties = stages.reduce((sum, axes) => b.reduceSum(sum, axes, true), isMax);
-  return b.mul(isMax, b.div(kept(g), ties));
+  return b.mul(isMax, b.div(g, ties));
 }
