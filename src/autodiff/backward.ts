@@ -43,8 +43,12 @@ function activeNodes(nodes: readonly Node[], loss: Value, wrt: readonly Value[])
   return { active, dependsOnWrt, feedsLoss };
 }
 
-export function gradients(b: GraphBuilder, loss: Value, wrt: readonly Value[]): Map<Value, Value> {
-  if (loss.shape && loss.shape.length !== 0) {
+/**
+ * d(loss)/d(w) for each w of `wrt`. `loss` is a scalar; or any value whose gradient `seed` the caller
+ * already has (a loss's gradient w.r.t. the logits, say), from which the backward pass starts.
+ */
+export function gradients(b: GraphBuilder, loss: Value, wrt: readonly Value[], seed?: Value): Map<Value, Value> {
+  if (!seed && loss.shape && loss.shape.length !== 0) {
     throw new Error(`loss '${loss.name}' must be a scalar, has shape [${loss.shape}]`);
   }
   const { active, dependsOnWrt, feedsLoss } = activeNodes(b.nodes, loss, wrt);
@@ -52,7 +56,7 @@ export function gradients(b: GraphBuilder, loss: Value, wrt: readonly Value[]): 
     if (!feedsLoss.has(w)) throw new Error(`loss '${loss.name}' does not depend on '${w.name}'`);
   }
   // Fan-out: a value used by several nodes collects one contribution per use; summed with Add.
-  const contributions = new Map<Value, Value[]>([[loss, [b.f32(1, `${loss.name}_grad_seed`)]]]);
+  const contributions = new Map<Value, Value[]>([[loss, [seed ?? b.f32(1, `${loss.name}_grad_seed`)]]]);
   const named = new Set<Value>();
   const total = (v: Value): Value | undefined => {
     const parts = contributions.get(v);

@@ -72,6 +72,29 @@ export function unbroadcast(b: GraphBuilder, grad: Value, target: Value): Value 
   return b.reshape(summed, staticDims(target, `un-broadcast to '${target.name}'`));
 }
 
+/** The axes a ReduceSum/ReduceMean/ReduceMax node reduces, normalized and sorted (all when it has no axes input). */
+export function reducedAxes(b: GraphBuilder, node: Node): number[] {
+  const rank = node.inputs[0]?.shape?.length;
+  if (rank === undefined) throw new Error(`${node.opType} '${node.name}': gradient needs a known input rank`);
+  const axesInput = node.inputs[1] ?? null;
+  if (!axesInput) return [...Array(rank).keys()];
+  const axes = b.constantOf(axesInput);
+  if (!axes) throw new Error(`${node.opType} '${node.name}': gradient needs constant axes`);
+  return Array.from(axes.data as BigInt64Array, (a) => (Number(a) + rank) % rank).sort((p, q) => p - q);
+}
+
+/**
+ * The Expand target that spreads a reduction's gradient (reduced axes kept as 1) back over its input
+ * x: a constant when every reduced axis is static (1 on the symbolic axes, which the gradient
+ * already carries), else Shape(x).
+ */
+export function spreadTargetOf(b: GraphBuilder, node: Node, x: Value): Value {
+  const dims = x.shape;
+  const axes = reducedAxes(b, node);
+  if (!dims || axes.some((a) => typeof dims[a] !== 'number')) return b.shapeOf(x);
+  return b.i64(dims.map((d) => (typeof d === 'number' ? d : 1)), 'shape');
+}
+
 /**
  * For ReduceSum/ReduceMean with keepdims = 0: put the reduced axes back as size 1 (Unsqueeze),
  * so that the gradient broadcasts against the input. With keepdims = 1, or when every axis

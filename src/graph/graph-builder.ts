@@ -62,6 +62,7 @@ export class GraphBuilder extends GraphCore {
   tanh(x: Value, name?: string): Value { return this.one('Tanh', [x], {}, name); }
   relu(x: Value, name?: string): Value { return this.one('Relu', [x], {}, name); }
   exp(x: Value, name?: string): Value { return this.one('Exp', [x], {}, name); }
+  log(x: Value, name?: string): Value { return this.one('Log', [x], {}, name); }
   neg(x: Value, name?: string): Value { return this.one('Neg', [x], {}, name); }
   add(a: Value, b: Value, name?: string): Value { return this.one('Add', [a, b], {}, name); }
   sub(a: Value, b: Value, name?: string): Value { return this.one('Sub', [a, b], {}, name); }
@@ -82,6 +83,16 @@ export class GraphBuilder extends GraphCore {
 
   // --- shape --------------------------------------------------------------------------
   shapeOf(x: Value, name?: string): Value { return this.one('Shape', [x], {}, name); }
+  /**
+   * A Reshape target giving x's shape: a constant when at most one dimension is symbolic (written
+   * -1), else a Shape node. A constant keeps int64 shape arithmetic out of the graph (ORT's WebGPU
+   * provider would run it on the CPU) and lets ORT fuse across x's producer.
+   */
+  reshapeTargetOf(x: Value): Value {
+    const dims = x.shape;
+    if (!dims || dims.filter((d) => typeof d !== 'number').length > 1) return this.shapeOf(x);
+    return this.i64(dims.map((d) => (typeof d === 'number' ? d : -1)), 'shape');
+  }
   /** Number of elements, as an int64 scalar. */
   size(x: Value, name?: string): Value { return this.one('Size', [x], {}, name); }
   reshape(x: Value, shape: number[] | Value, name?: string): Value {

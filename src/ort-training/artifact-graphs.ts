@@ -7,7 +7,7 @@
 import { GraphBuilder } from '../graph/graph-builder';
 import { BATCH_DIM, ModelDefinition } from '../graph/model-definition';
 import { Model, Value } from '../graph/types';
-import { softmaxCrossEntropy } from '../training/loss';
+import { oneHot, softmaxCrossEntropy } from '../training/loss';
 import { asModel, differentiate, STEP_INPUTS, STEP_OUTPUTS } from '../training/step-graph';
 import { attr } from '../graph/types';
 import { OptimizerConfig, PLAIN_SGD } from '../training/optimizers/optimizer';
@@ -49,7 +49,7 @@ export function buildOrtEvalModel(def: ModelDefinition): Model {
   for (const p of def.params) params[p.name] = b.input(p.name, 'float32', p.dims);
   const x = b.input(STEP_INPUTS.images, 'float32', [BATCH_DIM, ...def.sampleDims]);
   const y = b.input(STEP_INPUTS.labels, 'int64', [BATCH_DIM]);
-  const { loss, correct } = softmaxCrossEntropy(b, def.forward(b, x, params), y);
+  const { loss, correct } = softmaxCrossEntropy(b, def.forward(b, x, params), oneHot(b, y, def.classes));
   b.output(loss, STEP_OUTPUTS.loss);
   b.output(correct, STEP_OUTPUTS.correct);
   return asModel(b.build(`${def.name} eval model for ONNX Runtime's training API.`));

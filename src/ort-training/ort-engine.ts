@@ -44,7 +44,7 @@ export async function ortEngine(def: ModelDefinition, artifacts: OrtArtifactByte
       });
       return singleStep(
         (out[STEP_OUTPUTS.loss].data as Float32Array)[0],
-        Number((out[STEP_OUTPUTS.correct].data as BigInt64Array)[0]),
+        (out[STEP_OUTPUTS.correct].data as Float32Array)[0],
         () => session.optimizerStep(),
       );
     },

@@ -60,7 +60,7 @@ export async function dataParallelEngine(
         grads[gradName(p.name)] = { dtype: 'float32', dims: p.dims, data: sum };
       }
       const loss = outs.reduce((s, o, r) => s + (o[STEP_OUTPUTS.loss].data as Float32Array)[0] * sizes[r], 0) / count;
-      const correct = outs.reduce((s, o) => s + Number((o[STEP_OUTPUTS.correct].data as BigInt64Array)[0]), 0);
+      const correct = outs.reduce((s, o) => s + (o[STEP_OUTPUTS.correct].data as Float32Array)[0], 0);
       return singleStep(loss, correct, async () => {
         const updated = await updater.run({ ...current, ...grads, [STEP_INPUTS.learningRate]: learningRateFeed(lrs[0]) });
         const next: Record<string, HostTensor> = {};

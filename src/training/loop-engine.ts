@@ -41,7 +41,7 @@ export async function loopEngine(
       const out = await runSteps(x, y, steps, count, lrs);
       return {
         losses: Array.from(out[LOOP_OUTPUTS.losses].data as Float32Array),
-        corrects: Array.from(out[LOOP_OUTPUTS.corrects].data as BigInt64Array, Number),
+        corrects: Array.from(out[LOOP_OUTPUTS.corrects].data as Float32Array),
         commit: async (done) => {
           if (done === 0) return;
           // Fewer than all (a later step diverged): redo the first `done` steps alone. Same inputs and

@@ -7,11 +7,13 @@ import { GraphBuilder } from '../graph/graph-builder';
 import { BATCH_DIM, ModelDefinition } from '../graph/model-definition';
 import { attr, Graph, Model, Value } from '../graph/types';
 import { applyOptimizer, carriedTensors, describeOptimizer, OptimizerConfig, PLAIN_SGD } from './optimizers/optimizer';
+import { oneHot } from './loss';
 import { asModel, lossAndGradients, updatedName } from './step-graph';
 
 export const LOOP_INPUTS = { images: 'xs', labels: 'ys', learningRates: 'lrs' } as const;
 export const LOOP_OUTPUTS = { losses: 'losses', corrects: 'corrects' } as const;
 const STEPS_DIM = 'K';
+const ALL_TARGETS = 'targets_of_all_steps';
 
 /** Every name a graph defines or uses (values and nodes). */
 function namesIn(g: Graph): Set<string> {
@@ -25,21 +27,21 @@ function namesIn(g: Graph): Set<string> {
 }
 
 /** The Loop body: (iteration, cond, parameters and state) -> (cond, updated parameters and state, loss, correct). */
-function stepBody(def: ModelDefinition, opt: OptimizerConfig, outer: { xs: Value; ys: Value; lrs: Value }, outerNames: string[]): Graph {
+function stepBody(def: ModelDefinition, opt: OptimizerConfig, outer: { xs: Value; targets: Value; lrs: Value }, outerNames: string[]): Graph {
   const b = new GraphBuilder(`${def.name}_training_step_body`);
   b.reserve(outerNames);
   const iteration = b.input('iteration', 'int64', []);
-  const condIn = b.input('cond_in', 'bool', []);
+  b.input('cond_in', 'bool', []);
   const carried = carriedTensors(def, opt);
   const values: Record<string, Value> = {};
   for (const t of carried) values[t.name] = b.input(`${t.name}.current`, 'float32', t.dims);
   const params = Object.fromEntries(def.params.map((p) => [p.name, values[p.name]]));
-  // xs, ys and lrs come from the enclosing graph's scope.
+  // xs, the one-hot targets of ys and lrs come from the enclosing graph's scope.
   const x = b.gather(outer.xs, iteration, 0, 'x');
-  const y = b.gather(outer.ys, iteration, 0, 'y');
+  const targets = b.gather(outer.targets, iteration, 0, 'targets');
   const lr = b.gather(outer.lrs, iteration, 0, 'lr');
-  const { loss, correct, gradOf } = lossAndGradients(b, def, params, x, y);
-  b.output(b.identity(condIn), 'cond_out');
+  const { loss, correct, gradOf } = lossAndGradients(b, def, params, x, targets);
+  b.output(b.constant('bool', [], Uint8Array.of(1), 'cond_out')); // always go on: a constant, not a node on the host
   const next = applyOptimizer(b, def, opt, (name) => values[name], gradOf, lr);
   for (const t of carried) b.output(next.get(t.name)!, `${t.name}.next`);
   b.output(loss, 'step_loss');
@@ -54,11 +56,12 @@ export function buildTrainingLoop(def: ModelDefinition, opt: OptimizerConfig = P
     ...carried.flatMap((t) => [t.name, updatedName(t.name)]),
     ...Object.values(LOOP_INPUTS),
     ...Object.values(LOOP_OUTPUTS),
+    ALL_TARGETS,
   ];
   const sample = [STEPS_DIM, BATCH_DIM];
   const scope = {
     xs: { name: LOOP_INPUTS.images, dtype: 'float32', shape: [...sample, ...def.sampleDims] },
-    ys: { name: LOOP_INPUTS.labels, dtype: 'int64', shape: sample },
+    targets: { name: ALL_TARGETS, dtype: 'float32', shape: [...sample, def.classes] },
     lrs: { name: LOOP_INPUTS.learningRates, dtype: 'float32', shape: [STEPS_DIM] },
   } as const satisfies Record<string, Value>;
   const body = stepBody(def, opt, scope, outerNames);
@@ -67,7 +70,9 @@ export function buildTrainingLoop(def: ModelDefinition, opt: OptimizerConfig = P
 
   const params = def.params.map((p) => b.input(p.name, 'float32', p.dims));
   const xs = b.input(scope.xs.name, scope.xs.dtype, [...scope.xs.shape]);
-  b.input(scope.ys.name, scope.ys.dtype, [...scope.ys.shape]);
+  const ys = b.input(LOOP_INPUTS.labels, 'int64', sample);
+  // One-hot before the Loop: the body then needs no int64 data op (none has a WebGPU kernel).
+  oneHot(b, ys, def.classes, scope.targets.name);
   const state = carried.filter((t) => t.kind === 'state').map((t) => b.input(t.name, 'float32', t.dims));
   b.input(scope.lrs.name, scope.lrs.dtype, [...scope.lrs.shape]);
   const steps = b.gather(b.shapeOf(xs), b.constant('int64', [], BigInt64Array.of(0n), 'first_axis'), 0, 'steps');

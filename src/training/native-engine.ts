@@ -33,7 +33,7 @@ export async function nativeEngine(
       const out = await session.run(feeds);
       return singleStep(
         (out[STEP_OUTPUTS.loss].data as Float32Array)[0],
-        Number((out[STEP_OUTPUTS.correct].data as BigInt64Array)[0]),
+        (out[STEP_OUTPUTS.correct].data as Float32Array)[0],
         async () => {
           for (const t of carried) feeds[t.name] = out[updatedName(t.name)];
         },

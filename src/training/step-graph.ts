@@ -8,7 +8,7 @@ import { GraphBuilder } from '../graph/graph-builder';
 import { BATCH_DIM, IR_VERSION, ModelDefinition, OPSET, PRODUCER } from '../graph/model-definition';
 import { Graph, Model, Value } from '../graph/types';
 import { batchLastForward, DEFAULT_TRAINING_LAYOUT, TrainingLayout } from './batch-last-forward';
-import { softmaxCrossEntropy } from './loss';
+import { oneHot, softmaxCrossEntropy } from './loss';
 import { applyOptimizer, carriedTensors, describeOptimizer, OptimizerConfig, PLAIN_SGD } from './optimizers/optimizer';
 
 export const STEP_INPUTS = { images: 'x', labels: 'y', learningRate: 'lr' } as const;
@@ -16,13 +16,16 @@ export const STEP_OUTPUTS = { loss: 'loss', correct: 'correct' } as const;
 export const updatedName = (param: string) => `${param}.updated`;
 export const gradName = (param: string) => `${param}_grad`;
 
-/** Forward pass (laid out as `layout` says), loss and derived gradients of every parameter, on builder b from the given values. */
+/**
+ * Forward pass (laid out as `layout` says), loss and derived gradients of every parameter, on
+ * builder b from the given values; `targets` are the one-hot labels [N, classes] (see oneHot).
+ */
 export function lossAndGradients(
-  b: GraphBuilder, def: ModelDefinition, params: Record<string, Value>, x: Value, y: Value, layout: TrainingLayout = DEFAULT_TRAINING_LAYOUT,
+  b: GraphBuilder, def: ModelDefinition, params: Record<string, Value>, x: Value, targets: Value, layout: TrainingLayout = DEFAULT_TRAINING_LAYOUT,
 ) {
   const logits = layout === 'batch-last' ? batchLastForward(b, def, x, params) : def.forward(b, x, params);
-  const { loss, correct } = softmaxCrossEntropy(b, logits, y);
-  const grads = gradients(b, loss, Object.values(params));
+  const { loss, correct, logitsGrad } = softmaxCrossEntropy(b, logits, targets);
+  const grads = gradients(b, logits, Object.values(params), logitsGrad);
   return { loss, correct, gradOf: (name: string) => grads.get(params[name])! };
 }
 
@@ -33,7 +36,7 @@ export function differentiate(def: ModelDefinition, graphName: string, layout: T
   for (const p of def.params) params[p.name] = b.input(p.name, 'float32', p.dims);
   const x = b.input(STEP_INPUTS.images, 'float32', [BATCH_DIM, ...def.sampleDims]);
   const y = b.input(STEP_INPUTS.labels, 'int64', [BATCH_DIM]);
-  return { b, params, ...lossAndGradients(b, def, params, x, y, layout) };
+  return { b, params, ...lossAndGradients(b, def, params, x, oneHot(b, y, def.classes), layout) };
 }
 
 export const asModel = (graph: Graph, extraOpsets: Record<string, number> = {}): Model => ({

@@ -9,6 +9,6 @@ export const TanhMaxPair: FusedGradRule = {
   rule: ({ b, dy, chain: [tanh, , first, second] }) => {
     const y = second.outputs[0];
     const g = b.mul(dy, b.sub(b.f32(1, 'one'), b.mul(y, y)));
-    return [b.reshape(maxPairGradient(b, first, second, g), b.shapeOf(tanh.outputs[0]))]; // (a Shape of the input would keep ORT from fusing the Tanh into the GEMM before it)
+    return [b.reshape(maxPairGradient(b, first, second, g), b.reshapeTargetOf(tanh.outputs[0]))]; // (a Shape of the input would keep ORT from fusing the Tanh into the GEMM before it)
   },
 };

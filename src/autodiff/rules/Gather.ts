@@ -11,7 +11,7 @@ export const Gather: GradRule = ({ b, dy, input, node }) => {
   const table = b.constantOf(idx);
   if (!table) throw new Error(`Gather '${node.name}': gradient needs constant indices`);
   const patches = patchGeometryOf(table.data as BigInt64Array);
-  if (patches) return [b.reshape(foldPatches(b, dy, patches), b.shapeOf(x)), null];
+  if (patches) return [b.reshape(foldPatches(b, dy, patches), b.reshapeTargetOf(x)), null];
 
   const [rows] = staticDims(x, `Gather '${node.name}' gradient`);
   const terms: number[][] = Array.from({ length: rows }, () => []);
@@ -23,5 +23,5 @@ export const Gather: GradRule = ({ b, dy, input, node }) => {
   const flat = b.reshape(dy, [count, -1]);
   const withZeroRow = b.pad(flat, [0, 0, 1, 0]);
   const gathered = b.gather(withZeroRow, b.constant('int64', [most, rows], lists, `${idx.name}_inverse`), 0); // [most, rows, rest]
-  return [b.reshape(b.reduceSum(gathered, [0], false), b.shapeOf(x)), null];
+  return [b.reshape(b.reduceSum(gathered, [0], false), b.reshapeTargetOf(x)), null];
 };

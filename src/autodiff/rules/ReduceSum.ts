@@ -1,7 +1,7 @@
-import { GradRule, withReducedAxesKept } from '../grad-rule';
+import { GradRule, spreadTargetOf, withReducedAxesKept } from '../grad-rule';
 
 // y = sum(x, axes);  dx = expand(dy with the reduced axes kept as 1, shape(x))
 export const ReduceSum: GradRule = ({ b, dy, input, node }) => [
-  b.expand(withReducedAxesKept(b, node, dy), b.shapeOf(input(0))),
+  b.expand(withReducedAxesKept(b, node, dy), spreadTargetOf(b, node, input(0))),
   null,
 ];

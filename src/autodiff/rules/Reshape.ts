@@ -1,4 +1,4 @@
 import { GradRule } from '../grad-rule';
 
 // y = reshape(x, s);  dx = reshape(dy, shape(x))
-export const Reshape: GradRule = ({ b, dy, input }) => [b.reshape(dy, b.shapeOf(input(0))), null];
+export const Reshape: GradRule = ({ b, dy, input }) => [b.reshape(dy, b.reshapeTargetOf(input(0))), null];
