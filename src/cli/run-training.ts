@@ -3,7 +3,7 @@
 // write the checkpoint, model and report. Returns the process exit code.
 import { join, resolve } from 'node:path';
 import { tmpdir } from 'node:os';
-import { makeDataset, Dataset } from '../data/dataset';
+import { Dataset, firstSamples } from '../data/dataset';
 import { loadSplit, locateMnist } from '../data/mnist';
 import { writeFileAtomic } from '../io/atomic-write';
 import { describeFileError, isFileError } from '../io/file-errors';
@@ -31,11 +31,10 @@ import { checkBatchMemory, TrainTarget, trainTarget } from './train-target';
 export const EXIT_INTERRUPTED = 130;
 export const EXIT_DIVERGED = 3;
 
-function firstSamples(d: Dataset, limit: number | undefined): Dataset {
+function limited(d: Dataset, limit: number | undefined): Dataset {
   if (limit === undefined) return d;
   if (limit > d.images.count) throw new UsageError(`--limit ${limit} is larger than the ${d.images.count} training images`);
-  const size = d.images.rows * d.images.cols;
-  return makeDataset(`${d.name}[:${limit}]`, { ...d.images, count: limit, pixels: d.images.pixels.subarray(0, limit * size) }, d.labels.subarray(0, limit));
+  return firstSamples(d, limit);
 }
 
 export async function runTraining(args: TrainArgs): Promise<number> {
@@ -67,7 +66,7 @@ async function trainLocked(args: TrainArgs, { def, artifacts, checkpointPath, re
       };
     },
   });
-  const data = firstSamples(loadSplit(dataDir, 'train'), recipe.limit);
+  const data = limited(loadSplit(dataDir, 'train'), recipe.limit);
   if (recipe.batchSize > data.images.count) {
     throw new UsageError(`--batch-size ${recipe.batchSize} is larger than the ${data.images.count} training images`);
   }

@@ -16,6 +16,13 @@ export function makeDataset(name: string, images: ImageSet, labels: Uint8Array):
 
 export const sampleSize = (d: Dataset) => d.images.rows * d.images.cols;
 
+/** The first `count` samples (at most the whole set), sharing d's buffers. */
+export function firstSamples(d: Dataset, count: number): Dataset {
+  if (count >= d.images.count) return d;
+  const images = { ...d.images, count, pixels: d.images.pixels.subarray(0, count * sampleSize(d)) };
+  return makeDataset(`${d.name}[:${count}]`, images, d.labels.subarray(0, count));
+}
+
 /** Pixel byte -> model input: x / 255. */
 const SCALE = Float32Array.from({ length: 256 }, (_, v) => v / 255);
 

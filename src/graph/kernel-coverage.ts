@@ -6,8 +6,9 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { DType, Graph, Model, Node, Value } from './types';
 
-/** The table kept in the repository (see kernel-tables/README.md for its source). */
+/** The tables kept in the repository (see kernel-tables/README.md for their sources). */
 export const DEFAULT_KERNEL_TABLE = resolve(__dirname, '../../kernel-tables/ort-kernels.json');
+export const DEFAULT_WEBGPU_KERNEL_TABLE = resolve(__dirname, '../../kernel-tables/ort-webgpu-kernels.json');
 
 export interface KernelEntry {
   since: number;
@@ -75,17 +76,44 @@ function checkNode(node: Node, opset: number, kernels: Record<string, KernelEntr
   return undefined;
 }
 
-/** Nodes of `model` that the provider cannot run (they would fall back to the CPU, or fail). */
-export function uncoveredNodes(model: Model, table: KernelTable, provider: string): CoverageProblem[] {
+/**
+ * Control flow that runs on the host by design: each Loop node and the producers of its trip count
+ * and condition (ONNX Runtime reads those on the CPU). A Loop's body is device work all the same.
+ */
+export function loopControlNodes(model: Model): Set<string> {
+  const control = new Set<string>();
+  const visit = (graph: Graph) => {
+    for (const node of graph.nodes) {
+      if (node.opType === 'Loop') {
+        control.add(node.name);
+        for (const v of node.inputs.slice(0, 2)) {
+          const producer = v && graph.nodes.find((n) => n.outputs.includes(v));
+          if (producer) control.add(producer.name);
+        }
+      }
+      for (const a of Object.values(node.attrs)) if (a.kind === 'graph') visit(a.value);
+    }
+  };
+  visit(model.graph);
+  return control;
+}
+
+/**
+ * Nodes of `model` that the provider cannot run (they would fall back to the CPU, or fail). With
+ * `hostControl`, Loop control nodes (loopControlNodes) the provider has no kernel for are returned
+ * there instead of as problems.
+ */
+export function uncoveredNodes(model: Model, table: KernelTable, provider: string, hostControl?: CoverageProblem[]): CoverageProblem[] {
   const byDomain = table.providers[provider];
   if (!byDomain) throw new Error(`kernel table has no provider '${provider}'`);
+  const control = hostControl ? loopControlNodes(model) : new Set<string>();
   const problems: CoverageProblem[] = [];
   const visit = (graph: Graph) => {
     for (const node of graph.nodes) {
       const domain = node.domain === '' ? 'ai.onnx' : node.domain;
       const opset = model.opsets[node.domain] ?? model.opsets[domain];
       const reason = opset === undefined ? `no opset import for domain '${node.domain}'` : checkNode(node, opset, byDomain[domain]);
-      if (reason) problems.push({ node: node.name, opType: node.opType, reason });
+      if (reason) (control.has(node.name) ? hostControl! : problems).push({ node: node.name, opType: node.opType, reason });
       // A Loop/If/Scan body runs on the provider too: its nodes need kernels as well.
       for (const a of Object.values(node.attrs)) if (a.kind === 'graph') visit(a.value);
     }

@@ -1,6 +1,6 @@
 // Every graph the project emits runs entirely on ONNX Runtime's CPU and CUDA providers:
 // each node has a registered kernel for its op, opset and input types (no silent CPU fallback).
-import { DEFAULT_KERNEL_TABLE, readKernelTable, uncoveredNodes } from '../../src/graph/kernel-coverage';
+import { CoverageProblem, DEFAULT_KERNEL_TABLE, DEFAULT_WEBGPU_KERNEL_TABLE, readKernelTable, uncoveredNodes } from '../../src/graph/kernel-coverage';
 import { emittedModels } from '../../src/cli/emitted-models';
 import { GraphBuilder } from '../../src/graph/graph-builder';
 import { asModel } from '../helpers/run-model';
@@ -13,6 +13,26 @@ const models = Object.fromEntries(emittedModels());
 describe.each(['CPUExecutionProvider', 'CUDAExecutionProvider'])('%s', (provider) => {
   test.each(Object.keys(models))('has a kernel for every node of the %s', (name) => {
     expect(uncoveredNodes(models[name], table, provider)).toEqual([]);
+  });
+});
+
+const webgpu = readKernelTable(DEFAULT_WEBGPU_KERNEL_TABLE, (why) => new Error(why));
+
+describe('WebGpuExecutionProvider', () => {
+  test.each(Object.keys(models))('has a kernel for every node of the %s, but for Loop control', (name) => {
+    const onHost: CoverageProblem[] = [];
+    expect(uncoveredNodes(models[name], webgpu, 'WebGpuExecutionProvider', onHost)).toEqual([]);
+    expect(onHost.map((n) => n.opType)).toEqual(name.includes('loop') ? ['Loop'] : []);
+  });
+
+  test('the table flags the ops the WebGPU provider lacks (those the training graphs used to need)', () => {
+    const b = new GraphBuilder('g');
+    const x = b.input('x', 'float32', [2, 3]);
+    b.output(b.logSoftmax(x, 1), 'log_probs');
+    b.output(b.size(x), 'n');
+    b.output(b.zerosLike(x), 'zeros');
+    const problems = uncoveredNodes(asModel(b.build()), webgpu, 'WebGpuExecutionProvider');
+    expect(problems.map((p) => p.opType)).toEqual(['LogSoftmax', 'Size', 'ConstantOfShape']);
   });
 });
 

@@ -1,8 +1,13 @@
 // Training on WebGPU, checked on a real (software) GPU: `compare-ep --ep webgpu` runs the same
-// optimizer steps on ONNX Runtime's WebGPU provider and on the CPU from the same start and batches.
+// optimizer steps on ONNX Runtime's WebGPU provider and on the CPU from the same start and batches;
+// `train` and `evaluate` print the CPU's numbers; ONNX Runtime places every compute node on WebGPU.
 // The batch-last training graphs have no grouped convolution, whose WebGPU kernel computes wrong
-// results for some channel counts; with them the two providers agree to float rounding.
+// results for some channel counts (docs/ort-webgpu-grouped-conv.md); with them the two providers
+// agree to float rounding.
 // CI sets REQUIRE_WEBGPU, so that there a missing software GPU fails instead of skipping.
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { cliWith } from '../helpers/cli';
 import { softwareGpu } from '../helpers/software-gpu';
 
@@ -35,4 +40,35 @@ test('AdamW in the K-step Loop graph on WebGPU agrees with the CPU', async () =>
   expect(r.code).toBe(0);
   expect(r.out).toMatch(/webgpu, 2 steps per run against the CPU/);
   expect(r.out).toMatch(/webgpu agrees with the CPU within 0\.001/);
+});
+
+test('check-ep --ep webgpu: ONNX Runtime places every compute node of every graph on WebGPU', async () => {
+  const env = await gpuEnv();
+  if (!env) return;
+  const r = cliWith(env, 'check-ep', '--ep', 'webgpu');
+  expect(r.code).toBe(0);
+  expect(r.out).toMatch(/ok {3}lenet training step: \d+ nodes on WebGpuExecutionProvider\n/);
+  // the Loop itself and its trip count are host work in ORT's WebGPU build (it has no Loop kernel); its body is not
+  expect(r.out).toMatch(/ok {3}lenet training loop \(--steps-per-run\): \d+ nodes on WebGpuExecutionProvider; on the host by design \(Loop control\): Gather \(steps_node\), Loop \(loop_node\)\n/);
+  expect(r.out).toMatch(/every compute node runs on WebGpuExecutionProvider: each has a kernel, and ONNX Runtime placed it there/);
+});
+
+const epochLine = (out: string) => /training acc at epoch 1\/1: (accuracy=\S+ loss=\S+)/.exec(out)?.[1];
+
+test('train --ep webgpu (1 epoch of 2,000 images) and evaluate --ep webgpu print the CPU\'s numbers', async () => {
+  const env = await gpuEnv();
+  if (!env) return;
+  const dir = mkdtempSync(join(tmpdir(), 'lenet-webgpu-'));
+  const run = (ep: string) => cliWith(env, 'train', '--ep', ep, '--epochs', '1', '--limit', '2000', '--no-progress', '--artifacts', join(dir, ep));
+  const [gpu, cpu] = [run('webgpu'), run('cpu')];
+  expect(gpu.code).toBe(0);
+  expect(cpu.code).toBe(0);
+  expect(epochLine(gpu.out)).toBeDefined();
+  expect(epochLine(gpu.out)).toBe(epochLine(cpu.out)); // measured: accuracy=0.2825 loss=2.2398 on both
+  const score = (ep: string) => cliWith(env, 'evaluate', '--ep', ep, '--artifacts', join(dir, 'cpu'), '--limit', '300', '--min-accuracy', '0');
+  const [gpuScore, cpuScore] = [score('webgpu'), score('cpu')];
+  expect(gpuScore.code).toBe(0);
+  const scores = (out: string) => out.replace(/, [\d,]+ images\/s/, ''); // the accuracy, per-class table and confusion matrix
+  expect(scores(gpuScore.out)).toMatch(/validation acc: accuracy=0\.\d+ \(\d+\/300\)/);
+  expect(scores(gpuScore.out)).toBe(scores(cpuScore.out));
 });

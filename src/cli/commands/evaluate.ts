@@ -10,6 +10,7 @@ const options = {
   'model-file': { type: 'string', describe: 'the exported inference model (default <artifacts>/<model>.onnx)' },
   ...dataOption,
   'batch-size': { type: 'number', default: DEFAULT_INFERENCE_BATCH, describe: 'images per inference run' },
+  limit: { type: 'number', describe: 'score the first N test images only' },
   'min-accuracy': { type: 'number', default: 0.98, describe: 'exit non-zero below this accuracy' },
   json: { type: 'string', describe: 'also write the results (accuracy, per class, confusion matrix) to this JSON file' },
   details: { type: 'boolean', default: true, describe: 'print per-class accuracy and the confusion matrix' },
@@ -20,16 +21,20 @@ type EvaluateArgs = InferredOptionTypes<typeof options>;
 
 export const evaluateCommand: CommandModule<object, EvaluateArgs> = {
   command: 'evaluate',
-  describe: 'score an exported model on the 10,000 MNIST test images',
+  describe: 'score an exported model on the 10,000 MNIST test images (or the first --limit of them)',
   builder: (y) =>
-    y.options(options).check((a) => checkPositive(a, ['batch-size']) && checkFraction(a, 'min-accuracy') && checkThreads(a) && checkRuntimeCombination(a)),
+    y.options(options).check((a) => checkPositive(a, ['batch-size', 'limit']) && checkFraction(a, 'min-accuracy') && checkThreads(a) && checkRuntimeCombination(a)),
   handler: async (args) => {
     const { locateMnist, loadSplit } = await import('../../data/mnist');
+    const { firstSamples } = await import('../../data/dataset');
+    const { UsageError } = await import('../errors');
     const { evaluateModel } = await import('../../inference/evaluate');
     const { classifierFile } = await import('../classifier-file');
     const model = classifierFile(args);
     const dir = await locateMnist({ dataDir: args['data-dir'], onLog: (line: string) => console.error(line) });
-    const test = loadSplit(dir, 'test');
+    const all = loadSplit(dir, 'test');
+    if (args.limit !== undefined && args.limit > all.images.count) throw new UsageError(`--limit ${args.limit} is larger than the ${all.images.count} test images`);
+    const test = args.limit === undefined ? all : firstSamples(all, args.limit);
     const result = await evaluateModel(model, test, {
       batchSize: args['batch-size'],
       session: sessionFromArgs(args),

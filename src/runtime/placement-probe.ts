@@ -1,0 +1,21 @@
+// Run as a child process by placements.ts: loads one model on an execution provider with ONNX
+// Runtime's verbose log on, which prints where each node was placed (to stderr), then exits.
+//   node [--import tsx] placement-probe.ts <model.onnx> <ep>
+import * as ort from 'onnxruntime-node';
+
+async function main(): Promise<void> {
+  const [file, ep] = process.argv.slice(2);
+  ort.env.logLevel = 'verbose';
+  const session = await ort.InferenceSession.create(file, {
+    executionProviders: [ep === 'cuda' ? { name: 'cuda' } : ep],
+    graphOptimizationLevel: 'extended', // as the training sessions run (session.ts)
+    logSeverityLevel: 0,
+    logVerbosityLevel: 0,
+  });
+  await session.release();
+}
+
+main().catch((e: Error) => {
+  process.stdout.write(`${e.message.split('\n')[0]}\n`);
+  process.exit(2);
+});
