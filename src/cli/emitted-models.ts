@@ -4,7 +4,7 @@ import { buildInferenceModel } from '../inference/inference-graph';
 import { buildOrtEvalModel } from '../ort-training/artifact-graphs';
 import { initParams } from '../training/init';
 import { buildTrainingLoop } from '../training/loop-graph';
-import { buildGradientGraph, buildTrainingStep, buildUpdateGraph } from '../training/step-graph';
+import { buildCopyOutGraph, buildGradientGraph, buildTrainingStep, buildUpdateGraph } from '../training/step-graph';
 import { MODEL_DEFINITIONS } from './model-registry';
 import { OptimizerConfig, PLAIN_SGD } from '../training/optimizers/optimizer';
 
@@ -25,6 +25,7 @@ export function emittedModels(): [string, Model][] {
     [`${def.name} update graph (data parallel)`, buildUpdateGraph(def)],
     [`${def.name} update graph (data parallel, Adam)`, buildUpdateGraph(def, ADAM)],
     [`${def.name} update graph (data parallel, dampened momentum)`, buildUpdateGraph(def, DAMPENED)],
+    [`${def.name} copy-out graph (WebGPU parameters to the host)`, buildCopyOutGraph(def, ADAMW)],
     [`${def.name} inference model`, buildInferenceModel(def, initParams(def, 1))],
     [`${def.name} ORT eval model`, buildOrtEvalModel(def)],
   ]);

@@ -16,6 +16,8 @@ export interface KernelEntry {
   types: Record<string, string[]>;
 }
 export interface KernelTable {
+  /** Where the table comes from (free-form: a file and commit, or the runtime that was probed). */
+  source?: object;
   providers: Record<string, Record<string, Record<string, KernelEntry[]>>>;
 }
 
@@ -48,7 +50,20 @@ const REST_CONSTRAINT: Record<string, string> = { Loop: 'V' };
 /** Output constraints that differ from the inputs' (the output type is chosen by an attribute). */
 const OUTPUT_CONSTRAINTS: Record<string, string> = { Cast: 'T2', ConstantOfShape: 'T2' };
 
-const TYPE_STRING: Record<DType, string> = { float32: 'tensor(float)', int64: 'tensor(int64)', bool: 'tensor(bool)' };
+export const TYPE_STRING: Record<DType, string> = { float32: 'tensor(float)', int64: 'tensor(int64)', bool: 'tensor(bool)' };
+
+/**
+ * The type constraints that govern a node's element types, with the value each applies to: one
+ * per input (null for an input of fixed type), and the output where an attribute chooses its type.
+ */
+export function typedValues(node: Node): [Value, string][] {
+  const constraints = INPUT_CONSTRAINTS[node.opType];
+  const rest = REST_CONSTRAINT[node.opType] ?? 'T';
+  const typed: [Value | null, string | null][] = node.inputs.map((v, i) => [v, constraints && i < constraints.length ? constraints[i] : rest]);
+  const out = OUTPUT_CONSTRAINTS[node.opType];
+  if (out) typed.push([node.outputs[0], out]);
+  return typed.filter((t): t is [Value, string] => !!t[0] && !!t[1]);
+}
 
 export interface CoverageProblem {
   node: string;
@@ -61,13 +76,7 @@ function checkNode(node: Node, opset: number, kernels: Record<string, KernelEntr
   if (!entries) return 'no kernel for this op';
   const entry = entries.find((e) => e.since <= opset && (e.until === null || opset <= e.until));
   if (!entry) return `no kernel for opset ${opset} (kernels: ${entries.map((e) => `${e.since}-${e.until ?? ''}`).join(', ')})`;
-  const constraints = INPUT_CONSTRAINTS[node.opType];
-  const rest = REST_CONSTRAINT[node.opType] ?? 'T';
-  const typed: [Value | null, string | null][] = node.inputs.map((v, i) => [v, constraints && i < constraints.length ? constraints[i] : rest]);
-  const out = OUTPUT_CONSTRAINTS[node.opType];
-  if (out) typed.push([node.outputs[0], out]);
-  for (const [v, constraint] of typed) {
-    if (!v || !constraint) continue;
+  for (const [v, constraint] of typedValues(node)) {
     const allowed = entry.types[constraint];
     if (allowed && !allowed.includes(TYPE_STRING[v.dtype])) {
       return `type ${TYPE_STRING[v.dtype]} of '${v.name}' not in ${constraint} = [${allowed.join(', ')}]`;

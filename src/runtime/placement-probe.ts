@@ -1,14 +1,15 @@
 // Run as a child process by placements.ts: loads one model on an execution provider with ONNX
 // Runtime's verbose log on, which prints where each node was placed (to stderr), then exits.
-//   node [--import tsx] placement-probe.ts <model.onnx> <ep>
+//   node [--import tsx] placement-probe.ts <model.onnx> <ep> [extended|disabled]
 import * as ort from 'onnxruntime-node';
 
 async function main(): Promise<void> {
-  const [file, ep] = process.argv.slice(2);
+  const [file, ep, optimization = 'extended'] = process.argv.slice(2);
   ort.env.logLevel = 'verbose';
   const session = await ort.InferenceSession.create(file, {
     executionProviders: [ep === 'cuda' ? { name: 'cuda' } : ep],
-    graphOptimizationLevel: 'extended', // as the training sessions run (session.ts)
+    // 'extended' as the training sessions run (session.ts); 'disabled' keeps every node as written
+    graphOptimizationLevel: optimization === 'disabled' ? 'disabled' : 'extended',
     logSeverityLevel: 0,
     logVerbosityLevel: 0,
   });

@@ -38,15 +38,18 @@ export function parsePlacements(log: string): { nodes: PlacedNode[]; wholeGraphs
   return { nodes, wholeGraphs };
 }
 
-/** Loads `model` on `ep` in a child process and reports the placements, or why the provider could not start. */
-export async function nodePlacements(model: Uint8Array, ep: ExecutionProvider): Promise<Placements> {
+/**
+ * Loads `model` on `ep` in a child process and reports the placements, or why the provider could
+ * not start. With graph optimizations on (as training runs) or off (every node as written).
+ */
+export async function nodePlacements(model: Uint8Array, ep: ExecutionProvider, optimizations: 'on' | 'off' = 'on'): Promise<Placements> {
   const dir = mkdtempSync(join(tmpdir(), 'placements-'));
   try {
     const file = join(dir, 'model.onnx');
     writeFileSync(file, model);
     const probe = join(__dirname, `placement-probe${__filename.endsWith('.ts') ? '.ts' : '.js'}`);
     const { code, out, err } = await new Promise<{ code: number | null; out: string; err: string }>((done, fail) => {
-      const child = spawn(process.execPath, [...process.execArgv, probe, file, ep], { stdio: ['ignore', 'pipe', 'pipe'] });
+      const child = spawn(process.execPath, [...process.execArgv, probe, file, ep, optimizations === 'off' ? 'disabled' : 'extended'], { stdio: ['ignore', 'pipe', 'pipe'] });
       let out = '';
       let err = '';
       child.stdout.on('data', (d) => (out += d));

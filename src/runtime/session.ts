@@ -20,7 +20,33 @@ export interface SessionConfig {
   onFallback?: (reason: string) => void;
   /** Write ONNX Runtime's per-op profile (a JSON trace) to <prefix>_<date>.json when the session is released. */
   profilePrefix?: string;
+  /**
+   * Outputs to leave in GPU memory (WebGPU only; ignored elsewhere): run() returns them as
+   * DeviceTensors, which later runs of WebGPU sessions take as feeds without a copy.
+   */
+  deviceOutputs?: readonly string[];
 }
+
+/**
+ * A tensor left in GPU memory by a WebGPU session. Feed it to WebGPU sessions only (a CPU session
+ * would read the handle as data); read it back with a WebGPU session whose outputs are on the
+ * host; release() frees the GPU buffer.
+ */
+export interface DeviceTensor {
+  readonly onDevice: true;
+  readonly dims: readonly number[];
+  release(): void;
+}
+
+const deviceTensors = new WeakMap<DeviceTensor, ort.Tensor>();
+
+function wrapDevice(t: ort.Tensor): DeviceTensor {
+  const wrapped: DeviceTensor = { onDevice: true, dims: [...t.dims], release: () => t.dispose() };
+  deviceTensors.set(wrapped, t);
+  return wrapped;
+}
+
+export const isDeviceTensor = (t: HostTensor | DeviceTensor): t is DeviceTensor => 'onDevice' in t;
 
 /** ONNX Runtime refused a model or a run; the message is meant for the user. */
 export class RuntimeError extends Error {}
@@ -30,7 +56,10 @@ function sessionOptions(cfg: SessionConfig): ort.InferenceSession.SessionOptions
   const providers: ort.InferenceSession.ExecutionProviderConfig[] =
     ep === 'cuda' ? [{ name: 'cuda', deviceId: cfg.deviceId ?? 0 }] : ep === 'webgpu' ? ['webgpu'] : ['cpu'];
   const spinning = cfg.spinning ?? false;
+  const onDevice = ep === 'webgpu' && cfg.deviceOutputs?.length ? cfg.deviceOutputs : undefined;
   return {
+    // the outputs not named stay on the host
+    ...(onDevice ? { preferredOutputLocation: Object.fromEntries(onDevice.map((name) => [name, 'gpu-buffer' as const])) } : {}),
     executionProviders: providers,
     intraOpNumThreads: cfg.threads ?? 0,
     interOpNumThreads: 1,
@@ -77,17 +106,32 @@ export class RuntimeSession {
   get outputNames(): readonly string[] { return this.session.outputNames; }
 
   /** Runs the model; `outputs` names the outputs wanted (default: all; the others are not copied out). */
-  async run(feeds: Record<string, HostTensor>, outputs?: readonly string[]): Promise<Record<string, HostTensor>> {
+  async run(feeds: Record<string, HostTensor | DeviceTensor>, outputs?: readonly string[]): Promise<Record<string, HostTensor>> {
+    const out = await this.runKeeping(feeds, outputs);
+    const host: Record<string, HostTensor> = {};
+    for (const [name, t] of Object.entries(out)) {
+      if (isDeviceTensor(t)) throw new RuntimeError(`output '${name}' is on the device: use runKeeping()`);
+      host[name] = t;
+    }
+    return host;
+  }
+
+  /** run(), where the session's deviceOutputs come back as DeviceTensors. */
+  async runKeeping(feeds: Record<string, HostTensor | DeviceTensor>, outputs?: readonly string[]): Promise<Record<string, HostTensor | DeviceTensor>> {
     const ortFeeds: Record<string, ort.Tensor> = {};
-    for (const [name, t] of Object.entries(feeds)) ortFeeds[name] = toOrt(t);
+    for (const [name, t] of Object.entries(feeds)) {
+      if (!isDeviceTensor(t)) ortFeeds[name] = toOrt(t);
+      else if (this.ep === 'webgpu') ortFeeds[name] = deviceTensors.get(t)!;
+      else throw new RuntimeError(`feed '${name}' is in GPU memory, but this session runs on ${this.ep}`);
+    }
     let results: ort.InferenceSession.ReturnType;
     try {
       results = await (outputs ? this.session.run(ortFeeds, [...outputs]) : this.session.run(ortFeeds));
     } catch (e) {
       throw new RuntimeError(`ONNX Runtime run failed: ${(e as Error).message}`);
     }
-    const out: Record<string, HostTensor> = {};
-    for (const [name, t] of Object.entries(results)) out[name] = fromOrt(t);
+    const out: Record<string, HostTensor | DeviceTensor> = {};
+    for (const [name, t] of Object.entries(results)) out[name] = t.location === 'gpu-buffer' ? wrapDevice(t) : fromOrt(t);
     return out;
   }
 

@@ -1,9 +1,11 @@
 // The default engine: the derived training-step graph on onnxruntime-node. Parameters and
-// optimizer state go in, their updated values come out, and are fed back at the next step.
+// optimizer state go in, their updated values come out, and are fed back at the next step
+// (on WebGPU without leaving GPU memory).
 import { Dataset } from '../data/dataset';
 import { ModelDefinition } from '../graph/model-definition';
 import { HostTensor } from '../runtime/host-tensor';
-import { RuntimeSession, SessionConfig } from '../runtime/session';
+import { DeviceTensor, isDeviceTensor, RuntimeSession, SessionConfig } from '../runtime/session';
+import { encodeModel } from '../onnx/encode';
 import { ParamValues } from './init';
 import { carriedFeeds, carriedIn, learningRateFeed } from './parameter-feeds';
 import { carriedTensors, OptimizerConfig } from './optimizers/optimizer';
@@ -11,7 +13,7 @@ import { optimizerOf } from './recipe';
 import type { TrainingState } from './checkpoint';
 import { checkOneStep, singleStep, StepEngine } from './step-engine';
 import { train, TrainHooks, TrainOutcome } from './trainer';
-import { STEP_INPUTS, STEP_OUTPUTS, updatedName } from './step-graph';
+import { buildCopyOutGraph, copiedName, STEP_INPUTS, STEP_OUTPUTS, updatedName } from './step-graph';
 
 export async function nativeEngine(
   def: ModelDefinition,
@@ -20,9 +22,14 @@ export async function nativeEngine(
   optimizer: OptimizerConfig,
   config: SessionConfig,
 ): Promise<StepEngine> {
-  const session = await RuntimeSession.create(stepModel, config);
   const carried = carriedTensors(def, optimizer);
-  const feeds: Record<string, HostTensor> = carriedFeeds(carried, params);
+  // On WebGPU the updated parameters and state stay in GPU memory and go straight back in; they
+  // come to the host only when asked for (validation, checkpoints, the end), through a copy graph.
+  const resident = config.ep === 'webgpu';
+  const session = await RuntimeSession.create(stepModel, resident ? { ...config, deviceOutputs: carried.map((t) => updatedName(t.name)) } : config);
+  const copyOut = resident ? await RuntimeSession.create(encodeModel(buildCopyOutGraph(def, optimizer)), config) : undefined;
+  const feeds: Record<string, HostTensor | DeviceTensor> = carriedFeeds(carried, params);
+  const releaseAll = (tensors: (HostTensor | DeviceTensor)[]) => tensors.forEach((t) => isDeviceTensor(t) && t.release());
   return {
     stepsPerRun: 1,
     async run(x, y, steps, count, lrs) {
@@ -30,18 +37,33 @@ export async function nativeEngine(
       feeds[STEP_INPUTS.learningRate] = learningRateFeed(lrs[0]);
       feeds[STEP_INPUTS.images] = { dtype: 'float32', dims: [count, ...def.sampleDims], data: x };
       feeds[STEP_INPUTS.labels] = { dtype: 'int64', dims: [count], data: y };
-      const out = await session.run(feeds);
+      const out = await session.runKeeping(feeds);
+      const updated = carried.map((t) => out[updatedName(t.name)]);
       return singleStep(
-        (out[STEP_OUTPUTS.loss].data as Float32Array)[0],
-        (out[STEP_OUTPUTS.correct].data as Float32Array)[0],
+        hostScalar(out[STEP_OUTPUTS.loss]),
+        hostScalar(out[STEP_OUTPUTS.correct]),
         async () => {
-          for (const t of carried) feeds[t.name] = out[updatedName(t.name)];
+          releaseAll(carried.map((t) => feeds[t.name]));
+          carried.forEach((t, i) => (feeds[t.name] = updated[i]));
         },
+        async () => releaseAll(updated),
       );
     },
-    params: async () => carriedIn(carried, feeds),
-    release: () => session.release(),
+    async params() {
+      if (!copyOut) return carriedIn(carried, feeds as Record<string, HostTensor>);
+      const copies = await copyOut.run(Object.fromEntries(carried.map((t) => [t.name, feeds[t.name]])));
+      return new Map(carried.map((t) => [t.name, copies[copiedName(t.name)].data as Float32Array]));
+    },
+    async release() {
+      releaseAll(carried.map((t) => feeds[t.name]));
+      await Promise.all([session, copyOut].map((s) => s?.release()));
+    },
   };
+}
+
+function hostScalar(t: HostTensor | DeviceTensor): number {
+  if (isDeviceTensor(t)) throw new Error('loss and correct count stay on the host');
+  return Number(t.data[0]);
 }
 
 /** train() on the native engine: opens the session, runs, releases it. */

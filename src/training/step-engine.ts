@@ -24,9 +24,9 @@ export interface StepEngine {
   release(): Promise<void>;
 }
 
-/** The StepsResult of an engine that takes one step per run. */
-export function singleStep(loss: number, correct: number, apply: () => Promise<void>): StepsResult {
-  return { losses: [loss], corrects: [correct], commit: async (steps) => (steps > 0 ? apply() : undefined) };
+/** The StepsResult of an engine that takes one step per run; `discard` frees an update that is not committed. */
+export function singleStep(loss: number, correct: number, apply: () => Promise<void>, discard?: () => Promise<void>): StepsResult {
+  return { losses: [loss], corrects: [correct], commit: async (steps) => (steps > 0 ? apply() : discard?.()) };
 }
 
 /** Engines that run one step at a time accept no more. */

@@ -68,6 +68,18 @@ export function buildGradientGraph(def: ModelDefinition, layout: TrainingLayout 
   return asModel(b.build(`Mean softmax cross-entropy of ${def.name} and its gradient w.r.t. every parameter.`));
 }
 
+export const copiedName = (name: string) => `${name}.copy`;
+
+/**
+ * Identity of every carried tensor (parameters and optimizer state): run on a WebGPU session, it
+ * brings the tensors a step session left in GPU memory to the host.
+ */
+export function buildCopyOutGraph(def: ModelDefinition, opt: OptimizerConfig = PLAIN_SGD): Model {
+  const b = new GraphBuilder(`${def.name}_copy_out`);
+  for (const t of carriedTensors(def, opt)) b.output(b.identity(b.input(t.name, 'float32', t.dims)), copiedName(t.name));
+  return asModel(b.build(`The parameters and optimizer state of ${def.name}, copied out.`));
+}
+
 /** The update alone, for data-parallel training: (lr, parameters and state, gradients) -> updated parameters and state. */
 export function buildUpdateGraph(def: ModelDefinition, opt: OptimizerConfig = PLAIN_SGD): Model {
   const b = new GraphBuilder(`${def.name}_sgd_update`);

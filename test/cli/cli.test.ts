@@ -148,7 +148,7 @@ test('check-ep --ep cuda lists every emitted graph as covered; a missing or non-
   writeFileSync(binary, Uint8Array.from([0, 159, 146, 150, 255, 10]));
   const notJson = cli('check-ep', '--kernels', binary);
   expect(notJson.code).toBe(2);
-  expect(notJson.err).toBe(`error: ${binary}: not JSON; pass --kernels FILE (ONNX Runtime's docs/OperatorKernels.md as JSON, see kernel-tables/README.md)\n`);
+  expect(notJson.err).toBe(`error: ${binary}: not JSON; pass --kernels FILE (see kernel-tables/README.md)\n`);
 });
 
 test('--stop-at-accuracy ends training once a step-wise validation reaches it, and exports that model', () => {

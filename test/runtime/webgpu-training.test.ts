@@ -5,10 +5,11 @@
 // results for some channel counts (docs/ort-webgpu-grouped-conv.md); with them the two providers
 // agree to float rounding.
 // CI sets REQUIRE_WEBGPU, so that there a missing software GPU fails instead of skipping.
-import { mkdtempSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { cliWith } from '../helpers/cli';
+import { cliWith, ROOT } from '../helpers/cli';
 import { softwareGpu } from '../helpers/software-gpu';
 
 jest.setTimeout(300_000);
@@ -71,4 +72,15 @@ test('train --ep webgpu (1 epoch of 2,000 images) and evaluate --ep webgpu print
   const scores = (out: string) => out.replace(/, [\d,]+ images\/s/, ''); // the accuracy, per-class table and confusion matrix
   expect(scores(gpuScore.out)).toMatch(/validation acc: accuracy=0\.\d+ \(\d+\/300\)/);
   expect(scores(gpuScore.out)).toBe(scores(cpuScore.out));
+});
+
+test('the committed WebGPU kernel table is what the installed ONNX Runtime does (a fresh probe equals it)', async () => {
+  const env = await gpuEnv();
+  if (!env) return;
+  const out = join(mkdtempSync(join(tmpdir(), 'lenet-probe-')), 'table.json');
+  const r = spawnSync(process.execPath, ['--import', 'tsx', 'tools/probe-webgpu-kernels.ts', '--out', out], { cwd: ROOT, env, encoding: 'utf8' });
+  expect(r.status).toBe(0);
+  expect(r.stdout).toMatch(/not: Gather\(int64,int64\), LogSoftmax\(float32\), Size\(float32\), ConstantOfShape\(int64\)/);
+  const providers = (file: string) => JSON.parse(readFileSync(file, 'utf8')).providers;
+  expect(providers(out)).toEqual(providers(join(ROOT, 'kernel-tables/ort-webgpu-kernels.json')));
 });
