@@ -53,6 +53,7 @@ async function main() {
   }
   const test = loadSplit(dir, 'test');
   if (mode === 'loop') return loopSteps(step, params, test, Number(variant));
+  if (mode === 'webgpu') return webgpuSteps(step, params, test, Number(variant) || 10);
   const { x, y } = fillBatch(test, inOrder(100), 0, 100, new Float32Array(78400), new BigInt64Array(100));
   const prefix = join(tmpdir(), `lenet-profile-${process.pid}`);
   const engine = await nativeEngine(lenet, step, params, PLAIN_SGD, mode === 'profile' ? { ...session, profilePrefix: prefix } : session);
@@ -72,6 +73,45 @@ async function main() {
   const byOp: Record<string, number> = {};
   for (const e of events) if (e.cat === 'Node' && e.name.endsWith('_kernel_time')) byOp[e.args!.op_name!] = (byOp[e.args!.op_name!] ?? 0) + e.dur / 1000 / 70;
   return { step_ms: times[30], ms_per_step_by_op: byOp };
+}
+
+/**
+ * Milliseconds per step on WebGPU at a small batch, with the parameters and optimizer state kept in
+ * GPU memory between steps (the default) and copied to the host and back every step, in
+ * alternating blocks in one process: what the host copies cost per step.
+ */
+async function webgpuSteps(step: Uint8Array, params: ReturnType<typeof initParams>, test: ReturnType<typeof loadSplit>, batch: number) {
+  const { x, y } = fillBatch(test, inOrder(batch), 0, batch, new Float32Array(batch * 784), new BigInt64Array(batch));
+  const engines = {
+    resident: await nativeEngine(lenet, step, params, PLAIN_SGD, { ...session, ep: 'webgpu' }),
+    copied: await nativeEngine(lenet, step, params, PLAIN_SGD, { ...session, ep: 'webgpu' }, { keepOnDevice: false }),
+  };
+  const times: Record<keyof typeof engines, number[]> = { resident: [], copied: [] };
+  for (const e of Object.values(engines)) await (await e.run(x, y, 1, batch, LR_ZERO)).commit(1); // shader compilation
+  for (let block = 0; block < 4; block++) {
+    for (const name of ['resident', 'copied'] as const) {
+      for (let i = 0; i < 5; i++) {
+        const t = performance.now();
+        await (await engines[name].run(x, y, 1, batch, LR_ZERO)).commit(1);
+        times[name].push(performance.now() - t);
+      }
+    }
+  }
+  const copyOut: number[] = []; // the parameters from GPU memory to the host: one of the two copies a step would make
+  for (let i = 0; i < 5; i++) {
+    const t = performance.now();
+    await engines.resident.params();
+    copyOut.push(performance.now() - t);
+  }
+  await Promise.all(Object.values(engines).map((e) => e.release()));
+  const median = (v: number[]) => [...v].sort((a, b) => a - b)[v.length >> 1];
+  return {
+    batch,
+    resident_step_ms: median(times.resident),
+    copied_step_ms: median(times.copied),
+    copied_over_resident: median(times.copied) / median(times.resident),
+    copy_out_ms: median(copyOut),
+  };
 }
 
 /**

@@ -18,11 +18,14 @@ const args = yargs(hideBin(process.argv))
     profile: { type: 'boolean', default: true, describe: 'per-op breakdown of the training step' },
     'steps-per-run': { type: 'string', default: '1,10,100', describe: 'K values for the ONNX Loop of K steps per run ("" to skip)' },
     python: { type: 'string', default: process.env.BENCH_PYTHON ?? '/usr/bin/python3', describe: 'the Python whose PyTorch is the peer ($BENCH_PYTHON)' },
+    webgpu: { type: 'boolean', default: false, describe: 'also time WebGPU steps with the parameters kept in GPU memory vs copied through the host (needs an adapter; slow on a software one)' },
     'time-to-99': { type: 'boolean', default: true, describe: 'time --recipe fast to 99% validation accuracy, and PyTorch with the same recipe' },
   })
   .strict()
   .parseSync();
 const PYTHON = args.python;
+/** Small: a software adapter takes about a second per step at batch 10. */
+const WEBGPU_BATCH = 10;
 
 type Json = Record<string, unknown>;
 /** The JSON line a measurement process prints, plus `process_s`: the wall clock of the whole process (start-up included). */
@@ -123,6 +126,13 @@ for (let round = 1; round <= args.rounds; round++) {
     add(`loop${k}.loop_ms`, r?.loop_step_ms);
     if (r) add(`loop${k}.ratio`, (r.loop_step_ms as number) / (r.step_ms as number));
   }
+  if (args.webgpu) {
+    const r = project('webgpu', String(WEBGPU_BATCH));
+    add('webgpu.resident_ms', r?.resident_step_ms);
+    add('webgpu.copied_ms', r?.copied_step_ms);
+    add('webgpu.ratio', r?.copied_over_resident);
+    add('webgpu.copy_out_ms', r?.copy_out_ms);
+  }
   load.push(loadavg()[0]);
 }
 if (hasTfjs && args['tfjs-train']) add('tfjs.step_ms', tfjs('steps')?.step_ms);
@@ -184,6 +194,10 @@ if (profile) {
   const total = Object.values(byOp).reduce((a, b) => a + b, 0);
   console.log(`\nwhere a training step's time goes (ORT profiler, ${args.threads} threads, ${fmt(total)} ms of kernels per step):`);
   for (const [op, ms] of Object.entries(byOp).sort((a, b) => b[1] - a[1]).slice(0, 12)) console.log(`  ${op.padEnd(16)} ${fmt(ms, 2)} ms  ${fmt((100 * ms) / total)}%`);
+}
+if (args.webgpu) {
+  console.log(`\nWebGPU, batch ${WEBGPU_BATCH}: parameters and optimizer state kept in GPU memory between steps vs copied to the host and back (same process, alternating blocks):`);
+  console.log(`  ${fmt(m('webgpu.resident_ms'), 1)} ms/step kept, ${fmt(m('webgpu.copied_ms'), 1)} ms/step copied: x${fmt(m('webgpu.ratio'), 3)}; one copy of them to the host takes ${fmt(m('webgpu.copy_out_ms'), 2)} ms`);
 }
 const out = join(ROOT, 'bench/results', `${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
 mkdirSync(join(ROOT, 'bench/results'), { recursive: true });

@@ -21,11 +21,13 @@ export async function nativeEngine(
   params: ParamValues,
   optimizer: OptimizerConfig,
   config: SessionConfig,
+  { keepOnDevice = true }: { keepOnDevice?: boolean } = {},
 ): Promise<StepEngine> {
   const carried = carriedTensors(def, optimizer);
   // On WebGPU the updated parameters and state stay in GPU memory and go straight back in; they
   // come to the host only when asked for (validation, checkpoints, the end), through a copy graph.
-  const resident = config.ep === 'webgpu';
+  // (keepOnDevice: false copies them to the host and back every step, for measuring what that costs.)
+  const resident = config.ep === 'webgpu' && keepOnDevice;
   const session = await RuntimeSession.create(stepModel, resident ? { ...config, deviceOutputs: carried.map((t) => updatedName(t.name)) } : config);
   const copyOut = resident ? await RuntimeSession.create(encodeModel(buildCopyOutGraph(def, optimizer)), config) : undefined;
   const feeds: Record<string, HostTensor | DeviceTensor> = carriedFeeds(carried, params);
