@@ -34,12 +34,23 @@ test('SGD steps of the step graph on WebGPU equal the CPU\'s to float rounding',
   expect(largestParameterDifference(r.out)).toBeLessThan(1e-6); // measured 1.5e-8 (batch-first graphs: 2.5e-3 after 5 steps at batch 100)
 });
 
+test('SGD steps of the K-step Loop graph on WebGPU agree with the CPU\'s to 1e-4', async () => {
+  const env = await gpuEnv();
+  if (!env) return;
+  const r = cliWith(env, 'compare-ep', '--ep', 'webgpu', '--steps', '4', '--batch-size', '8', '--steps-per-run', '2', '--tolerance', '1e-4');
+  expect(r.code).toBe(0);
+  expect(r.out).toMatch(/webgpu, 2 steps per run against the CPU/);
+  expect(largestParameterDifference(r.out)).toBeLessThan(1e-6); // measured 1.5e-8
+});
+
 test('AdamW in the K-step Loop graph on WebGPU agrees with the CPU', async () => {
   const env = await gpuEnv();
   if (!env) return;
   const r = cliWith(env, 'compare-ep', '--ep', 'webgpu', '--steps', '4', '--batch-size', '8', '--steps-per-run', '2', '--optimizer', 'adamw', '--lr', '0.001');
   expect(r.code).toBe(0);
   expect(r.out).toMatch(/webgpu, 2 steps per run against the CPU/);
+  // Adam's first steps move each weight by about lr * sign(gradient), so a gradient near zero
+  // that differs in rounding moves its weight differently: measured 3.6e-5 (1.0e-4 of the largest weight)
   expect(r.out).toMatch(/webgpu agrees with the CPU within 0\.001/);
 });
 
