@@ -4,6 +4,7 @@ import { EXECUTION_PROVIDERS } from '../runtime/session';
 import { UsageError } from './errors';
 import { DEFAULT_ARTIFACTS_DIR } from '../training/artifacts';
 import { projectPath } from './user-cwd';
+import { DATASET_NAMES } from '../data/dataset-catalog';
 
 export const MODELS = ['lenet', 'mlp'] as const;
 
@@ -16,7 +17,8 @@ export const artifactsOption = {
 } satisfies Record<string, Options>;
 
 export const dataOption = {
-  'data-dir': { type: 'string', describe: 'MNIST directory (else $MNIST_DIR, else ./data/mnist, else download there)' },
+  dataset: { choices: DATASET_NAMES, describe: 'the dataset (default mnist): mnist or fashion-mnist (Zalando\'s clothing images, the same format)' },
+  'data-dir': { type: 'string', describe: 'the dataset\'s folder (else $MNIST_DIR or $FASHION_MNIST_DIR, else ./data/<dataset>, else download there)' },
 } satisfies Record<string, Options>;
 
 export const runtimeOptions = {

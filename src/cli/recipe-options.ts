@@ -1,6 +1,6 @@
 // The training recipe as given on the command line: defaults, --resume consistency, save points.
 import type { Recipe } from '../training/checkpoint';
-import { optimizerOf, scheduleOf } from '../training/recipe';
+import { datasetOf, optimizerOf, scheduleOf } from '../training/recipe';
 import { PLAIN_SGD } from '../training/optimizers/optimizer';
 import { CONSTANT_LR } from '../training/schedules';
 import { UsageError } from './errors';
@@ -29,6 +29,7 @@ export interface RecipeFlags extends OptimizerFlags {
   lr?: number;
   seed?: number;
   limit?: number;
+  dataset?: string;
 }
 
 export function recipeFromFlags(given: RecipeFlags & { model: string }): Recipe {
@@ -44,6 +45,8 @@ export function recipeFromFlags(given: RecipeFlags & { model: string }): Recipe 
     learningRate: f.lr ?? defaultRate,
     seed: f.seed ?? RECIPE_DEFAULTS.seed,
     ...(f.limit !== undefined ? { limit: f.limit } : {}),
+    // MNIST is written as before (no dataset field).
+    ...(f.dataset !== undefined && f.dataset !== 'mnist' ? { dataset: f.dataset } : {}),
     // The seed's plain SGD at a constant rate is written as before (no optimizer or schedule).
     ...(optimizer !== PLAIN_SGD ? { optimizer } : {}),
     ...(schedule !== CONSTANT_LR ? { schedule } : {}),
@@ -65,6 +68,7 @@ export function resumedRecipe(saved: Recipe, f: RecipeFlags, checkpoint: string)
   clash('lr', f.lr, saved.learningRate);
   clash('seed', f.seed, saved.seed);
   clash('limit', f.limit, saved.limit);
+  clash('dataset', f.dataset, datasetOf(saved));
   for (const [flag, given, had] of optimizerClashes(f, { optimizer: optimizerOf(saved), schedule: scheduleOf(saved) })) clash(flag, given, had);
   return { ...saved, epochs: f.epochs ?? saved.epochs };
 }

@@ -2,7 +2,7 @@
 // graph) and on the chosen provider (the step graph, or the loop graph with --steps-per-run), then
 // the largest differences in loss and parameters. Returns the exit code: 1 when they disagree.
 import { makeDataset } from '../data/dataset';
-import { loadSplit, locateMnist } from '../data/mnist';
+import { datasetNamed, loadSplit, locateDataset } from '../data/idx-dataset';
 import { encodeModel } from '../onnx/encode';
 import { SessionConfig } from '../runtime/session';
 import { initParams, ParamValues } from '../training/init';
@@ -24,8 +24,9 @@ const INIT_SEED = 42;
 export async function compareProviders(args: CompareEpArgs): Promise<number> {
   const def = MODEL_DEFINITIONS[args.model];
   const recipe = { ...recipeFromFlags({ ...args, epochs: undefined, limit: undefined, seed: undefined }), epochs: 1 };
-  const dir = await locateMnist({ dataDir: args['data-dir'], onLog: (line) => console.error(line) });
-  const full = loadSplit(dir, 'train');
+  const dataset = datasetNamed(args.dataset);
+  const dir = await locateDataset(dataset, { dataDir: args['data-dir'], onLog: (line) => console.error(line) });
+  const full = loadSplit(dir, 'train', dataset);
   const n = args.steps * recipe.batchSize;
   if (n > full.images.count) throw new UsageError(`--steps ${args.steps} x --batch-size ${recipe.batchSize} is more than the ${full.images.count} training images`);
   const size = full.images.rows * full.images.cols;

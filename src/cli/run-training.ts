@@ -4,7 +4,7 @@
 import { join, resolve } from 'node:path';
 import { tmpdir } from 'node:os';
 import { Dataset, firstSamples } from '../data/dataset';
-import { loadSplit, locateMnist } from '../data/mnist';
+import { datasetNamed, loadSplit, locateDataset, shapeMismatch } from '../data/idx-dataset';
 import { writeFileAtomic } from '../io/atomic-write';
 import { describeFileError, isFileError } from '../io/file-errors';
 import { lockFolder } from '../io/folder-lock';
@@ -14,6 +14,7 @@ import { checkpointFromParams, encodeOrtCheckpoint } from '../ort-training/check
 import { artifactPaths, ensureArtifacts, readInitialParams } from '../training/artifacts';
 import { TrainingState, writeCheckpoint } from '../training/checkpoint';
 import { initialOptimizerState } from '../training/optimizers/optimizer';
+import { datasetOf } from '../training/recipe';
 import { optimizerOf } from '../training/recipe';
 import { initialState } from '../training/trainer';
 import { describeMethod, exportedModel, runTrainingJob } from '../training/training-run';
@@ -54,7 +55,10 @@ async function trainLocked(args: TrainArgs, { def, artifacts, checkpointPath, re
   if (state === 'built') console.log(`built ${paths.trainingStep} and ${paths.initialModel} (init seed ${recipe.seed})`);
   if (state === 'step-refreshed') console.log(`rebuilt ${paths.trainingStep} from model/${def.name}.onnx-builder.ts`);
 
-  const dataDir = await locateMnist({
+  const dataset = datasetNamed(datasetOf(recipe));
+  const mismatch = shapeMismatch(dataset, def);
+  if (mismatch) throw new UsageError(`${mismatch}: choose a model for that dataset`);
+  const dataDir = await locateDataset(dataset, {
     dataDir: args['data-dir'],
     onLog: (line) => console.error(line),
     onDownload: (file) => {
@@ -66,7 +70,7 @@ async function trainLocked(args: TrainArgs, { def, artifacts, checkpointPath, re
       };
     },
   });
-  const data = limited(loadSplit(dataDir, 'train'), recipe.limit);
+  const data = limited(loadSplit(dataDir, 'train', dataset), recipe.limit);
   if (recipe.batchSize > data.images.count) {
     throw new UsageError(`--batch-size ${recipe.batchSize} is larger than the ${data.images.count} training images`);
   }
@@ -80,7 +84,7 @@ async function trainLocked(args: TrainArgs, { def, artifacts, checkpointPath, re
   const stepsPerEpoch = Math.ceil(data.images.count / recipe.batchSize);
   console.log(
     `${saved ? `resuming ${args.resume} at epoch ${start.epoch + 1}, step ${start.step}: ` : ''}` +
-      `training ${def.name} on ${data.images.count.toLocaleString('en-US')} images from ${dataDir}: ` +
+      `training ${def.name} on ${data.images.count.toLocaleString('en-US')} ${dataset.title} images from ${dataDir}: ` +
       `${recipe.epochs} epochs, batch ${recipe.batchSize}, ${method}, ` +
       (args.engine === 'ort-training' ? 'engine ort-training (WebAssembly, 1 thread)' : `ep ${args.ep}, ${args.threads || 'auto'} threads`),
   );
@@ -117,7 +121,7 @@ async function trainLocked(args: TrainArgs, { def, artifacts, checkpointPath, re
     start,
     data,
     engine,
-    validation: valEvery ? { data: loadSplit(dataDir, 'test'), every: valEvery, session, stopAtAccuracy: args['stop-at-accuracy'] } : undefined,
+    validation: valEvery ? { data: loadSplit(dataDir, 'test', dataset), every: valEvery, session, stopAtAccuracy: args['stop-at-accuracy'] } : undefined,
     checkpointEvery: args['checkpoint-every'] ? parseCheckpointEvery(args['checkpoint-every']) : undefined,
     shouldStop: () => stopRequested,
   };
@@ -181,7 +185,7 @@ async function trainLocked(args: TrainArgs, { def, artifacts, checkpointPath, re
     );
   }
   const history = outcome.state.history;
-  const model = exportedModel(def, outcome);
+  const model = exportedModel(def, outcome, dataset.classes);
   try {
     writeFileAtomic(paths.trainedModel, encodeModel(model));
   } catch (e) {

@@ -1,16 +1,20 @@
-// Download one file from a list of mirrors, verifying its SHA-256 while it streams in.
+// Download one file from a list of mirrors, verifying its SHA-256 while it streams in (or, where
+// only the unpacked content's is fixed, once it is in).
 // The final path only ever holds a verified file (temporary file + rename); a mirror that stalls
 // (no bytes for STALL_SECONDS) is abandoned for the next.
 import { createHash } from 'node:crypto';
-import { createWriteStream, mkdirSync, rmSync } from 'node:fs';
+import { createWriteStream, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { commitTemporary, temporarySibling } from '../io/atomic-write';
-import { DataError } from './idx';
+import { DataError, maybeGunzip } from './idx';
 
 export type ProgressCallback = (received: number, total: number | undefined) => void;
 
 /** A mirror that sends nothing for this long (before or during the body) is given up. */
 export const STALL_SECONDS = 30;
+
+/** What a download must match: the SHA-256 of the bytes as served, or of their unpacked (gunzipped) content. */
+export type Expected = { sha256: string } | { unpackedSha256: string };
 
 export interface DownloadOptions {
   onProgress?: ProgressCallback;
@@ -31,10 +35,10 @@ function stallWatch(seconds: number) {
   return { signal: controller.signal, poke, stop: () => clearTimeout(timer) };
 }
 
-async function fetchVerified(url: string, dest: string, sha256: string, o: DownloadOptions): Promise<void> {
+async function fetchVerified(url: string, dest: string, expected: Expected, o: DownloadOptions): Promise<void> {
   const watch = stallWatch(o.stallSeconds ?? STALL_SECONDS);
   try {
-    await fetchWatched(url, dest, sha256, o.onProgress, watch);
+    await fetchWatched(url, dest, expected, o.onProgress, watch);
   } catch (e) {
     throw watch.signal.aborted ? watch.signal.reason : e;
   } finally {
@@ -42,7 +46,7 @@ async function fetchVerified(url: string, dest: string, sha256: string, o: Downl
   }
 }
 
-async function fetchWatched(url: string, dest: string, sha256: string, onProgress: ProgressCallback | undefined, watch: ReturnType<typeof stallWatch>) {
+async function fetchWatched(url: string, dest: string, expected: Expected, onProgress: ProgressCallback | undefined, watch: ReturnType<typeof stallWatch>) {
   const response = await fetch(url, { signal: watch.signal });
   watch.poke();
   if (!response.ok || !response.body) throw new Error(`HTTP ${response.status}`);
@@ -60,8 +64,10 @@ async function fetchWatched(url: string, dest: string, sha256: string, onProgres
       onProgress?.(received, total);
     }
     await new Promise<void>((resolve, reject) => out.end((e?: Error | null) => (e ? reject(e) : resolve())));
-    const actual = hash.digest('hex');
-    if (actual !== sha256) throw new Error(`checksum mismatch: expected sha256 ${sha256}, got ${actual}`);
+    const [want, actual] = 'sha256' in expected
+      ? [expected.sha256, hash.digest('hex')]
+      : [expected.unpackedSha256, createHash('sha256').update(maybeGunzip(readFileSync(tmp), url)).digest('hex')];
+    if (actual !== want) throw new Error(`checksum mismatch: expected sha256 ${want}${'sha256' in expected ? '' : ' (unpacked)'}, got ${actual}`);
     commitTemporary(tmp, dest);
   } catch (e) {
     out.destroy();
@@ -75,7 +81,7 @@ export async function downloadFromMirrors(
   mirrors: readonly string[],
   file: string,
   dest: string,
-  sha256: string,
+  expected: Expected,
   options: DownloadOptions = {},
 ): Promise<string> {
   mkdirSync(dirname(dest), { recursive: true });
@@ -84,7 +90,7 @@ export async function downloadFromMirrors(
     const url = mirror.endsWith('/') ? mirror + file : `${mirror}/${file}`;
     try {
       options.onAttempt?.(url);
-      await fetchVerified(url, dest, sha256, options);
+      await fetchVerified(url, dest, expected, options);
       return url;
     } catch (e) {
       const err = e as Error & { cause?: Error };

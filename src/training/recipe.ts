@@ -12,6 +12,8 @@ export interface Recipe {
   seed: number;
   /** Samples used from the training set (the first `limit`); the whole set when absent. */
   limit?: number;
+  /** The dataset's name (src/data/dataset-catalog.ts); MNIST when absent (and in checkpoints from before datasets were a choice). */
+  dataset?: string;
   /** Plain SGD when absent (the seed's recipe, and checkpoints written before optimizers were a choice). */
   optimizer?: OptimizerConfig;
   /** A constant rate when absent. */
@@ -20,3 +22,4 @@ export interface Recipe {
 
 export const optimizerOf = (r: Recipe): OptimizerConfig => r.optimizer ?? PLAIN_SGD;
 export const scheduleOf = (r: Recipe): ScheduleConfig => r.schedule ?? CONSTANT_LR;
+export const datasetOf = (r: Recipe): string => r.dataset ?? 'mnist';

@@ -5,9 +5,10 @@ import { createServer, Server } from 'node:http';
 import { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { gunzipSync, gzipSync } from 'node:zlib';
 import { downloadFromMirrors } from '../../src/data/download';
 import { DataError } from '../../src/data/idx';
-import { DEFAULT_MIRRORS, loadSplit, locateMnist, MNIST_FILES, mnistMirrors } from '../../src/data/mnist';
+import { DEFAULT_MIRRORS, loadSplit, locateMnist, MNIST_FILES, mnistMirrors } from '../../src/data/idx-dataset';
 import { MNIST_DIR } from '../helpers/mnist-dir';
 
 const GOOD = new TextEncoder().encode('the right bytes '.repeat(5000));
@@ -24,6 +25,8 @@ beforeAll(async () => {
     const [, mirror, file] = (req.url ?? '').split('/');
     if (mirror === 'good' && file === 'f.bin') return res.end(GOOD);
     if (mirror === 'bad' && file === 'f.bin') return res.end(BAD);
+    if (mirror === 'gz' && file === 'f.gz') return res.end(gzipSync(GOOD, { level: 1 }));
+    if (mirror === 'gzbad' && file === 'f.gz') return res.end(gzipSync(BAD));
     if (mirror === 'stall') {
       res.writeHead(200, { 'content-length': String(GOOD.length) });
       res.write(GOOD.subarray(0, 100)); // headers and a little data, then nothing
@@ -46,21 +49,29 @@ beforeEach(() => {
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
 test('a good mirror gives the verified file and leaves no temporary file', async () => {
-  const url = await downloadFromMirrors([`${base}/good/`], 'f.bin', join(dir, 'f.bin'), sha(GOOD));
+  const url = await downloadFromMirrors([`${base}/good/`], 'f.bin', join(dir, 'f.bin'), { sha256: sha(GOOD) });
   expect(url).toBe(`${base}/good/f.bin`);
   expect(sha(readFileSync(join(dir, 'f.bin')))).toBe(sha(GOOD));
   expect(readdirSync(dir)).toEqual(['f.bin']);
 });
 
+test('where only the unpacked content is fixed (recompressed copies), the gunzipped bytes are checked', async () => {
+  const err = await downloadFromMirrors([`${base}/gzbad`], 'f.gz', join(dir, 'f.gz'), { unpackedSha256: sha(GOOD) }).catch((e) => e);
+  expect(err.message).toMatch(/gzbad\/f\.gz: checksum mismatch: expected sha256 \w+ \(unpacked\)/);
+  expect(readdirSync(dir)).toEqual([]);
+  await downloadFromMirrors([`${base}/gzbad`, `${base}/gz`], 'f.gz', join(dir, 'f.gz'), { unpackedSha256: sha(GOOD) });
+  expect(sha(gunzipSync(readFileSync(join(dir, 'f.gz'))))).toBe(sha(GOOD));
+});
+
 test('a checksum mismatch is removed and reported with the mirror and file; the next mirror is tried', async () => {
-  await downloadFromMirrors([`${base}/bad`, `${base}/good`], 'f.bin', join(dir, 'f.bin'), sha(GOOD));
+  await downloadFromMirrors([`${base}/bad`, `${base}/good`], 'f.bin', join(dir, 'f.bin'), { sha256: sha(GOOD) });
   expect(requests).toEqual(['/bad/f.bin', '/good/f.bin']);
   expect(sha(readFileSync(join(dir, 'f.bin')))).toBe(sha(GOOD));
 });
 
 test('when every mirror fails: a DataError naming each, and nothing at the final path', async () => {
   const closedPort = 'http://127.0.0.1:9'; // discard port: nothing listens
-  const err = await downloadFromMirrors([`${base}/bad`, `${base}/none`, closedPort], 'f.bin', join(dir, 'f.bin'), sha(GOOD)).catch((e) => e);
+  const err = await downloadFromMirrors([`${base}/bad`, `${base}/none`, closedPort], 'f.bin', join(dir, 'f.bin'), { sha256: sha(GOOD) }).catch((e) => e);
   expect(err).toBeInstanceOf(DataError);
   expect(err.message).toContain(`${base}/bad/f.bin: checksum mismatch`);
   expect(err.message).toContain(`${base}/none/f.bin: HTTP 404`);
@@ -101,7 +112,7 @@ test('a failed download leaves no empty folder behind', async () => {
 test('a mirror that sends headers and then stalls is abandoned, named, and the next one is used', async () => {
   const tried: string[] = [];
   const started = Date.now();
-  const url = await downloadFromMirrors([`${base}/stall`, `${base}/good`], 'f.bin', join(dir, 'f.bin'), sha(GOOD), {
+  const url = await downloadFromMirrors([`${base}/stall`, `${base}/good`], 'f.bin', join(dir, 'f.bin'), { sha256: sha(GOOD) }, {
     stallSeconds: 1,
     onAttempt: (u) => tried.push(u),
   });
@@ -109,7 +120,7 @@ test('a mirror that sends headers and then stalls is abandoned, named, and the n
   expect(tried).toEqual([`${base}/stall/f.bin`, `${base}/good/f.bin`]);
   expect(url).toBe(`${base}/good/f.bin`);
   expect(readdirSync(dir)).toEqual(['f.bin']);
-  const err = await downloadFromMirrors([`${base}/stall`], 'f.bin', join(dir, 'g.bin'), sha(GOOD), { stallSeconds: 1 }).catch((e) => e);
+  const err = await downloadFromMirrors([`${base}/stall`], 'f.bin', join(dir, 'g.bin'), { sha256: sha(GOOD) }, { stallSeconds: 1 }).catch((e) => e);
   expect(err.message).toBe(`could not download f.bin:\n  ${base}/stall/f.bin: stalled: no data for 1 s`);
 });
 

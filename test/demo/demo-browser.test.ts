@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Browser, chromium, Page } from 'playwright-core';
 import { ChildProcess } from 'node:child_process';
-import { loadSplit } from '../../src/data/mnist';
+import { loadSplit } from '../../src/data/idx-dataset';
 import { findChromium } from '../helpers/chromium';
 import { cli, cliProcess } from '../helpers/cli';
 import { MNIST_DIR } from '../helpers/mnist-dir';

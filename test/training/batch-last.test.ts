@@ -3,7 +3,7 @@
 // real digits and on a model mixing ops that are lowered with ops that are not.
 import { lenet } from '../../model/lenet.onnx-builder';
 import { fillBatch } from '../../src/data/dataset';
-import { loadSplit } from '../../src/data/mnist';
+import { loadSplit } from '../../src/data/idx-dataset';
 import { inOrder } from '../../src/data/shuffle';
 import { ModelDefinition } from '../../src/graph/model-definition';
 import { initParams } from '../../src/training/init';

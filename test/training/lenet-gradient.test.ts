@@ -4,7 +4,7 @@
 import { lenet } from '../../model/lenet.onnx-builder';
 import { fillBatch } from '../../src/data/dataset';
 import { inOrder } from '../../src/data/shuffle';
-import { loadSplit } from '../../src/data/mnist';
+import { loadSplit } from '../../src/data/idx-dataset';
 import { initParams } from '../../src/training/init';
 import { buildGradientGraph, gradName } from '../../src/training/step-graph';
 import { lenetLoss64, Params64 } from '../helpers/lenet-f64';

@@ -9,7 +9,7 @@ import { initParams } from '../../src/training/init';
 import { carriedTensors, initialOptimizerState, OptimizerConfig, PLAIN_SGD } from '../../src/training/optimizers/optimizer';
 import { buildGradientGraph, buildTrainingStep, buildUpdateGraph, gradName, updatedName } from '../../src/training/step-graph';
 import { openSession } from '../helpers/run-model';
-import { loadSplit } from '../../src/data/mnist';
+import { loadSplit } from '../../src/data/idx-dataset';
 import { MNIST_DIR } from '../helpers/mnist-dir';
 import { fillBatch } from '../../src/data/dataset';
 import { inOrder } from '../../src/data/shuffle';

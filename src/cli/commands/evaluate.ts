@@ -21,18 +21,19 @@ type EvaluateArgs = InferredOptionTypes<typeof options>;
 
 export const evaluateCommand: CommandModule<object, EvaluateArgs> = {
   command: 'evaluate',
-  describe: 'score an exported model on the 10,000 MNIST test images (or the first --limit of them)',
+  describe: 'score an exported model on the 10,000 test images of MNIST (or --dataset; or the first --limit of them)',
   builder: (y) =>
     y.options(options).check((a) => checkPositive(a, ['batch-size', 'limit']) && checkFraction(a, 'min-accuracy') && checkThreads(a) && checkRuntimeCombination(a)),
   handler: async (args) => {
-    const { locateMnist, loadSplit } = await import('../../data/mnist');
+    const { datasetNamed, locateDataset, loadSplit } = await import('../../data/idx-dataset');
     const { firstSamples } = await import('../../data/dataset');
     const { UsageError } = await import('../errors');
     const { evaluateModel } = await import('../../inference/evaluate');
     const { classifierFile } = await import('../classifier-file');
     const model = classifierFile(args);
-    const dir = await locateMnist({ dataDir: args['data-dir'], onLog: (line: string) => console.error(line) });
-    const all = loadSplit(dir, 'test');
+    const dataset = datasetNamed(args.dataset);
+    const dir = await locateDataset(dataset, { dataDir: args['data-dir'], onLog: (line: string) => console.error(line) });
+    const all = loadSplit(dir, 'test', dataset);
     if (args.limit !== undefined && args.limit > all.images.count) throw new UsageError(`--limit ${args.limit} is larger than the ${all.images.count} test images`);
     const test = args.limit === undefined ? all : firstSamples(all, args.limit);
     const result = await evaluateModel(model, test, {
