@@ -242,7 +242,7 @@ test('--model mlp trains, exports artifacts/mlp.onnx and evaluates', () => {
   for (const m of lines) expect(Object.keys(m).sort()).toEqual(['elapsed_s', 'epoch', 'loss', 'lr', 'samples_per_s', 'train_accuracy', 'val_accuracy']);
   const svg = readFileSync(join(runDir, 'report.svg'), 'utf8');
   expect(svg).toMatch(/^<svg[\s\S]*training loss[\s\S]*accuracy[\s\S]*validation[\s\S]*<\/svg>$/);
-  expect(t.out).toMatch(/training mlp on 60,000 images .* SGD lr 0.02/);
+  expect(t.out).toMatch(/training mlp on 60,000 MNIST images .* SGD lr 0.02/);
   expect(existsSync(join(dir, 'mlp.onnx'))).toBe(true);
   const e = cli('evaluate', '--model', 'mlp', '--artifacts', dir, '--min-accuracy', '0.85');
   expect(e.code).toBe(0);

@@ -83,7 +83,7 @@ test('train --ep webgpu (1 epoch of 2,000 images) and evaluate --ep webgpu print
   const scores = (out: string) => out.replace(/, [\d,]+ images\/s/, ''); // the accuracy, per-class table and confusion matrix
   expect(scores(gpuScore.out)).toMatch(/validation acc: accuracy=0\.\d+ \(\d+\/300\)/);
   expect(scores(gpuScore.out)).toBe(scores(cpuScore.out));
-});
+}, 600_000); // 20 SGD steps at batch 100 on the software GPU: about 160 s alone, more on a busy machine
 
 test('the committed WebGPU kernel table is what the installed ONNX Runtime does (a fresh probe equals it)', async () => {
   const env = await gpuEnv();
