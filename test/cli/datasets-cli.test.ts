@@ -19,8 +19,10 @@ test('train and evaluate --dataset fashion-mnist; the exported model names its c
   const metadata = decodeModel(readFileSync(join(art, 'lenet.onnx'))).metadata!;
   expect(metadata.class_labels).toBe('T-shirt/top,Trouser,Pullover,Dress,Coat,Sandal,Shirt,Sneaker,Bag,Ankle boot');
   expect(metadata.dataset).toBe('fashion-mnist');
-  const e = cli('evaluate', '--dataset', 'fashion-mnist', '--artifacts', art, '--min-accuracy', '0.45', '--no-details');
+  const e = cli('evaluate', '--dataset', 'fashion-mnist', '--artifacts', art, '--min-accuracy', '0.45');
   expect(e.code).toBe(0);
+  expect(e.out).toMatch(/rows: actual class, columns: predicted\n/);
+  expect(e.out).toMatch(/\nclasses: 0 T-shirt\/top, 1 Trouser, .*, 9 Ankle boot\n/);
   expect(e.out).toMatch(/validation acc: accuracy=0\.\d+ \(\d+\/10000/); // 0.5818 after these 50 steps
   // the checkpoint remembers the dataset: resuming on another is refused
   const r = cli('train', '--resume', join(art, 'lenet.ckpt'), '--dataset', 'mnist', '--epochs', '3', '--no-progress');

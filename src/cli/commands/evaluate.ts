@@ -44,7 +44,7 @@ export const evaluateCommand: CommandModule<object, EvaluateArgs> = {
       `validation acc: accuracy=${result.accuracy.toFixed(4)} (${result.correct}/${result.total}, ` +
         `${Math.round(result.total / result.seconds).toLocaleString('en-US')} images/s)`,
     );
-    if (args.details) console.log(formatConfusion(result.confusion, result.perClass));
+    if (args.details) console.log(formatConfusion(result.confusion, result.perClass, dataset.classes));
     if (args.json) {
       const { writeFileAtomic } = await import('../../io/atomic-write');
       const report = { model: model.path, ...result };
