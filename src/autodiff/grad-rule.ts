@@ -101,13 +101,7 @@ export function spreadTargetOf(b: GraphBuilder, node: Node, x: Value): Value {
  * was reduced to a scalar, dy already broadcasts.
  */
 export function withReducedAxesKept(b: GraphBuilder, node: Node, dy: Value): Value {
-  const axesInput = node.inputs[1] ?? null;
-  if (intAttr(node, 'keepdims', 1) === 1 || !axesInput) return dy;
-  const axes = b.constantOf(axesInput);
-  const rank = node.inputs[0]?.shape?.length;
-  if (!axes || rank === undefined) {
-    throw new Error(`${node.opType} '${node.name}': gradient needs constant axes and a known input rank`);
-  }
-  const normalized = Array.from(axes.data as BigInt64Array, (a) => (Number(a) + rank) % rank).sort((p, q) => p - q);
-  return normalized.length ? b.unsqueeze(dy, normalized) : dy;
+  if (intAttr(node, 'keepdims', 1) === 1 || !node.inputs[1]) return dy;
+  const axes = reducedAxes(b, node);
+  return axes.length ? b.unsqueeze(dy, axes) : dy;
 }
