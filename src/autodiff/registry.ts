@@ -5,6 +5,16 @@ import { TanhMaxPair } from './fusions/TanhMaxPair';
 import { TanhMaxPool } from './fusions/TanhMaxPool';
 import { FusedGradRule, GradRule } from './grad-rule';
 import { Add } from './rules/Add';
+import { Sqrt } from './rules/Sqrt';
+import { Softmax } from './rules/Softmax';
+import { Sigmoid } from './rules/Sigmoid';
+import { LeakyRelu } from './rules/LeakyRelu';
+import { GlobalAveragePool } from './rules/GlobalAveragePool';
+import { Dropout } from './rules/Dropout';
+import { Div } from './rules/Div';
+import { Concat } from './rules/Concat';
+import { BatchNormalization } from './rules/BatchNormalization';
+import { AveragePool } from './rules/AveragePool';
 import { Conv } from './rules/Conv';
 import { Flatten } from './rules/Flatten';
 import { Gather } from './rules/Gather';
@@ -27,8 +37,9 @@ import { Transpose } from './rules/Transpose';
 import { Unsqueeze } from './rules/Unsqueeze';
 
 export const GRAD_RULES: Record<string, GradRule | 'none'> = {
-  Add, Conv, Flatten, Gather, GatherElements, Gemm, Identity, LogSoftmax, MatMul, MaxPool, Mul, Neg,
-  ReduceMax, ReduceMean, ReduceSum, Relu, Reshape, Sub, Tanh, Transpose, Unsqueeze,
+  Add, AveragePool, BatchNormalization, Concat, Conv, Div, Dropout, Flatten, Gather, GatherElements, Gemm,
+  GlobalAveragePool, Identity, LeakyRelu, LogSoftmax, MatMul, MaxPool, Mul, Neg, ReduceMax, ReduceMean, ReduceSum,
+  Relu, Reshape, Sigmoid, Softmax, Sqrt, Sub, Tanh, Transpose, Unsqueeze,
   ArgMax: 'none', Equal: 'none', Greater: 'none', Shape: 'none', Size: 'none',
 };
 

@@ -37,12 +37,35 @@ export class GraphBuilder extends GraphCore {
   conv(x: Value, w: Value, b: Value | null, o: ConvOptions = {}, name?: string): Value {
     return this.one('Conv', b ? [x, w, b] : [x, w], convAttrs('Conv', w, o), name);
   }
-  convTranspose(x: Value, w: Value, o: ConvOptions = {}, name?: string): Value {
-    return this.one('ConvTranspose', [x, w], convAttrs('ConvTranspose', w, o), name);
+  /** `outputPadding` adds cells at the end of each spatial axis (to reach an input size a strided Conv rounded down). */
+  convTranspose(x: Value, w: Value, o: ConvOptions & { outputPadding?: number[] } = {}, name?: string): Value {
+    const attrs = convAttrs('ConvTranspose', w, o);
+    if (o.outputPadding?.some((p) => p !== 0)) attrs.output_padding = attr.ints(o.outputPadding);
+    return this.one('ConvTranspose', [x, w], attrs, name);
   }
   maxPool(x: Value, kernel: number[], strides: number[], name?: string): Value {
     const pads = attr.ints(Array(2 * kernel.length).fill(0));
     return this.one('MaxPool', [x], { kernel_shape: attr.ints(kernel), strides: attr.ints(strides), pads }, name);
+  }
+  /** Mean over each window; padded cells count as zeros in the mean (count_include_pad = 1). */
+  averagePool(x: Value, kernel: number[], strides: number[] = kernel, pads: number[] = Array(2 * kernel.length).fill(0), name?: string): Value {
+    const attrs = { kernel_shape: attr.ints(kernel), strides: attr.ints(strides), pads: attr.ints(pads), count_include_pad: attr.int(1) };
+    return this.one('AveragePool', [x], attrs, name);
+  }
+  /** Mean over all spatial positions: [N, C, H, W] -> [N, C, 1, 1]. */
+  globalAveragePool(x: Value, name?: string): Value { return this.one('GlobalAveragePool', [x], {}, name); }
+  /** Inference-mode batch normalization: (x - mean) / sqrt(var + epsilon) * scale + bias, per channel (axis 1). */
+  batchNormalization(x: Value, scale: Value, bias: Value, mean: Value, variance: Value, epsilon: number, name?: string): Value {
+    return this.one('BatchNormalization', [x, scale, bias, mean, variance], { epsilon: attr.float(epsilon) }, name);
+  }
+  /**
+   * Training-mode dropout: zeroes each element with probability `ratio` and scales the rest by
+   * 1 / (1 - ratio); returns the output and the keep mask (bool). `seed` fixes ORT's generator.
+   */
+  dropout(x: Value, ratio: number, seed: number, name?: string): [Value, Value] {
+    const inputs = [x, this.f32(ratio, 'dropout_ratio'), this.constant('bool', [], Uint8Array.of(1), 'training_mode')];
+    const [y, mask] = this.op('Dropout', inputs, { seed: attr.int(seed) }, { name, outputs: 2 });
+    return [y, mask];
   }
   /** Y = op(A) * op(B) + C, op = transpose when the flag is set. */
   gemm(a: Value, b: Value, c: Value | null, o: { transA?: boolean; transB?: boolean } = {}, name?: string): Value {
@@ -61,6 +84,10 @@ export class GraphBuilder extends GraphCore {
   // --- element-wise -------------------------------------------------------------------
   tanh(x: Value, name?: string): Value { return this.one('Tanh', [x], {}, name); }
   relu(x: Value, name?: string): Value { return this.one('Relu', [x], {}, name); }
+  /** x for x > 0, alpha * x otherwise. */
+  leakyRelu(x: Value, alpha = 0.01, name?: string): Value { return this.one('LeakyRelu', [x], { alpha: attr.float(alpha) }, name); }
+  sigmoid(x: Value, name?: string): Value { return this.one('Sigmoid', [x], {}, name); }
+  softmax(x: Value, axis: number, name?: string): Value { return this.one('Softmax', [x], { axis: attr.int(axis) }, name); }
   exp(x: Value, name?: string): Value { return this.one('Exp', [x], {}, name); }
   log(x: Value, name?: string): Value { return this.one('Log', [x], {}, name); }
   neg(x: Value, name?: string): Value { return this.one('Neg', [x], {}, name); }
@@ -106,6 +133,12 @@ export class GraphBuilder extends GraphCore {
   }
   /** Zeros added before and after each axis: pads = [begin_0, begin_1, ..., end_0, end_1, ...]. */
   pad(x: Value, pads: number[], name?: string): Value { return this.one('Pad', [x, this.i64(pads, 'pads')], {}, name); }
+  /** The inputs joined along `axis`. */
+  concat(xs: Value[], axis: number, name?: string): Value { return this.one('Concat', xs, { axis: attr.int(axis) }, name); }
+  /** x[..., starts:ends, ...] along `axes` (step 1). */
+  slice(x: Value, starts: number[], ends: number[], axes: number[], name?: string): Value {
+    return this.one('Slice', [x, this.i64(starts, 'starts'), this.i64(ends, 'ends'), this.i64(axes, 'axes')], {}, name);
+  }
   expand(x: Value, shape: Value, name?: string): Value { return this.one('Expand', [x, shape], {}, name); }
   spaceToDepth(x: Value, blocksize: number, name?: string): Value {
     return this.one('SpaceToDepth', [x], { blocksize: attr.int(blocksize) }, name);

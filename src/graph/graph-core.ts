@@ -86,6 +86,8 @@ export class GraphCore {
   op(opType: string, inputs: (Value | null)[], attrs: Record<string, AttrValue> = {}, opts: OpOptions = {}): Value[] {
     const domain = opts.domain ?? '';
     const rule = domain === '' ? SHAPE_RULES[opType] : undefined;
+    // Gradient rules read inferred shapes: an ai.onnx op without a shape rule would fail far from here.
+    if (domain === '' && !rule) throw new Error(`shape inference: no shape rule for op '${opType}' (add one in graph/shape-inference.ts)`);
     const infos = rule
       ? rule({
           inputs,

@@ -5,8 +5,42 @@ import { Value } from './types';
 export interface ParamSpec {
   name: string;
   dims: number[];
-  /** 'xavier' for weights (fan-in/out from dims), 'zeros' for biases. */
-  init: 'xavier' | 'zeros';
+  /** 'xavier' for weights (fan-in/out from dims), 'zeros' for biases, 'ones' for normalization scales. */
+  init: 'xavier' | 'zeros' | 'ones';
+}
+
+/**
+ * A tensor the model carries from step to step without a gradient (BatchNorm's running mean and
+ * variance): updated by the training forward pass, read by the inference model, checkpointed.
+ */
+export interface StateSpec {
+  name: string;
+  dims: number[];
+  init: 'zeros' | 'ones';
+}
+
+/** What a forward pass is emitted for: the training graphs, or the exported inference model. */
+export type ForwardMode = 'train' | 'infer';
+
+export interface ForwardContext {
+  mode: ForwardMode;
+  /** The model's state tensors (see ModelDefinition.state), by name. */
+  state: Record<string, Value>;
+  /** In training mode: the value state tensor `name` takes after this step (unchanged when never set). */
+  setState(name: string, next: Value): void;
+}
+
+/** A forward context for `mode`, over the given state values; `updates` collects setState calls. */
+export function forwardContext(mode: ForwardMode, state: Record<string, Value>, updates = new Map<string, Value>()): ForwardContext {
+  return {
+    mode,
+    state,
+    setState(name, next) {
+      if (!(name in state)) throw new Error(`setState('${name}'): the model declares no state tensor of that name (state: ${Object.keys(state).join(', ') || 'none'})`);
+      if (mode !== 'train') throw new Error(`setState('${name}'): state changes only in training mode`);
+      updates.set(name, next);
+    },
+  };
 }
 
 export interface ModelDefinition {
@@ -15,8 +49,10 @@ export interface ModelDefinition {
   sampleDims: number[];
   classes: number;
   params: ParamSpec[];
-  /** Builds logits [N, classes] from x [N, ...sampleDims]. */
-  forward(b: GraphBuilder, x: Value, params: Record<string, Value>): Value;
+  /** Non-trainable state carried between steps (absent: none). */
+  state?: StateSpec[];
+  /** Builds logits [N, classes] from x [N, ...sampleDims]; `ctx` says the mode and holds the state. */
+  forward(b: GraphBuilder, x: Value, params: Record<string, Value>, ctx: ForwardContext): Value;
 }
 
 /** Opset and IR version of every model the project writes (the ORT training build accepts <= 21 / <= 10). */
@@ -27,3 +63,5 @@ export const BATCH_DIM = 'N';
 
 export const paramCount = (def: ModelDefinition) =>
   def.params.reduce((n, p) => n + p.dims.reduce((a, d) => a * d, 1), 0);
+
+export const stateOf = (def: ModelDefinition): StateSpec[] => def.state ?? [];

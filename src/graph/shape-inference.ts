@@ -66,6 +66,18 @@ function windowOut(inp: Dim, k: number, stride: number, padBegin: number, padEnd
   return Math.floor((inp + padBegin + padEnd - dilation * (k - 1) - 1) / stride) + 1;
 }
 
+/** MaxPool / AveragePool: [N, C, ...spatial] -> [N, C, ...windows] (floor rounding: ceil_mode is never emitted). */
+function pool(c: InferenceContext): OutputInfo[] {
+  const x = first(c);
+  if (!x.shape) return [{ dtype: x.dtype }];
+  const k = intsAttr(c, 'kernel_shape')!;
+  const n = k.length;
+  const strides = intsAttr(c, 'strides') ?? k.map(() => 1);
+  const pads = intsAttr(c, 'pads') ?? [...k, ...k].map(() => 0);
+  const spatial = k.map((kk, i) => windowOut(x.shape![2 + i], kk, strides[i], pads[i], pads[i + n], 1));
+  return [{ dtype: x.dtype, shape: [x.shape[0], x.shape[1], ...spatial] }];
+}
+
 function reduce(c: InferenceContext, axes: number[] | undefined): OutputInfo[] {
   const x = first(c);
   const keep = intAttr(c, 'keepdims', 1) === 1;
@@ -112,8 +124,10 @@ function leftover(input: Shape | undefined, rest: Dim[]): Dim | undefined {
 }
 
 export const SHAPE_RULES: Record<string, Rule> = {
-  Identity: same, Tanh: same, Relu: same, Neg: same, Exp: same, Log: same, Sqrt: same,
-  LogSoftmax: same, Softmax: same, Abs: same,
+  Identity: same, Tanh: same, Relu: same, Neg: same, Exp: same, Log: same, Sqrt: same, Reciprocal: same,
+  LogSoftmax: same, Softmax: same, Abs: same, Sigmoid: same, LeakyRelu: same, BatchNormalization: same,
+  // Dropout -> (output, keep mask): the mask is bool.
+  Dropout: (c) => [{ dtype: first(c).dtype, shape: first(c).shape }, { dtype: 'bool', shape: first(c).shape }],
   Add: elementwise, Sub: elementwise, Mul: elementwise, Div: elementwise, Pow: elementwise, Where: (c) => [
     { dtype: c.inputs[1]!.dtype, shape: broadcast(c.inputs.map((v) => v?.shape)) },
   ],
@@ -161,15 +175,35 @@ export const SHAPE_RULES: Record<string, Rule> = {
     });
     return [{ dtype: x.dtype, shape: [x.shape[0], (w.shape[1] as number) * group, ...spatial] }];
   },
-  MaxPool: (c) => {
+  MaxPool: (c) => pool(c),
+  AveragePool: (c) => pool(c),
+  GlobalAveragePool: (c) => {
     const x = first(c);
-    if (!x.shape) return [{ dtype: x.dtype }];
-    const k = intsAttr(c, 'kernel_shape')!;
-    const n = k.length;
-    const strides = intsAttr(c, 'strides') ?? k.map(() => 1);
-    const pads = intsAttr(c, 'pads') ?? [...k, ...k].map(() => 0);
-    const spatial = k.map((kk, i) => windowOut(x.shape![2 + i], kk, strides[i], pads[i], pads[i + n], 1));
-    return [{ dtype: x.dtype, shape: [x.shape[0], x.shape[1], ...spatial] }];
+    return [{ dtype: x.dtype, shape: x.shape && [...x.shape.slice(0, 2), ...x.shape.slice(2).map(() => 1)] }];
+  },
+  Concat: (c) => {
+    const xs = c.inputs as Value[];
+    const shapes = xs.map((v) => v.shape);
+    if (shapes.some((s) => !s)) return [{ dtype: xs[0].dtype }];
+    const axis = normAxis(intAttr(c, 'axis', 0), shapes[0]!.length);
+    const sizes = shapes.map((s) => s![axis]);
+    const joined: Dim = sizes.every((d) => typeof d === 'number') ? (sizes as number[]).reduce((p, d) => p + d, 0) : sizes.join('+');
+    return [{ dtype: xs[0].dtype, shape: shapes[0]!.map((d, i) => (i === axis ? joined : d)) }];
+  },
+  // Slice with constant starts/ends/axes and unit steps, on static axes (clamped as ONNX says).
+  Slice: (c) => {
+    const x = first(c);
+    const [starts, ends, axes] = [constInts(c, 1), constInts(c, 2), constInts(c, 3)];
+    if (!x.shape || !starts || !ends || c.inputs[4]) return [{ dtype: x.dtype }];
+    const shape = [...x.shape];
+    (axes ?? starts.map((_, i) => i)).forEach((a, i) => {
+      const axis = normAxis(a, shape.length);
+      const d = shape[axis];
+      if (typeof d !== 'number') { shape[axis] = `${d}'`; return; }
+      const clamp = (v: number) => Math.min(Math.max(v < 0 ? v + d : v, 0), d);
+      shape[axis] = Math.max(0, clamp(ends[i]) - clamp(starts[i]));
+    });
+    return [{ dtype: x.dtype, shape }];
   },
   Gemm: (c) => {
     const [a, b, bias] = c.inputs as Value[];

@@ -1,7 +1,7 @@
 // The inference model that apps embed: input [N,1,28,28] float32 in [0,1] -> logits and
 // probabilities [N,10], with the parameters stored as initializers.
 import { GraphBuilder } from '../graph/graph-builder';
-import { BATCH_DIM, IR_VERSION, ModelDefinition, OPSET, PRODUCER } from '../graph/model-definition';
+import { BATCH_DIM, forwardContext, IR_VERSION, ModelDefinition, OPSET, PRODUCER, stateOf } from '../graph/model-definition';
 import { Model, Value } from '../graph/types';
 import { ParamValues } from '../training/init';
 
@@ -10,13 +10,17 @@ export const INFERENCE_IO = { input: 'input', logits: 'logits', probabilities: '
 export function buildInferenceModel(def: ModelDefinition, params: ParamValues, metadata: Record<string, string> = {}): Model {
   const b = new GraphBuilder(def.name);
   const x = b.input(INFERENCE_IO.input, 'float32', [BATCH_DIM, ...def.sampleDims]);
-  const p: Record<string, Value> = {};
-  for (const spec of def.params) {
-    const data = params.get(spec.name);
-    if (!data) throw new Error(`no value for parameter '${spec.name}'`);
-    p[spec.name] = b.initializer({ name: spec.name, dtype: 'float32', dims: spec.dims, data });
-  }
-  const logits = def.forward(b, x, p);
+  const stored = (specs: { name: string; dims: number[] }[]): Record<string, Value> => {
+    const values: Record<string, Value> = {};
+    for (const spec of specs) {
+      const data = params.get(spec.name);
+      if (!data) throw new Error(`no value for parameter '${spec.name}'`);
+      values[spec.name] = b.initializer({ name: spec.name, dtype: 'float32', dims: spec.dims, data });
+    }
+    return values;
+  };
+  const p = stored(def.params);
+  const logits = def.forward(b, x, p, forwardContext('infer', stored(stateOf(def))));
   b.output(logits, INFERENCE_IO.logits);
   b.output(b.op('Softmax', [logits], { axis: { kind: 'int', value: 1 } })[0], INFERENCE_IO.probabilities);
   return {
@@ -30,11 +34,11 @@ export function buildInferenceModel(def: ModelDefinition, params: ParamValues, m
   };
 }
 
-/** Parameter values stored as initializers in a decoded inference (or init) model. */
+/** Parameter (and model state) values stored as initializers in a decoded inference (or init) model. */
 export function paramsFromModel(def: ModelDefinition, model: Model, what: string): ParamValues {
   const byName = new Map(model.graph.initializers.map((t) => [t.name, t]));
   const values: ParamValues = new Map();
-  for (const spec of def.params) {
+  for (const spec of [...def.params, ...stateOf(def)]) {
     const t = byName.get(spec.name);
     if (!t || t.dtype !== 'float32' || t.dims.join(',') !== spec.dims.join(',')) {
       throw new Error(`${what}: expected parameter '${spec.name}' float32 [${spec.dims}]${t ? `, found ${t.dtype} [${t.dims}]` : ', not found'}`);

@@ -5,10 +5,10 @@
 // - eval model: parameters, x, y -> loss, correct;
 // - optimizer model: one SGDOptimizerV2 (plain SGD) or AdamWOptimizer node, the learning rate baked in.
 import { GraphBuilder } from '../graph/graph-builder';
-import { BATCH_DIM, ModelDefinition } from '../graph/model-definition';
+import { BATCH_DIM, forwardContext, ModelDefinition } from '../graph/model-definition';
 import { Model, Value } from '../graph/types';
 import { oneHot, softmaxCrossEntropy } from '../training/loss';
-import { asModel, differentiate, STEP_INPUTS, STEP_OUTPUTS } from '../training/step-graph';
+import { asModel, differentiate, refuseModelState, STEP_INPUTS, STEP_OUTPUTS } from '../training/step-graph';
 import { attr } from '../graph/types';
 import { OptimizerConfig, PLAIN_SGD } from '../training/optimizers/optimizer';
 
@@ -29,6 +29,7 @@ export function ortOptimizerProblem(c: OptimizerConfig): string | undefined {
 }
 
 export function buildOrtTrainingModel(def: ModelDefinition): Model {
+  refuseModelState(def, "ONNX Runtime's training API engine (--engine ort)");
   const { b, loss, correct, gradOf } = differentiate(def, `${def.name}_ort_training`);
   const reset = b.input(LAZY_RESET_GRAD, 'bool', [1]);
   for (const p of def.params) {
@@ -44,12 +45,13 @@ export function buildOrtTrainingModel(def: ModelDefinition): Model {
 }
 
 export function buildOrtEvalModel(def: ModelDefinition): Model {
+  refuseModelState(def, "ONNX Runtime's training API engine (--engine ort)");
   const b = new GraphBuilder(`${def.name}_ort_eval`);
   const params: Record<string, Value> = {};
   for (const p of def.params) params[p.name] = b.input(p.name, 'float32', p.dims);
   const x = b.input(STEP_INPUTS.images, 'float32', [BATCH_DIM, ...def.sampleDims]);
   const y = b.input(STEP_INPUTS.labels, 'int64', [BATCH_DIM]);
-  const { loss, correct } = softmaxCrossEntropy(b, def.forward(b, x, params), oneHot(b, y, def.classes));
+  const { loss, correct } = softmaxCrossEntropy(b, def.forward(b, x, params, forwardContext('infer', {})), oneHot(b, y, def.classes));
   b.output(loss, STEP_OUTPUTS.loss);
   b.output(correct, STEP_OUTPUTS.correct);
   return asModel(b.build(`${def.name} eval model for ONNX Runtime's training API.`));

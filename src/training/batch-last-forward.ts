@@ -10,7 +10,7 @@
 import { intAttr, intsAttr } from '../autodiff/grad-rule';
 import { GraphBuilder } from '../graph/graph-builder';
 import { ImageOrder, outputSize, PatchGeometry, patchRows } from '../graph/patches';
-import { ModelDefinition } from '../graph/model-definition';
+import { ForwardContext, forwardContext, ModelDefinition } from '../graph/model-definition';
 import { Node, Value, elementCount } from '../graph/types';
 
 /** How the training graphs lay out activations: batch-last (GEMM convolutions) or the model's own batch-first. */
@@ -63,16 +63,19 @@ function lowerablePool(n: Node, batched: Set<Value>): boolean {
  * Emits def's forward pass on `b` from x [N, ...sampleDims] and the parameters, batch-last where
  * it can; returns the logits [N, classes].
  */
-export function batchLastForward(b: GraphBuilder, def: ModelDefinition, x: Value, params: Record<string, Value>): Value {
+export function batchLastForward(b: GraphBuilder, def: ModelDefinition, x: Value, params: Record<string, Value>, ctx: ForwardContext): Value {
   // The model's own forward pass, on a scratch builder, is the recipe that is re-emitted here.
   const f = new GraphBuilder(`${def.name}_forward`);
   const fParams = Object.fromEntries(Object.entries(params).map(([k, v]) => [k, f.input(k, v.dtype, v.shape)]));
+  const fState = Object.fromEntries(Object.entries(ctx.state).map(([k, v]) => [k, f.input(k, v.dtype, v.shape)]));
   let xName = 'x';
-  while (xName in params) xName += '_';
+  while (xName in params || xName in ctx.state) xName += '_';
   const fx = f.input(xName, x.dtype, x.shape);
-  const logits = def.forward(f, fx, fParams);
+  const fUpdates = new Map<string, Value>();
+  const logits = def.forward(f, fx, fParams, forwardContext(ctx.mode, fState, fUpdates));
 
-  const first = new Map<Value, Value>([[fx, x], ...Object.keys(params).map((k): [Value, Value] => [fParams[k], params[k]])]);
+  const outer = (inner: Record<string, Value>, values: Record<string, Value>) => Object.keys(values).map((k): [Value, Value] => [inner[k], values[k]]);
+  const first = new Map<Value, Value>([[fx, x], ...outer(fParams, params), ...outer(fState, ctx.state)]);
   const last = new Map<Value, BatchLast>();
   const batched = new Set<Value>([fx]);
 
@@ -139,5 +142,6 @@ export function batchLastForward(b: GraphBuilder, def: ModelDefinition, x: Value
       n.outputs.forEach((o, i) => first.set(o, outs[i]));
     }
   }
+  for (const [name, next] of fUpdates) ctx.setState(name, firstOf(next));
   return firstOf(logits);
 }

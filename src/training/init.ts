@@ -3,7 +3,7 @@
 // fan_in = dims[1] * receptive field, fan_out = dims[0] * receptive field.
 import { uniformFloat64 } from 'pure-rand/distribution/uniformFloat64';
 import { xoroshiro128plus } from 'pure-rand/generator/xoroshiro128plus';
-import { ModelDefinition, ParamSpec } from '../graph/model-definition';
+import { ModelDefinition, ParamSpec, StateSpec, stateOf } from '../graph/model-definition';
 
 export const XAVIER_MAGNITUDE = 2.24;
 
@@ -17,16 +17,19 @@ export function xavierScale(dims: number[], magnitude = XAVIER_MAGNITUDE): numbe
   return Math.sqrt(magnitude / ((fanIn + fanOut) / 2));
 }
 
+/** Parameters (Xavier or their declared constant) and model state (its declared initial value). */
 export function initParams(def: ModelDefinition, seed: number, magnitude = XAVIER_MAGNITUDE): ParamValues {
   const rng = xoroshiro128plus(seed);
   const values: ParamValues = new Map();
   for (const spec of def.params) values.set(spec.name, initOne(spec, () => uniformFloat64(rng), magnitude));
+  for (const spec of stateOf(def)) values.set(spec.name, initOne(spec, () => 0, magnitude));
   return values;
 }
 
-function initOne(spec: ParamSpec, random: () => number, magnitude: number): Float32Array {
+function initOne(spec: ParamSpec | StateSpec, random: () => number, magnitude: number): Float32Array {
   const data = new Float32Array(spec.dims.reduce((a, d) => a * d, 1));
   if (spec.init === 'zeros') return data;
+  if (spec.init === 'ones') return data.fill(1);
   const s = xavierScale(spec.dims, magnitude);
   for (let i = 0; i < data.length; i++) data[i] = (2 * random() - 1) * s;
   return data;

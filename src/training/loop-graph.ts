@@ -1,10 +1,10 @@
-// K training steps in one run(): an ONNX Loop whose body is one optimizer step. The parameters and
-// the optimizer state are loop-carried, so they cross between host and device once per K steps.
+// K training steps in one run(): an ONNX Loop whose body is one optimizer step. The parameters, the
+// model state and the optimizer state are loop-carried, so they cross between host and device once per K steps.
 //   inputs:  parameters and state, xs [K, N, ...sample], ys [K, N], lrs [K]
 //   outputs: parameters and state after the K steps, losses [K], corrects [K]
 // Iteration i trains on xs[i], ys[i] with learning rate lrs[i]; K is read from xs at run time.
 import { GraphBuilder } from '../graph/graph-builder';
-import { BATCH_DIM, ModelDefinition } from '../graph/model-definition';
+import { BATCH_DIM, ModelDefinition, stateOf } from '../graph/model-definition';
 import { attr, Graph, Model, Value } from '../graph/types';
 import { applyOptimizer, carriedTensors, describeOptimizer, OptimizerConfig, PLAIN_SGD } from './optimizers/optimizer';
 import { oneHot } from './loss';
@@ -36,14 +36,15 @@ function stepBody(def: ModelDefinition, opt: OptimizerConfig, outer: { xs: Value
   const values: Record<string, Value> = {};
   for (const t of carried) values[t.name] = b.input(`${t.name}.current`, 'float32', t.dims);
   const params = Object.fromEntries(def.params.map((p) => [p.name, values[p.name]]));
+  const state = Object.fromEntries(stateOf(def).map((s) => [s.name, values[s.name]]));
   // xs, the one-hot targets of ys and lrs come from the enclosing graph's scope.
   const x = b.gather(outer.xs, iteration, 0, 'x');
   const targets = b.gather(outer.targets, iteration, 0, 'targets');
   const lr = b.gather(outer.lrs, iteration, 0, 'lr');
-  const { loss, correct, gradOf } = lossAndGradients(b, def, params, x, targets);
+  const { loss, correct, gradOf, stateNext } = lossAndGradients(b, def, params, x, targets, undefined, state);
   b.output(b.constant('bool', [], Uint8Array.of(1), 'cond_out')); // always go on: a constant, not a node on the host
   const next = applyOptimizer(b, def, opt, (name) => values[name], gradOf, lr);
-  for (const t of carried) b.output(next.get(t.name)!, `${t.name}.next`);
+  for (const t of carried) b.output(t.kind === 'model-state' ? stateNext(t.name) : next.get(t.name)!, `${t.name}.next`);
   b.output(loss, 'step_loss');
   b.output(correct, 'step_correct');
   return b.build(`One ${describeOptimizer(opt)} step of ${def.name} on batch xs[iteration], ys[iteration] at rate lrs[iteration].`);
@@ -73,7 +74,7 @@ export function buildTrainingLoop(def: ModelDefinition, opt: OptimizerConfig = P
   const ys = b.input(LOOP_INPUTS.labels, 'int64', sample);
   // One-hot before the Loop: the body then needs no int64 data op (none has a WebGPU kernel).
   oneHot(b, ys, def.classes, scope.targets.name);
-  const state = carried.filter((t) => t.kind === 'state').map((t) => b.input(t.name, 'float32', t.dims));
+  const state = carried.filter((t) => t.kind !== 'param').map((t) => b.input(t.name, 'float32', t.dims));
   b.input(scope.lrs.name, scope.lrs.dtype, [...scope.lrs.shape]);
   const steps = b.gather(b.shapeOf(xs), b.constant('int64', [], BigInt64Array.of(0n), 'first_axis'), 0, 'steps');
   const loopCarried = [...params, ...state];

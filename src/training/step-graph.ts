@@ -5,7 +5,7 @@
 // - the update graph: (lr, parameters and state, gradients) -> updated parameters and state.
 import { gradients } from '../autodiff/backward';
 import { GraphBuilder } from '../graph/graph-builder';
-import { BATCH_DIM, IR_VERSION, ModelDefinition, OPSET, PRODUCER } from '../graph/model-definition';
+import { BATCH_DIM, forwardContext, IR_VERSION, ModelDefinition, OPSET, PRODUCER, stateOf } from '../graph/model-definition';
 import { Graph, Model, Value } from '../graph/types';
 import { batchLastForward, DEFAULT_TRAINING_LAYOUT, TrainingLayout } from './batch-last-forward';
 import { oneHot, softmaxCrossEntropy } from './loss';
@@ -17,26 +17,38 @@ export const updatedName = (param: string) => `${param}.updated`;
 export const gradName = (param: string) => `${param}_grad`;
 
 /**
- * Forward pass (laid out as `layout` says), loss and derived gradients of every parameter, on
- * builder b from the given values; `targets` are the one-hot labels [N, classes] (see oneHot).
+ * Forward pass in training mode (laid out as `layout` says), loss and derived gradients of every
+ * parameter, on builder b from the given values; `targets` are the one-hot labels [N, classes] (see
+ * oneHot), `state` the model's state tensors (BatchNorm running statistics), whose next values
+ * `stateNext` gives.
  */
 export function lossAndGradients(
-  b: GraphBuilder, def: ModelDefinition, params: Record<string, Value>, x: Value, targets: Value, layout: TrainingLayout = DEFAULT_TRAINING_LAYOUT,
+  b: GraphBuilder, def: ModelDefinition, params: Record<string, Value>, x: Value, targets: Value,
+  layout: TrainingLayout = DEFAULT_TRAINING_LAYOUT, state: Record<string, Value> = {},
 ) {
-  const logits = layout === 'batch-last' ? batchLastForward(b, def, x, params) : def.forward(b, x, params);
+  const updates = new Map<string, Value>();
+  const ctx = forwardContext('train', state, updates);
+  const logits = layout === 'batch-last' ? batchLastForward(b, def, x, params, ctx) : def.forward(b, x, params, ctx);
   const { loss, correct, logitsGrad } = softmaxCrossEntropy(b, logits, targets);
   const grads = gradients(b, logits, Object.values(params), logitsGrad);
-  return { loss, correct, gradOf: (name: string) => grads.get(params[name])! };
+  return {
+    loss,
+    correct,
+    gradOf: (name: string) => grads.get(params[name])!,
+    stateNext: (name: string) => updates.get(name) ?? state[name],
+  };
 }
 
-/** lossAndGradients on a new builder whose inputs are the parameters, x and y (shared by the training graphs). */
+/** lossAndGradients on a new builder whose inputs are the parameters, the model state, x and y (shared by the training graphs). */
 export function differentiate(def: ModelDefinition, graphName: string, layout: TrainingLayout = DEFAULT_TRAINING_LAYOUT) {
   const b = new GraphBuilder(graphName);
   const params: Record<string, Value> = {};
   for (const p of def.params) params[p.name] = b.input(p.name, 'float32', p.dims);
+  const state: Record<string, Value> = {};
+  for (const s of stateOf(def)) state[s.name] = b.input(s.name, 'float32', s.dims);
   const x = b.input(STEP_INPUTS.images, 'float32', [BATCH_DIM, ...def.sampleDims]);
   const y = b.input(STEP_INPUTS.labels, 'int64', [BATCH_DIM]);
-  return { b, params, ...lossAndGradients(b, def, params, x, oneHot(b, y, def.classes), layout) };
+  return { b, params, ...lossAndGradients(b, def, params, x, oneHot(b, y, def.classes), layout, state) };
 }
 
 export const asModel = (graph: Graph, extraOpsets: Record<string, number> = {}): Model => ({
@@ -48,24 +60,33 @@ export const asModel = (graph: Graph, extraOpsets: Record<string, number> = {}):
 });
 
 export function buildTrainingStep(def: ModelDefinition, opt: OptimizerConfig = PLAIN_SGD, layout: TrainingLayout = DEFAULT_TRAINING_LAYOUT): Model {
-  const { b, params, loss, correct, gradOf } = differentiate(def, `${def.name}_training_step`, layout);
+  const { b, params, loss, correct, gradOf, stateNext } = differentiate(def, `${def.name}_training_step`, layout);
   const values: Record<string, Value> = { ...params };
   const carried = carriedTensors(def, opt);
   for (const t of carried) if (t.kind === 'state') values[t.name] = b.input(t.name, 'float32', t.dims);
   const lr = b.input(STEP_INPUTS.learningRate, 'float32', []);
   const next = applyOptimizer(b, def, opt, (name) => values[name], gradOf, lr);
-  for (const t of carried) b.output(next.get(t.name)!, updatedName(t.name));
+  for (const t of carried) b.output(t.kind === 'model-state' ? stateNext(t.name) : next.get(t.name)!, updatedName(t.name));
   b.output(loss, STEP_OUTPUTS.loss);
   b.output(correct, STEP_OUTPUTS.correct);
   return asModel(b.build(`One ${describeOptimizer(opt)} step of ${def.name}: forward, softmax cross-entropy, backward, update.`));
 }
 
 export function buildGradientGraph(def: ModelDefinition, layout: TrainingLayout = DEFAULT_TRAINING_LAYOUT): Model {
+  refuseModelState(def, 'data-parallel training (--workers)');
   const { b, loss, correct, gradOf } = differentiate(def, `${def.name}_gradients`, layout);
   for (const p of def.params) b.output(gradOf(p.name), gradName(p.name));
   b.output(loss, STEP_OUTPUTS.loss);
   b.output(correct, STEP_OUTPUTS.correct);
   return asModel(b.build(`Mean softmax cross-entropy of ${def.name} and its gradient w.r.t. every parameter.`));
+}
+
+/** A clear refusal for the paths that carry no model state between steps. */
+export function refuseModelState(def: ModelDefinition, what: string): void {
+  const state = stateOf(def);
+  if (state.length) {
+    throw new Error(`${what} does not carry model state, and ${def.name} has some (${state.map((s) => s.name).join(', ')}): use the default engine with one worker`);
+  }
 }
 
 export const copiedName = (name: string) => `${name}.copy`;

@@ -5,7 +5,7 @@
 // loop-carried in the K-step Loop, through the data-parallel update graph, in the checkpoint.
 // The rest of the house asks this file, never a particular optimizer.
 import { GraphBuilder } from '../../graph/graph-builder';
-import { ModelDefinition } from '../../graph/model-definition';
+import { ModelDefinition, stateOf } from '../../graph/model-definition';
 import { Value } from '../../graph/types';
 import { adam, adamw } from './adam';
 import type { Optimizer, OptimizerConfig, OptimizerName } from './optimizer-interface';
@@ -22,20 +22,25 @@ const implementationOf = (c: OptimizerConfig): Optimizer => OPTIMIZERS[c.name];
 const slotName = (param: string, slot: string) => `${param}.${slot}`;
 const scalarName = (scalar: string) => `optimizer.${scalar}`;
 
-/** One tensor the training graphs carry from step to step: a parameter or a piece of optimizer state. */
+/** One tensor the training graphs carry from step to step: a parameter, model state or a piece of optimizer state. */
 export interface CarriedTensor {
   name: string;
   dims: number[];
-  /** Optimizer state starts at zero; parameters come from the initialization. */
-  kind: 'param' | 'state';
+  /**
+   * 'param': trained, from the initialization; 'model-state': the model's own state (BatchNorm's
+   * running statistics), from its declared initial value, updated by the forward pass;
+   * 'state': optimizer state, starting at zero.
+   */
+  kind: 'param' | 'model-state' | 'state';
 }
 
-/** Every tensor carried from step to step, parameters first, in a fixed order. */
+/** Every tensor carried from step to step, parameters first, then model state, then optimizer state, in a fixed order. */
 export function carriedTensors(def: ModelDefinition, c: OptimizerConfig): CarriedTensor[] {
   const opt = implementationOf(c);
   const { slots, scalars } = opt.state(c);
   return [
     ...def.params.map((p) => ({ name: p.name, dims: p.dims, kind: 'param' as const })),
+    ...stateOf(def).map((s) => ({ name: s.name, dims: s.dims, kind: 'model-state' as const })),
     ...def.params.flatMap((p) => slots.map((s) => ({ name: slotName(p.name, s), dims: p.dims, kind: 'state' as const }))),
     ...scalars.map((s) => ({ name: scalarName(s), dims: [], kind: 'state' as const })),
   ];

@@ -1,0 +1,89 @@
+// Layers that behave differently in training and in the exported model: batch normalization
+// (batch statistics and running-statistics updates vs the running statistics) and dropout
+// (a random mask vs nothing). A model's forward pass calls them with its ForwardContext.
+import { GraphBuilder } from './graph-builder';
+import { ForwardContext, ParamSpec, StateSpec } from './model-definition';
+import { Value } from './types';
+
+export interface BatchNormOptions {
+  /** Weight of the batch in the running statistics: running = (1 - momentum) * running + momentum * batch (PyTorch's convention). */
+  momentum?: number;
+  epsilon?: number;
+}
+
+const BN = { momentum: 0.1, epsilon: 1e-5 };
+
+/** Names of the tensors a batch norm called `prefix` uses. */
+export const batchNormNames = (prefix: string) => ({
+  scale: `${prefix}.weight`,
+  bias: `${prefix}.bias`,
+  mean: `${prefix}.running_mean`,
+  variance: `${prefix}.running_var`,
+});
+
+/** The parameters (scale 1, bias 0) and state (running mean 0, variance 1) of a batch norm over `channels`. */
+export function batchNormSpecs(prefix: string, channels: number): { params: ParamSpec[]; state: StateSpec[] } {
+  const n = batchNormNames(prefix);
+  return {
+    params: [
+      { name: n.scale, dims: [channels], init: 'ones' },
+      { name: n.bias, dims: [channels], init: 'zeros' },
+    ],
+    state: [
+      { name: n.mean, dims: [channels], init: 'zeros' },
+      { name: n.variance, dims: [channels], init: 'ones' },
+    ],
+  };
+}
+
+/**
+ * Batch normalization over axis 1 of x ([N, C] or [N, C, H, W]).
+ * Training: y = (x - mean_B) / sqrt(var_B + eps) * scale + bias with the batch's mean and (biased)
+ * variance over every axis but 1, written as standard ops (so the backward pass follows from their
+ * rules), and the running statistics move toward the batch's. Inference: ONNX BatchNormalization
+ * with the running statistics.
+ */
+export function batchNorm(b: GraphBuilder, ctx: ForwardContext, x: Value, params: Record<string, Value>, prefix: string, o: BatchNormOptions = {}): Value {
+  const { momentum, epsilon } = { ...BN, ...o };
+  const n = batchNormNames(prefix);
+  const [scale, bias] = [params[n.scale], params[n.bias]];
+  const [mean, variance] = [ctx.state[n.mean], ctx.state[n.variance]];
+  const missing = [[n.scale, scale], [n.bias, bias], [n.mean, mean], [n.variance, variance]].filter(([, v]) => !v).map(([k]) => k);
+  if (missing.length) throw new Error(`batch norm '${prefix}': the model does not declare ${missing.join(', ')} (use batchNormSpecs('${prefix}', channels))`);
+  const rank = x.shape?.length;
+  if (rank === undefined || rank < 2) throw new Error(`batch norm '${prefix}': needs an input of known rank >= 2, got [${x.shape ?? '?'}]`);
+  if (ctx.mode === 'infer') return b.batchNormalization(x, scale, bias, mean, variance, epsilon, prefix);
+
+  const axes = [0, ...Array.from({ length: rank - 2 }, (_, i) => i + 2)];
+  const perChannel = [1, -1, ...Array(rank - 2).fill(1)];
+  const batchMean = b.reduceMean(x, axes, true, `${prefix}_batch_mean`);
+  const centered = b.sub(x, batchMean, `${prefix}_centered`);
+  const batchVar = b.reduceMean(b.mul(centered, centered), axes, true, `${prefix}_batch_var`);
+  const normalized = b.div(centered, b.sqrt(b.add(batchVar, b.f32(epsilon, 'epsilon'))), `${prefix}_normalized`);
+  const y = b.add(b.mul(normalized, b.reshape(scale, perChannel)), b.reshape(bias, perChannel), prefix);
+
+  const keep = b.f32(1 - momentum, 'keep');
+  const take = b.f32(momentum, 'momentum');
+  const blend = (running: Value, batch: Value) => b.add(b.mul(running, keep), b.mul(b.reshape(batch, [-1]), take));
+  ctx.setState(n.mean, blend(mean, batchMean));
+  ctx.setState(n.variance, blend(variance, batchVar));
+  return y;
+}
+
+/** A seed from a name (FNV-1a), so that two dropout layers draw different masks. */
+function seedOf(name: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < name.length; i++) h = Math.imul(h ^ name.charCodeAt(i), 0x01000193) >>> 0;
+  return h & 0x7fffffff;
+}
+
+/**
+ * Dropout in training (ONNX Dropout in training mode: each element zeroed with probability
+ * `ratio`, the rest scaled by 1 / (1 - ratio); ONNX Runtime draws the masks from a generator seeded
+ * with `seed`, default derived from the layer's name); nothing at all in the exported model.
+ */
+export function dropout(b: GraphBuilder, ctx: ForwardContext, x: Value, ratio: number, name: string, seed = seedOf(name)): Value {
+  if (!(ratio >= 0 && ratio < 1)) throw new Error(`dropout '${name}': ratio must be in [0, 1), got ${ratio}`);
+  if (ctx.mode === 'infer' || ratio === 0) return x;
+  return b.dropout(x, ratio, seed, name)[0];
+}

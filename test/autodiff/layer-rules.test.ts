@@ -1,0 +1,157 @@
+// Gradient rules of the layers beyond LeNet (ReLU CNNs: pooling, normalization, dropout, branches),
+// each checked numerically through ONNX Runtime on a small graph.
+import { GraphBuilder } from '../../src/graph/graph-builder';
+import { batchNorm, batchNormSpecs } from '../../src/graph/layers';
+import { forwardContext } from '../../src/graph/model-definition';
+import { gradients } from '../../src/autodiff/backward';
+import { gradCheck } from '../helpers/gradcheck';
+import { checks } from '../helpers/rule-checks';
+import { asModel, f32, openSession, randomFloats } from '../helpers/run-model';
+
+const TOL = 2e-3;
+const positive = (n: number, seed: number) => randomFloats(n, seed, 0.5, 2);
+const awayFromZero = (n: number, seed: number) => randomFloats(n, seed, -1, 1).map((v) => (v >= 0 ? 0.2 + v : -0.2 + v));
+
+describe('layer gradient rules match central differences', () => {
+  checks('Div');
+  test('Div with a broadcast denominator', async () => {
+    const r = await gradCheck((b, v) => b.div(v.a, v.d), [
+      { name: 'a', dims: [2, 3, 4] },
+      { name: 'd', dims: [3, 1], data: positive(3, 2) },
+    ]);
+    expect(r.maxRelError).toBeLessThan(TOL);
+  });
+
+  checks('Sqrt');
+  test('Sqrt of positive inputs', async () => {
+    const r = await gradCheck((b, v) => b.sqrt(v.x), [{ name: 'x', dims: [3, 4], data: positive(12, 3) }], { eps: 1e-3 });
+    expect(r.maxRelError).toBeLessThan(TOL);
+  });
+
+  checks('Sigmoid');
+  test('Sigmoid', async () => {
+    const r = await gradCheck((b, v) => b.sigmoid(v.x), [{ name: 'x', dims: [4, 5] }]);
+    expect(r.maxRelError).toBeLessThan(TOL);
+  });
+
+  checks('LeakyRelu');
+  test('LeakyRelu alpha 0.1 (inputs away from the kink)', async () => {
+    const r = await gradCheck((b, v) => b.leakyRelu(v.x, 0.1), [{ name: 'x', dims: [4, 5], data: awayFromZero(20, 4) }]);
+    expect(r.maxRelError).toBeLessThan(TOL);
+  });
+
+  checks('Softmax');
+  test.each([1, 0])('Softmax over axis %i', async (axis) => {
+    const r = await gradCheck((b, v) => b.softmax(v.x, axis), [{ name: 'x', dims: [3, 6] }]);
+    expect(r.maxRelError).toBeLessThan(TOL);
+  });
+
+  checks('GlobalAveragePool');
+  test('GlobalAveragePool', async () => {
+    const r = await gradCheck((b, v) => b.globalAveragePool(v.x), [{ name: 'x', dims: [2, 3, 5, 4] }]);
+    expect(r.maxRelError).toBeLessThan(TOL);
+  });
+
+  checks('AveragePool');
+  test.each([
+    ['2x2/2 tiling', [2, 2], [2, 2], [0, 0, 0, 0], [2, 3, 6, 4]],
+    ['3x3/2 padded 1, odd size', [3, 3], [2, 2], [1, 1, 1, 1], [2, 2, 7, 7]],
+    ['3x3/2 padded 1, even size (last row uncovered)', [3, 3], [2, 2], [1, 1, 1, 1], [1, 2, 6, 8]],
+    ['3x2/1 overlapping', [3, 2], [1, 1], [0, 0, 0, 0], [1, 2, 5, 4]],
+  ])('AveragePool %s', async (_, k, s, p, dims) => {
+    const r = await gradCheck((b, v) => b.averagePool(v.x, k as number[], s as number[], p as number[]), [{ name: 'x', dims: dims as number[] }]);
+    expect(r.maxRelError).toBeLessThan(TOL);
+  });
+
+  checks('Concat');
+  test('Concat of three branches along the channels, one of them constant', async () => {
+    const r = await gradCheck((b, v) => b.tanh(b.concat([v.a, v.k, v.c], 1)), [
+      { name: 'a', dims: [2, 2, 3] },
+      { name: 'k', dims: [2, 1, 3], wrt: false },
+      { name: 'c', dims: [2, 3, 3] },
+    ]);
+    expect(r.maxRelError).toBeLessThan(TOL);
+    expect(Object.keys(r.grads).sort()).toEqual(['a', 'c']);
+  });
+
+  test.each([
+    ['groups 2', { group: 2 }, [2, 4, 6, 6], [6, 2, 3, 3]],
+    ['depthwise (groups = channels), padded', { group: 3, pads: [1, 1, 1, 1] }, [2, 3, 5, 5], [3, 1, 3, 3]],
+    ['3x3 stride 2 padding 1 on an even size (last row uncovered)', { strides: [2, 2], pads: [1, 1, 1, 1] }, [2, 2, 8, 6], [3, 2, 3, 3]],
+    ['groups 2, stride 2', { group: 2, strides: [2, 2] }, [1, 4, 7, 7], [4, 2, 3, 3]],
+  ])('Conv %s', async (_, o, xd, wd) => {
+    const r = await gradCheck((b, v) => b.conv(v.x, v.w, v.bias, o), [
+      { name: 'x', dims: xd as number[] },
+      { name: 'w', dims: wd as number[] },
+      { name: 'bias', dims: [(wd as number[])[0]] },
+    ]);
+    expect(r.maxRelError).toBeLessThan(TOL);
+  });
+
+  checks('BatchNormalization');
+  test('BatchNormalization in inference form (frozen statistics): input, scale and bias', async () => {
+    const r = await gradCheck((b, v) => b.batchNormalization(v.x, v.scale, v.bias, v.mean, v.var, 1e-5), [
+      { name: 'x', dims: [2, 3, 4, 4] },
+      { name: 'scale', dims: [3] },
+      { name: 'bias', dims: [3] },
+      { name: 'mean', dims: [3], wrt: false },
+      { name: 'var', dims: [3], data: positive(3, 8), wrt: false },
+    ]);
+    expect(r.maxRelError).toBeLessThan(TOL);
+  });
+
+  test.each([
+    ['convolution output [N, C, H, W]', [4, 3, 3, 2]],
+    ['dense output [N, C]', [6, 5]],
+  ])('batch norm in training mode (batch statistics, standard ops) on a %s', async (_, dims) => {
+    const channels = (dims as number[])[1];
+    const names = batchNormSpecs('bn', channels);
+    const r = await gradCheck(
+      (b, v) => {
+        const ctx = forwardContext('train', { 'bn.running_mean': v.rm, 'bn.running_var': v.rv });
+        return b.tanh(batchNorm(b, ctx, v.x, { 'bn.weight': v.scale, 'bn.bias': v.bias }, 'bn'));
+      },
+      [
+        { name: 'x', dims: dims as number[] },
+        { name: 'scale', dims: [channels], data: positive(channels, 5) },
+        { name: 'bias', dims: [channels] },
+        { name: 'rm', dims: [channels], wrt: false },
+        { name: 'rv', dims: [channels], wrt: false },
+      ],
+      { eps: 1e-3 },
+    );
+    expect(names.params.map((p) => p.name)).toEqual(['bn.weight', 'bn.bias']);
+    expect(r.maxRelError).toBeLessThan(TOL);
+  });
+});
+
+describe('Dropout', () => {
+  checks('Dropout');
+  test('its gradient is dy * mask / (1 - ratio) with the mask the forward pass drew', async () => {
+    // The mask is random at each run, so the rule is checked exactly against the mask of the same run.
+    const ratio = 0.25;
+    const b = new GraphBuilder('g');
+    const x = b.input('x', 'float32', [40, 50]);
+    const c = b.input('c', 'float32', [40, 50]);
+    const [y, mask] = b.dropout(x, ratio, 42);
+    const loss = b.reduceSum(b.mul(y, c), [0, 1], false);
+    b.output(y, 'y');
+    b.output(mask, 'mask');
+    b.output(gradients(b, loss, [x]).get(x)!, 'dx');
+    const session = await openSession(asModel(b.build()));
+    const xs = randomFloats(2000, 1, -1, 1);
+    const cs = randomFloats(2000, 2, -1, 1);
+    const out = await session.run({ x: f32([40, 50], xs), c: f32([40, 50], cs) });
+    await session.release();
+    const [ys, ms, dx] = [out.y.data as Float32Array, out.mask.data as Uint8Array, out.dx.data as Float32Array];
+    let kept = 0;
+    for (let i = 0; i < 2000; i++) {
+      kept += ms[i];
+      expect(ys[i]).toBeCloseTo((xs[i] * ms[i]) / (1 - ratio), 5);
+      expect(dx[i]).toBeCloseTo((cs[i] * ms[i]) / (1 - ratio), 5);
+    }
+    expect(kept / 2000).toBeGreaterThan(0.7); // about 1 - ratio = 0.75 of 2000
+    expect(kept / 2000).toBeLessThan(0.8);
+  });
+});
+
