@@ -8,7 +8,7 @@ import { buildTrainingStep } from '../training/step-graph';
 import { writeTemporary } from '../io/atomic-write';
 import { describeFileError, isFileError } from '../io/file-errors';
 import { dirname, resolve } from 'node:path';
-import { ModelDefinition } from '../graph/model-definition';
+import { ModelDefinition, stateOf } from '../graph/model-definition';
 import { DEFAULT_ARTIFACTS_DIR } from '../training/artifacts';
 import { readCheckpoint, Recipe, TrainingState } from '../training/checkpoint';
 import type { TrainArgs } from './train-options';
@@ -39,6 +39,11 @@ export function trainTarget(args: TrainArgs): TrainTarget {
   checkCheckpointPath(checkpointPath);
   const recipe = saved ? resumedRecipe(saved.recipe, { ...args, model: args.model }, args.resume!) : recipeFromFlags({ ...args, model });
   if (args.engine === 'ort-training') checkOrtEngine(args, recipe);
+  const state = stateOf(def).length;
+  if (state && (args.engine === 'ort-training' || args.replicas !== undefined || args.devices !== undefined)) {
+    const path = args.engine === 'ort-training' ? '--engine ort-training' : 'data parallel training (--replicas/--devices)';
+    throw new UsageError(`${path} cannot carry ${def.name}'s batch-norm running statistics (${state} state tensors): use the native engine on one device`);
+  }
   if (saved && recipe.epochs < saved.epoch) {
     throw new UsageError(
       `--epochs ${recipe.epochs} is fewer than the ${saved.epoch} epochs ${args.resume} has already done; ` +

@@ -44,6 +44,8 @@ const INPUT_CONSTRAINTS: Record<string, (string | null)[]> = {
   ReduceSum: ['T', null], ReduceMean: ['T', null], ReduceMax: ['T', null],
   Loop: ['I', 'B'],
   Pow: ['T', 'T1'],
+  Dropout: ['T', 'T1', 'T2'], BatchNormalization: ['T', 'T1', 'T1', 'T2', 'T2'],
+  Slice: ['T', 'Tind', 'Tind', 'Tind', 'Tind'],
 };
 /** The constraint of inputs past the listed ones (variadic inputs), when it is not 'T'. */
 const REST_CONSTRAINT: Record<string, string> = { Loop: 'V' };

@@ -29,7 +29,7 @@ export function ortOptimizerProblem(c: OptimizerConfig): string | undefined {
 }
 
 export function buildOrtTrainingModel(def: ModelDefinition): Model {
-  refuseModelState(def, "ONNX Runtime's training API engine (--engine ort)");
+  refuseModelState(def, "ONNX Runtime's training API engine");
   const { b, loss, correct, gradOf } = differentiate(def, `${def.name}_ort_training`);
   const reset = b.input(LAZY_RESET_GRAD, 'bool', [1]);
   for (const p of def.params) {
@@ -45,7 +45,7 @@ export function buildOrtTrainingModel(def: ModelDefinition): Model {
 }
 
 export function buildOrtEvalModel(def: ModelDefinition): Model {
-  refuseModelState(def, "ONNX Runtime's training API engine (--engine ort)");
+  refuseModelState(def, "ONNX Runtime's training API engine");
   const b = new GraphBuilder(`${def.name}_ort_eval`);
   const params: Record<string, Value> = {};
   for (const p of def.params) params[p.name] = b.input(p.name, 'float32', p.dims);

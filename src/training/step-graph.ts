@@ -73,7 +73,7 @@ export function buildTrainingStep(def: ModelDefinition, opt: OptimizerConfig = P
 }
 
 export function buildGradientGraph(def: ModelDefinition, layout: TrainingLayout = DEFAULT_TRAINING_LAYOUT): Model {
-  refuseModelState(def, 'data-parallel training (--workers)');
+  refuseModelState(def, 'data-parallel training');
   const { b, loss, correct, gradOf } = differentiate(def, `${def.name}_gradients`, layout);
   for (const p of def.params) b.output(gradOf(p.name), gradName(p.name));
   b.output(loss, STEP_OUTPUTS.loss);
@@ -85,7 +85,7 @@ export function buildGradientGraph(def: ModelDefinition, layout: TrainingLayout 
 export function refuseModelState(def: ModelDefinition, what: string): void {
   const state = stateOf(def);
   if (state.length) {
-    throw new Error(`${what} does not carry model state, and ${def.name} has some (${state.map((s) => s.name).join(', ')}): use the default engine with one worker`);
+    throw new Error(`${what} does not carry model state, and ${def.name} has some (${state.map((s) => s.name).join(', ')}): use the native engine on one device`);
   }
 }
 
@@ -103,6 +103,7 @@ export function buildCopyOutGraph(def: ModelDefinition, opt: OptimizerConfig = P
 
 /** The update alone, for data-parallel training: (lr, parameters and state, gradients) -> updated parameters and state. */
 export function buildUpdateGraph(def: ModelDefinition, opt: OptimizerConfig = PLAIN_SGD): Model {
+  refuseModelState(def, 'data-parallel training');
   const b = new GraphBuilder(`${def.name}_sgd_update`);
   const lr = b.input(STEP_INPUTS.learningRate, 'float32', []);
   const carried = carriedTensors(def, opt);

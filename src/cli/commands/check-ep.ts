@@ -2,6 +2,7 @@
 // provider (no silent fallback to the CPU)? Checked against ONNX Runtime's registered-kernel table
 // and, where the provider can start on this machine, against the placements ONNX Runtime reports.
 import type { CommandModule, InferredOptionTypes } from 'yargs';
+import { MODELS } from '../options';
 
 const PROVIDERS = { cpu: 'CPUExecutionProvider', cuda: 'CUDAExecutionProvider', webgpu: 'WebGpuExecutionProvider' } as const;
 
@@ -11,6 +12,7 @@ const options = {
     type: 'string',
     describe: 'ONNX Runtime kernel table as JSON (default $ORT_KERNELS_JSON, else the one in kernel-tables/ for the provider)',
   },
+  model: { type: 'array', choices: MODELS, describe: 'check only these architectures\' graphs (default: every one)' },
   placements: {
     type: 'boolean',
     default: true,
@@ -30,7 +32,7 @@ export const checkEpCommand: CommandModule<object, InferredOptionTypes<typeof op
     const file = args.kernels ?? process.env.ORT_KERNELS_JSON ?? (args.ep === 'webgpu' ? DEFAULT_WEBGPU_KERNEL_TABLE : DEFAULT_KERNEL_TABLE);
     const table = readKernelTable(file, (why) => new UsageError(`${file}: ${why}; pass --kernels FILE (see kernel-tables/README.md)`));
     if (!table.providers[provider]) throw new UsageError(`${file}: no ${provider} in this kernel table; pass --kernels FILE (see kernel-tables/README.md)`);
-    const models = emittedModels();
+    const models = emittedModels(args.model as (typeof MODELS)[number][] | undefined);
     let problems = 0;
     console.log(`kernels registered for ${provider} (${file}):`);
     for (const [name, model] of models) {

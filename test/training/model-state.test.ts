@@ -1,0 +1,83 @@
+// Model state (BatchNorm's running statistics) is carried like the parameters: the step graph
+// and the K-step Loop update it identically, it ends up in the exported model, and the paths that
+// cannot carry it refuse a model that has it.
+import { Dataset, makeDataset } from '../../src/data/dataset';
+import { loadSplit } from '../../src/data/idx-dataset';
+import { GraphBuilder } from '../../src/graph/graph-builder';
+import { batchNorm, batchNormSpecs } from '../../src/graph/layers';
+import { ForwardContext, ModelDefinition } from '../../src/graph/model-definition';
+import { Value } from '../../src/graph/types';
+import { buildInferenceModel } from '../../src/inference/inference-graph';
+import { encodeModel } from '../../src/onnx/encode';
+import { buildOrtTrainingModel } from '../../src/ort-training/artifact-graphs';
+import { initParams, ParamValues } from '../../src/training/init';
+import { loopEngine } from '../../src/training/loop-engine';
+import { buildTrainingLoop } from '../../src/training/loop-graph';
+import { nativeEngine } from '../../src/training/native-engine';
+import { carriedTensors, initialOptimizerState, PLAIN_SGD } from '../../src/training/optimizers/optimizer';
+import { Recipe } from '../../src/training/recipe';
+import { CONSTANT_LR } from '../../src/training/schedules';
+import { StepEngine } from '../../src/training/step-engine';
+import { buildGradientGraph, buildTrainingStep } from '../../src/training/step-graph';
+import { initialState, train } from '../../src/training/trainer';
+import { MNIST_DIR } from '../helpers/mnist-dir';
+
+const bn = batchNormSpecs('bn', 4);
+/** Conv (padding 1) -> BatchNorm -> ReLU -> 2x2 average pool -> global average pool -> dense. */
+const tinyBn: ModelDefinition = {
+  name: 'tiny_bn',
+  sampleDims: [1, 28, 28],
+  classes: 10,
+  params: [{ name: 'conv.weight', dims: [4, 1, 3, 3], init: 'xavier' }, ...bn.params, { name: 'dense.weight', dims: [10, 4], init: 'xavier' }, { name: 'dense.bias', dims: [10], init: 'zeros' }],
+  state: bn.state,
+  forward(b: GraphBuilder, x: Value, p: Record<string, Value>, ctx: ForwardContext) {
+    const h = b.relu(batchNorm(b, ctx, b.conv(x, p['conv.weight'], null, { pads: [1, 1, 1, 1] }), p, 'bn'));
+    const pooled = b.globalAveragePool(b.averagePool(h, [2, 2]));
+    return b.gemm(b.flatten(pooled, 1), p['dense.weight'], p['dense.bias'], { transB: true });
+  },
+};
+
+let data: Dataset;
+beforeAll(() => {
+  const full = loadSplit(MNIST_DIR, 'train');
+  data = makeDataset('small', { ...full.images, count: 200, pixels: full.images.pixels.subarray(0, 200 * 784) }, full.labels.subarray(0, 200));
+});
+
+const recipe: Recipe = { model: 'lenet', epochs: 1, batchSize: 25, learningRate: 0.1, seed: 3, optimizer: PLAIN_SGD, schedule: CONSTANT_LR };
+const start = () => new Map([...initParams(tinyBn, 5), ...initialOptimizerState(tinyBn, PLAIN_SGD)]);
+
+async function run(engine: StepEngine): Promise<ParamValues> {
+  try {
+    return (await train(engine, initialState(recipe, start()), data)).state.params;
+  } finally {
+    await engine.release();
+  }
+}
+
+test('the running statistics are carried: 4 steps per run (Loop graph) = 1 step per run, bit for bit, and they moved', async () => {
+  const session = { threads: 1 };
+  const single = await run(await nativeEngine(tinyBn, encodeModel(buildTrainingStep(tinyBn)), start(), PLAIN_SGD, session));
+  const looped = await run(await loopEngine(tinyBn, encodeModel(buildTrainingLoop(tinyBn)), start(), PLAIN_SGD, session, 4));
+  const carried = carriedTensors(tinyBn, PLAIN_SGD);
+  expect(carried.filter((t) => t.kind === 'model-state').map((t) => t.name)).toEqual(['bn.running_mean', 'bn.running_var']);
+  for (const t of carried) expect(looped.get(t.name)).toEqual(single.get(t.name));
+  // 8 steps of momentum 0.1 from (0, 1): the mean moved toward the batch means, the variance away from 1.
+  expect(Array.from(single.get('bn.running_mean')!).every((m) => m !== 0)).toBe(true);
+  expect(Array.from(single.get('bn.running_var')!).some((v) => Math.abs(v - 1) > 1e-3)).toBe(true);
+});
+
+test('the exported model normalizes with the trained running statistics (one BatchNormalization node)', () => {
+  const params = initParams(tinyBn, 5);
+  params.set('bn.running_mean', Float32Array.of(0.1, 0.2, 0.3, 0.4));
+  const model = buildInferenceModel(tinyBn, params);
+  expect(model.graph.nodes.filter((n) => n.opType === 'BatchNormalization')).toHaveLength(1);
+  expect(Array.from(model.graph.initializers.find((t) => t.name === 'bn.running_mean')!.data as Float32Array)).toEqual(Array.from(Float32Array.of(0.1, 0.2, 0.3, 0.4)));
+  expect(model.graph.nodes.map((n) => n.opType)).not.toContain('ReduceMean');
+});
+
+test('data-parallel training and the ORT training-API engine refuse a model with state, naming it', () => {
+  expect(() => buildGradientGraph(tinyBn)).toThrow(
+    'data-parallel training does not carry model state, and tiny_bn has some (bn.running_mean, bn.running_var): use the native engine on one device',
+  );
+  expect(() => buildOrtTrainingModel(tinyBn)).toThrow(/ONNX Runtime's training API engine does not carry model state/);
+});
