@@ -3,6 +3,7 @@
 //   flatten (64 x 7 x 7) -> Dropout(0.2) -> Dense(10).  28x28 -> 28 -> 14 -> 7; 54,778 parameters.
 // (A global average pool in place of the flatten learns much more slowly: 97.7% after 3 epochs.)
 // The convolutions have no bias: the batch norm after each has one.
+import { defineModel } from '../src/graph/define-model';
 import { GraphBuilder } from '../src/graph/graph-builder';
 import { batchNorm, batchNormSpecs, dropout } from '../src/graph/layers';
 import { ForwardContext, ModelDefinition, ParamSpec, StateSpec } from '../src/graph/model-definition';
@@ -23,7 +24,7 @@ for (const s of STAGES) {
 }
 params.push({ name: 'dense.weight', dims: [10, 64 * 7 * 7], init: 'xavier' }, { name: 'dense.bias', dims: [10], init: 'zeros' });
 
-export const cnn: ModelDefinition = {
+export const cnn: ModelDefinition = defineModel({
   name: 'cnn',
   sampleDims: [1, 28, 28],
   classes: 10,
@@ -40,4 +41,4 @@ export const cnn: ModelDefinition = {
     const dropped = dropout(b, ctx, features, 0.2, 'dropout');
     return b.gemm(dropped, p['dense.weight'], p['dense.bias'], { transB: true }, 'dense'); // [N, 10]
   },
-};
+});

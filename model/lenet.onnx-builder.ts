@@ -1,10 +1,11 @@
 // LeNet as in the MXNet Gluon MNIST tutorial: two conv/tanh/max-pool stages, then two dense layers.
 // 431,080 parameters. Dense weights are [units, in_units], applied as x W^T + b (Gemm transB).
+import { defineModel } from '../src/graph/define-model';
 import { GraphBuilder } from '../src/graph/graph-builder';
 import { ModelDefinition } from '../src/graph/model-definition';
 import { Value } from '../src/graph/types';
 
-export const lenet: ModelDefinition = {
+export const lenet: ModelDefinition = defineModel({
   name: 'lenet',
   sampleDims: [1, 28, 28],
   classes: 10,
@@ -27,4 +28,4 @@ export const lenet: ModelDefinition = {
     const d1 = b.tanh(b.gemm(flat, p['dense1.weight'], p['dense1.bias'], { transB: true }, 'dense1'), 'tanh3');
     return b.gemm(d1, p['dense2.weight'], p['dense2.bias'], { transB: true }, 'dense2'); // [N,10]
   },
-};
+});

@@ -1,10 +1,11 @@
 // The seed tutorial's previous chapter: a multilayer perceptron on the flattened 28x28 image.
 // Dense(128, relu) -> Dense(64, relu) -> Dense(10); 109,386 parameters.
+import { defineModel } from '../src/graph/define-model';
 import { GraphBuilder } from '../src/graph/graph-builder';
 import { ModelDefinition } from '../src/graph/model-definition';
 import { Value } from '../src/graph/types';
 
-export const mlp: ModelDefinition = {
+export const mlp: ModelDefinition = defineModel({
   name: 'mlp',
   sampleDims: [1, 28, 28],
   classes: 10,
@@ -22,4 +23,4 @@ export const mlp: ModelDefinition = {
     const h2 = b.relu(b.gemm(h1, p['dense2.weight'], p['dense2.bias'], { transB: true }, 'dense2'), 'relu2');
     return b.gemm(h2, p['dense3.weight'], p['dense3.bias'], { transB: true }, 'dense3'); // [N,10]
   },
-};
+});

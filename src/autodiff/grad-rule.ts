@@ -105,3 +105,20 @@ export function withReducedAxesKept(b: GraphBuilder, node: Node, dy: Value): Val
   const axes = reducedAxes(b, node);
   return axes.length ? b.unsqueeze(dy, axes) : dy;
 }
+
+/**
+ * The number of elements along `axes` of x, as a float32 scalar: static sizes multiplied out, and a
+ * symbolic one (the batch) counted from a one-element-wide slice of x along it, so that no int64
+ * shape arithmetic enters the graph (ONNX Runtime's WebGPU provider runs none of it).
+ */
+export function elementsAlong(b: GraphBuilder, x: Value, axes: number[]): Value {
+  const dims = x.shape;
+  if (!dims) throw new Error(`counting elements of '${x.name}': its rank is unknown`);
+  const staticCount = axes.reduce((p, a) => p * (typeof dims[a] === 'number' ? (dims[a] as number) : 1), 1);
+  const symbolic = axes.filter((a) => typeof dims[a] !== 'number');
+  if (!symbolic.length) return b.f32(staticCount, 'count');
+  const others = dims.map((_, i) => i).filter((i) => !symbolic.includes(i));
+  const thin = others.length ? b.slice(x, others.map(() => 0), others.map(() => 1), others) : x;
+  const ones = b.add(b.sub(thin, thin), b.f32(1, 'one'));
+  return b.mul(b.reduceSum(ones, dims.map((_, i) => i), false), b.f32(staticCount, 'count'));
+}

@@ -1,7 +1,7 @@
 // The model file that evaluate/predict/demo use: --model-file, else <artifacts>/<model>.onnx, checked.
 import { ClassifierIo, loadClassifier } from '../inference/model-check';
 import { artifactPaths } from '../training/artifacts';
-import { MODEL_DEFINITIONS } from './model-registry';
+import { MODEL_DEFINITIONS } from '../../model/registry';
 import { MODELS } from './options';
 
 export function classifierFile(args: { model: (typeof MODELS)[number]; artifacts: string; 'model-file'?: string }): ClassifierIo {

@@ -6,7 +6,7 @@ import { buildOrtEvalModel } from '../ort-training/artifact-graphs';
 import { initParams } from '../training/init';
 import { buildTrainingLoop } from '../training/loop-graph';
 import { buildCopyOutGraph, buildGradientGraph, buildTrainingStep, buildUpdateGraph } from '../training/step-graph';
-import { MODEL_DEFINITIONS } from './model-registry';
+import { MODEL_DEFINITIONS } from '../../model/registry';
 import { OptimizerConfig, PLAIN_SGD } from '../training/optimizers/optimizer';
 
 // The optimizers' own ops, once each: AdamW's decoupled decay, Adam's L2, SGD's momentum and its first-step weight.

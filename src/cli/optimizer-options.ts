@@ -1,8 +1,9 @@
 // The optimizer and learning-rate schedule flags of `train` (PyTorch's names and defaults), turned
 // into the recipe's OptimizerConfig and ScheduleConfig, with their checks.
 import type { Options } from 'yargs';
-import { OPTIMIZERS, OptimizerConfig, OptimizerName, PLAIN_SGD } from '../training/optimizers/optimizer';
-import { CONSTANT_LR, SCHEDULE_NAMES, ScheduleConfig } from '../training/schedules';
+import { OPTIMIZERS, OptimizerConfig, OptimizerName } from '../training/optimizers/optimizer';
+import { optimizerConfigOf, scheduleConfigOf, SettingError } from '../training/recipe-settings';
+import { SCHEDULE_NAMES, ScheduleConfig } from '../training/schedules';
 import { UsageError } from './errors';
 
 // No yargs defaults: with --resume an explicit flag is checked against the checkpoint.
@@ -38,56 +39,34 @@ export interface OptimizerFlags {
   gamma?: number;
 }
 
-const SGD_ONLY = ['momentum', 'dampening', 'nesterov'] as const;
-const ADAM_ONLY = ['beta1', 'beta2', 'eps'] as const;
-
 /** PyTorch's default learning rate for Adam and AdamW. */
 export const ADAM_LEARNING_RATE = 0.001;
 
+/** The flag of a setting: weightDecay -> --weight-decay. */
+const flagOf = (setting: string) => `--${setting.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
+
+/** A setting's range error, reworded for the command line: "--weight-decay must be ...". */
+function asUsage<T>(make: () => T): T {
+  try {
+    return make();
+  } catch (e) {
+    if (!(e instanceof SettingError)) throw e;
+    const message = e.message.slice(e.setting.length).replace(/(optimizer|schedule) (\w+)/, (_, what, v) => (what === 'optimizer' ? `--optimizer ${v}` : `--lr-schedule ${v}`));
+    throw new UsageError(`${flagOf(e.setting)}${message.replace('needs momentum above 0 and no dampening', 'needs --momentum above 0 and no --dampening')}`);
+  }
+}
+
 export function optimizerFromFlags(f: OptimizerFlags): OptimizerConfig {
-  const name = f.optimizer ?? 'sgd';
-  const misplaced = (name === 'sgd' ? ADAM_ONLY : SGD_ONLY).find((k) => f[k] !== undefined);
-  if (misplaced) throw new UsageError(`--${misplaced} does not apply to --optimizer ${name}`);
-  const c: OptimizerConfig = {
-    name,
-    momentum: f.momentum ?? 0,
-    dampening: f.dampening ?? 0,
-    nesterov: f.nesterov ?? false,
-    weightDecay: f['weight-decay'] ?? (name === 'adamw' ? 0.01 : 0),
-    beta1: f.beta1 ?? 0.9,
-    beta2: f.beta2 ?? 0.999,
-    eps: f.eps ?? 1e-8,
-  };
-  const inUnit = (flag: string, v: number) => {
-    if (!(v >= 0 && v < 1)) throw new UsageError(`--${flag} must be in [0, 1), got ${v}`);
-  };
-  inUnit('momentum', c.momentum);
-  inUnit('dampening', c.dampening);
-  inUnit('beta1', c.beta1);
-  inUnit('beta2', c.beta2);
-  if (!(c.weightDecay >= 0)) throw new UsageError(`--weight-decay must be 0 or more, got ${c.weightDecay}`);
-  if (!(c.eps > 0)) throw new UsageError(`--eps must be positive, got ${c.eps}`);
-  if (c.nesterov && (c.momentum === 0 || c.dampening !== 0)) throw new UsageError('--nesterov needs --momentum above 0 and no --dampening (as in torch.optim.SGD)');
-  const plain = Object.entries(PLAIN_SGD).every(([k, v]) => c[k as keyof OptimizerConfig] === v);
-  return plain ? PLAIN_SGD : c;
+  return asUsage(() =>
+    optimizerConfigOf({
+      name: f.optimizer, momentum: f.momentum, dampening: f.dampening, nesterov: f.nesterov,
+      weightDecay: f['weight-decay'], beta1: f.beta1, beta2: f.beta2, eps: f.eps,
+    }),
+  );
 }
 
 export function scheduleFromFlags(f: OptimizerFlags): ScheduleConfig {
-  const name = f['lr-schedule'] ?? 'constant';
-  const s: ScheduleConfig = {
-    name,
-    warmupSteps: f['warmup-steps'] ?? 0,
-    lrMin: f['lr-min'] ?? 0,
-    stepSize: f['step-size'] ?? CONSTANT_LR.stepSize,
-    gamma: f.gamma ?? CONSTANT_LR.gamma,
-  };
-  if (!Number.isInteger(s.warmupSteps) || s.warmupSteps < 0) throw new UsageError(`--warmup-steps must be 0 or a positive integer, got ${s.warmupSteps}`);
-  if (!Number.isInteger(s.stepSize) || s.stepSize < 1) throw new UsageError(`--step-size must be a positive integer, got ${s.stepSize}`);
-  if (!(s.gamma > 0)) throw new UsageError(`--gamma must be positive, got ${s.gamma}`);
-  if (!(s.lrMin >= 0)) throw new UsageError(`--lr-min must be 0 or more, got ${s.lrMin}`);
-  if (name === 'onecycle' && s.warmupSteps) throw new UsageError('--warmup-steps does not apply to --lr-schedule onecycle (it has its own warm-up)');
-  const plain = name === 'constant' && s.warmupSteps === 0;
-  return plain ? CONSTANT_LR : s;
+  return asUsage(() => scheduleConfigOf({ name: f['lr-schedule'], warmupSteps: f['warmup-steps'], lrMin: f['lr-min'], stepSize: f['step-size'], gamma: f.gamma }));
 }
 
 /** Flags whose value must agree with a resumed checkpoint's recipe: [flag, given, had]. */

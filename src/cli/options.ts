@@ -6,7 +6,8 @@ import { DEFAULT_ARTIFACTS_DIR } from '../training/artifacts';
 import { projectPath } from './user-cwd';
 import { DATASET_NAMES } from '../data/dataset-catalog';
 
-export const MODELS = ['lenet', 'mlp', 'cnn'] as const;
+export { MODELS } from '../../model/registry';
+import { MODELS } from '../../model/registry';
 
 export const modelOption = {
   model: { choices: MODELS, default: 'lenet' as const, describe: 'architecture (model/<name>.onnx-builder.ts)' },

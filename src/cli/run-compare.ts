@@ -14,7 +14,7 @@ import { buildTrainingStep } from '../training/step-graph';
 import { initialState, train } from '../training/trainer';
 import type { CompareEpArgs } from './compare-ep-options';
 import { UsageError } from './errors';
-import { MODEL_DEFINITIONS } from './model-registry';
+import { MODEL_DEFINITIONS } from '../../model/registry';
 import { recipeFromFlags } from './recipe-options';
 import { optimizerOf } from '../training/recipe';
 import { describeOptimizer, initialOptimizerState } from '../training/optimizers/optimizer';

@@ -20,7 +20,7 @@ import { initialState } from '../training/trainer';
 import { describeMethod, exportedModel, runTrainingJob } from '../training/training-run';
 import { parseDevices } from './device-options';
 import { UsageError } from './errors';
-import { openEngine } from './open-engine';
+import { openEngine } from '../training/open-engine';
 import { sessionFromArgs, stepsPerRunOf } from './options';
 import { progressBar } from './progress';
 import { parseCheckpointEvery } from './recipe-options';
@@ -53,6 +53,7 @@ async function trainLocked(args: TrainArgs, { def, artifacts, checkpointPath, re
 
   const state = ensureArtifacts(def, artifacts, recipe.seed);
   if (state === 'built') console.log(`built ${paths.trainingStep} and ${paths.initialModel} (init seed ${recipe.seed})`);
+  if (state === 'rebuilt') console.log(`rebuilt ${paths.trainingStep} and ${paths.initialModel}: ${def.name}'s parameters changed (init seed ${recipe.seed})`);
   if (state === 'step-refreshed') console.log(`rebuilt ${paths.trainingStep} from model/${def.name}.onnx-builder.ts`);
 
   const dataset = datasetNamed(datasetOf(recipe));
@@ -115,6 +116,7 @@ async function trainLocked(args: TrainArgs, { def, artifacts, checkpointPath, re
     stepsPerRun: stepsPerRunOf(args, recipe.batchSize),
     artifactsDir: artifacts,
     trainingStepFile: paths.trainingStep,
+    onLog: (line) => console.log(line),
   });
   const run = {
     def,

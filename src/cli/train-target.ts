@@ -13,7 +13,7 @@ import { DEFAULT_ARTIFACTS_DIR } from '../training/artifacts';
 import { readCheckpoint, Recipe, TrainingState } from '../training/checkpoint';
 import type { TrainArgs } from './train-options';
 import { UsageError } from './errors';
-import { MODEL_DEFINITIONS } from './model-registry';
+import { MODEL_DEFINITIONS } from '../../model/registry';
 import { MODELS } from './options';
 import { recipeFromFlags, resumedRecipe } from './recipe-options';
 import { ortOptimizerProblem } from '../ort-training/artifact-graphs';

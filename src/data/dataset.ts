@@ -5,13 +5,15 @@ export interface Dataset {
   name: string;
   images: ImageSet;
   labels: Uint8Array;
+  /** The name of each class, by label; absent: the labels themselves ("0", "1", ...). */
+  classNames?: readonly string[];
 }
 
-export function makeDataset(name: string, images: ImageSet, labels: Uint8Array): Dataset {
+export function makeDataset(name: string, images: ImageSet, labels: Uint8Array, classNames?: readonly string[]): Dataset {
   if (images.count !== labels.length) {
     throw new DataError(`${name}: ${images.count} images but ${labels.length} labels`);
   }
-  return { name, images, labels };
+  return classNames ? { name, images, labels, classNames } : { name, images, labels };
 }
 
 export const sampleSize = (d: Dataset) => d.images.rows * d.images.cols;
@@ -20,7 +22,7 @@ export const sampleSize = (d: Dataset) => d.images.rows * d.images.cols;
 export function firstSamples(d: Dataset, count: number): Dataset {
   if (count >= d.images.count) return d;
   const images = { ...d.images, count, pixels: d.images.pixels.subarray(0, count * sampleSize(d)) };
-  return makeDataset(`${d.name}[:${count}]`, images, d.labels.subarray(0, count));
+  return makeDataset(`${d.name}[:${count}]`, images, d.labels.subarray(0, count), d.classNames);
 }
 
 /** Pixel byte -> model input: x / 255. */

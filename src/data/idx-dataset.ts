@@ -148,5 +148,5 @@ export function loadSplit(dir: string, split: 'train' | 'test', d: IdxDataset = 
   }
   const images = parseImages(readIdx(imagesPath, d, imagesKey, dir), imagesPath);
   const labels = parseLabels(readIdx(labelsPath, d, labelsKey, dir), labelsPath, d.classes.length);
-  return makeDataset(`${d.name}-${split}`, images, labels);
+  return makeDataset(`${d.name}-${split}`, images, labels, d.classes);
 }

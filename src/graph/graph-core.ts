@@ -9,6 +9,11 @@ export interface OpOptions {
   domain?: string;
   /** Number of outputs (default 1). */
   outputs?: number;
+  /**
+   * Build an ai.onnx op that has no shape rule, its outputs float32 of unknown shape (for probing
+   * what a provider lacks; gradient rules cannot use such an op).
+   */
+  untyped?: boolean;
 }
 
 export class GraphCore {
@@ -87,7 +92,7 @@ export class GraphCore {
     const domain = opts.domain ?? '';
     const rule = domain === '' ? SHAPE_RULES[opType] : undefined;
     // Gradient rules read inferred shapes: an ai.onnx op without a shape rule would fail far from here.
-    if (domain === '' && !rule) throw new Error(`shape inference: no shape rule for op '${opType}' (add one in graph/shape-inference.ts)`);
+    if (domain === '' && !rule && !opts.untyped) throw new Error(`shape inference: no shape rule for op '${opType}' (add one in graph/shape-inference.ts)`);
     const infos = rule
       ? rule({
           inputs,

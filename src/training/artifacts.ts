@@ -46,18 +46,32 @@ export function writeArtifacts(def: ModelDefinition, dir: string, seed: number):
   };
 }
 
-export type ArtifactsState = 'built' | 'step-refreshed' | 'up-to-date';
+/** 'rebuilt': the initial model on disk no longer fits the architecture (its parameters changed). */
+export type ArtifactsState = 'built' | 'rebuilt' | 'step-refreshed' | 'up-to-date';
+
+function fits(def: ModelDefinition, initialModel: string): boolean {
+  try {
+    paramsFromModel(def, decodeModel(readFileSync(initialModel)), initialModel);
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 /**
  * Make sure the artifacts that train reads exist and that the training-step file matches what
  * the builder emits now (an edited builder without a new build-model would otherwise train a
- * stale graph). The initial parameters are kept when present.
+ * stale graph). The initial parameters are kept when present and still fit the architecture.
  */
 export function ensureArtifacts(def: ModelDefinition, dir: string, seed: number): ArtifactsState {
   const p = artifactPaths(def, dir);
   if (!existsSync(p.initialModel)) {
     writeArtifacts(def, dir, seed);
     return 'built';
+  }
+  if (!fits(def, p.initialModel)) {
+    writeArtifacts(def, dir, seed);
+    return 'rebuilt';
   }
   const current = encodeModel(buildTrainingStep(def));
   if (existsSync(p.trainingStep) && Buffer.compare(readFileSync(p.trainingStep), current) === 0) return 'up-to-date';

@@ -103,7 +103,7 @@ export function exportedModel(def: ModelDefinition, result: TrainingRunResult, c
     model_version: `${def.name} (${PRODUCER.name} ${PRODUCER.version})`,
     train_accuracy: last ? last.accuracy.toFixed(4) : 'n/a',
     ...(result.finalValAccuracy !== undefined ? { validation_accuracy: result.finalValAccuracy.toFixed(4) } : {}),
-    input_normalization: 'float32 pixels / 255, background 0, ink 1, shape [N,1,28,28]',
+    input_normalization: `float32 pixels / 255, background 0, ink 1, shape [N,${def.sampleDims}]`,
     class_labels: (classNames ?? Array.from({ length: def.classes }, (_, i) => String(i))).join(','),
     ...(result.state.recipe.dataset ? { dataset: result.state.recipe.dataset } : {}),
   });

@@ -125,6 +125,22 @@ describe('layer gradient rules match central differences', () => {
   });
 });
 
+test('ReduceMean over the symbolic batch axis divides by the batch size fed at run time (no int64 shape ops)', async () => {
+  const b = new GraphBuilder('g');
+  const x = b.input('x', 'float32', ['N', 3]);
+  const c = b.input('c', 'float32', [1, 3]);
+  const loss = b.reduceSum(b.mul(b.reduceMean(x, [0], true), c), [0, 1], false);
+  const before = b.nodes.length;
+  b.output(gradients(b, loss, [x]).get(x)!, 'dx');
+  expect(b.nodes.slice(before).map((n) => n.opType)).not.toContain('Size');
+  const session = await openSession(asModel(b.build()));
+  for (const n of [5, 2]) {
+    const out = await session.run({ x: f32([n, 3], randomFloats(3 * n, n)), c: f32([1, 3], Float32Array.of(1, -2, 4)) });
+    expect(Array.from(out.dx.data as Float32Array)).toEqual(Array.from({ length: 3 * n }, (_, i) => Math.fround([1, -2, 4][i % 3] / n)));
+  }
+  await session.release();
+});
+
 describe('Dropout', () => {
   checks('Dropout');
   test('its gradient is dy * mask / (1 - ratio) with the mask the forward pass drew', async () => {

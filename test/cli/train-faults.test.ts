@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { checkBatchMemory } from '../../src/cli/train-target';
 import { resumeCommand, shellQuote } from '../../src/cli/resume-command';
-import { MODEL_DEFINITIONS } from '../../src/cli/model-registry';
+import { MODEL_DEFINITIONS } from '../../model/registry';
 import { LOCK_FILE } from '../../src/io/folder-lock';
 import { readCheckpoint } from '../../src/training/checkpoint';
 import { cli, cliProcess, ROOT } from '../helpers/cli';

@@ -17,11 +17,15 @@ describe.each(['CPUExecutionProvider', 'CUDAExecutionProvider'])('%s', (provider
 });
 
 const webgpu = readKernelTable(DEFAULT_WEBGPU_KERNEL_TABLE, (why) => new Error(why));
+/** ONNX Runtime 1.30's WebGPU provider has no Dropout (nor any random-number op): the cnn's dropout runs on the CPU there. */
+const WEBGPU_GAPS = ['Dropout'];
 
 describe('WebGpuExecutionProvider', () => {
-  test.each(Object.keys(models))('has a kernel for every node of the %s, but for Loop control', (name) => {
+  test.each(Object.keys(models))('has a kernel for every node of the %s, but for Loop control (and Dropout)', (name) => {
     const onHost: CoverageProblem[] = [];
-    expect(uncoveredNodes(models[name], webgpu, 'WebGpuExecutionProvider', onHost)).toEqual([]);
+    const missing = uncoveredNodes(models[name], webgpu, 'WebGpuExecutionProvider', onHost);
+    expect(missing.filter((n) => !WEBGPU_GAPS.includes(n.opType))).toEqual([]);
+    expect(missing.length).toBe(name.startsWith('cnn') && /training (step|loop)/.test(name) ? 1 : 0);
     // the Loop and its trip count (a Gather from an int64 shape) are host work by design
     expect(onHost.map((n) => n.opType)).toEqual(name.includes('loop') ? ['Gather', 'Loop'] : []);
   });
@@ -43,7 +47,7 @@ describe('WebGpuExecutionProvider', () => {
 test('the check does flag what CUDA lacks', () => {
   const b = new GraphBuilder('g');
   const x = b.input('x', 'float32', [2, 3]);
-  b.output(b.op('SoftmaxCrossEntropyLoss', [x, b.input('y', 'int64', [2])])[0], 'loss');
+  b.output(b.op('SoftmaxCrossEntropyLoss', [x, b.input('y', 'int64', [2])], {}, { untyped: true })[0], 'loss');
   b.output(b.argMax(b.cast(x, 'int64'), 1, false), 'am'); // CUDA ArgMax takes floats only
   const problems = uncoveredNodes(asModel(b.build()), table, 'CUDAExecutionProvider');
   expect(problems.map((p) => p.opType)).toEqual(['SoftmaxCrossEntropyLoss', 'ArgMax']);
@@ -56,7 +60,7 @@ test('the check looks inside Loop bodies', () => {
   const cond = body.input('cond', 'bool', []);
   const acc = body.input('acc', 'float32', [2]);
   body.output(body.identity(cond), 'cond_out');
-  body.output(body.op('MaxUnpool', [acc, body.cast(acc, 'int64')])[0], 'acc_out');
+  body.output(body.op('MaxUnpool', [acc, body.cast(acc, 'int64')], {}, { untyped: true })[0], 'acc_out');
   const b = new GraphBuilder('outer');
   const init = b.input('init', 'float32', [2]);
   const [out] = b.op('Loop', [b.i64([3]), null, init], { body: attr.graph(body.build()) }, { outputs: 1 });

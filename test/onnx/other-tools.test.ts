@@ -6,17 +6,18 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { emittedModels } from '../../src/cli/emitted-models';
-import { MODEL_DEFINITIONS } from '../../src/cli/model-registry';
+import { MODEL_DEFINITIONS } from '../../model/registry';
 import { Graph, Model } from '../../src/graph/types';
 import { encodeModel } from '../../src/onnx/encode';
 import { buildOrtOptimizerModel, buildOrtTrainingModel } from '../../src/ort-training/artifact-graphs';
 import { PLAIN_SGD } from '../../src/training/optimizers/optimizer';
+import { stateOf } from '../../src/graph/model-definition';
 import { buildTrainingStep } from '../../src/training/step-graph';
 import { buildTrainingLoop } from '../../src/training/loop-graph';
 
 const allModels: [string, Model][] = [
   ...emittedModels(),
-  ...Object.values(MODEL_DEFINITIONS).map((def): [string, Model] => [`${def.name} ORT training model`, buildOrtTrainingModel(def)]),
+  ...Object.values(MODEL_DEFINITIONS).filter((def) => !stateOf(def).length).map((def): [string, Model] => [`${def.name} ORT training model`, buildOrtTrainingModel(def)]),
   ['ORT optimizer model', buildOrtOptimizerModel(0.03)],
   ['ORT AdamW optimizer model', buildOrtOptimizerModel(0.001, { ...PLAIN_SGD, name: 'adamw', weightDecay: 0.01 })],
   ...Object.values(MODEL_DEFINITIONS).map((def): [string, Model] => [`${def.name} AdamW training step`, buildTrainingStep(def, { ...PLAIN_SGD, name: 'adamw', weightDecay: 0.01 })]),

@@ -21,3 +21,11 @@ test('train builds missing artifacts, refreshes a stale step graph, and keeps th
   expect(readFileSync(paths.initialModel).equals(init)).toBe(true);
   expect(readInitialParams(lenet, dir).get('conv1.weight')).toEqual(initParams(lenet, 5).get('conv1.weight'));
 });
+
+test('an initial model whose parameters no longer fit the architecture (an edited builder) is rebuilt', () => {
+  const wider = { ...lenet, params: lenet.params.map((p) => (p.name === 'dense2.bias' ? { ...p, dims: [12] } : p)) };
+  expect(ensureArtifacts(wider, dir, 5)).toBe('built');
+  expect(ensureArtifacts(lenet, dir, 5)).toBe('rebuilt');
+  expect(readInitialParams(lenet, dir).get('dense2.bias')).toHaveLength(10);
+  expect(ensureArtifacts(lenet, dir, 5)).toBe('up-to-date');
+});

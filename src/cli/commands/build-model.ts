@@ -19,7 +19,7 @@ export const buildModelCommand: CommandModule<object, InferredOptionTypes<typeof
   describe: 'emit the training-step graph and the initial model as ONNX files',
   builder: (y) => y.options(options),
   handler: async (args) => {
-    const { MODEL_DEFINITIONS } = await import('../model-registry');
+    const { MODEL_DEFINITIONS } = await import('../../../model/registry');
     const { writeArtifacts } = await import('../../training/artifacts');
     const { paramCount } = await import('../../graph/model-definition');
     const def = MODEL_DEFINITIONS[args.model];

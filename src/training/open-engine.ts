@@ -6,16 +6,16 @@ import { encodeModel } from '../onnx/encode';
 import { buildOrtArtifacts, readOrtArtifacts, writeOrtArtifacts } from '../ort-training/artifact-files';
 import { ortEngine } from '../ort-training/ort-engine';
 import { SessionConfig } from '../runtime/session';
-import { Recipe } from '../training/checkpoint';
-import { dataParallelEngine } from '../training/data-parallel-engine';
-import { ParamValues } from '../training/init';
-import { nativeEngine } from '../training/native-engine';
-import { loopEngine } from '../training/loop-engine';
-import { buildTrainingLoop } from '../training/loop-graph';
-import { StepEngine } from '../training/step-engine';
-import { buildGradientGraph, buildTrainingStep, buildUpdateGraph } from '../training/step-graph';
-import { optimizerOf } from '../training/recipe';
-import { PLAIN_SGD } from '../training/optimizers/optimizer';
+import { Recipe } from './checkpoint';
+import { dataParallelEngine } from './data-parallel-engine';
+import { ParamValues } from './init';
+import { nativeEngine } from './native-engine';
+import { loopEngine } from './loop-engine';
+import { buildTrainingLoop } from './loop-graph';
+import { StepEngine } from './step-engine';
+import { buildGradientGraph, buildTrainingStep, buildUpdateGraph } from './step-graph';
+import { optimizerOf } from './recipe';
+import { PLAIN_SGD } from './optimizers/optimizer';
 
 export interface EngineChoice {
   engine: 'native' | 'ort-training';
@@ -24,30 +24,37 @@ export interface EngineChoice {
   session: SessionConfig;
   /** Steps per run of the single-session native engine: 1 = the step graph, more = the loop graph. */
   stepsPerRun: number;
-  artifactsDir: string;
-  trainingStepFile: string;
+  /** Where the ORT training-API engine writes its artifacts (required for it). */
+  artifactsDir?: string;
+  /** The plain-SGD step graph on disk (build-model's), run as it is; built in memory when absent. */
+  trainingStepFile?: string;
+  /** One line about the engine chosen. */
+  onLog?: (line: string) => void;
 }
 
 export async function openEngine(def: ModelDefinition, params: ParamValues, recipe: Recipe, c: EngineChoice): Promise<StepEngine> {
+  const log = c.onLog ?? (() => {});
   if (c.engine === 'ort-training') {
+    if (!c.artifactsDir) throw new Error('the ORT training-API engine needs an artifacts folder');
     // The artifacts are written from the builder and the recipe (its learning rate is baked into the
     // optimizer model), then read back: what runs is what is on disk.
     const ort = writeOrtArtifacts(c.artifactsDir, def.name, buildOrtArtifacts(def, params, recipe.learningRate, optimizerOf(recipe)));
-    console.log(`ONNX Runtime training API (onnxruntime-web 1.18.0, WebAssembly): artifacts in ${ort.dir}`);
+    log(`ONNX Runtime training API (onnxruntime-web 1.18.0, WebAssembly): artifacts in ${ort.dir}`);
     return ortEngine(def, readOrtArtifacts(c.artifactsDir, def.name)!, params, recipe.learningRate);
   }
   const opt = optimizerOf(recipe);
   if (c.replicas.length) {
     const where = c.replicas[0].ep === 'cuda' ? `CUDA devices (${c.replicas.map((r) => r.deviceId)})` : 'CPU sessions';
-    console.log(`data parallel over ${c.replicas.length} ${where}`);
+    log(`data parallel over ${c.replicas.length} ${where}`);
     const models = { gradients: encodeModel(buildGradientGraph(def)), update: encodeModel(buildUpdateGraph(def, opt)) };
     return dataParallelEngine(def, models, params, opt, c.replicas);
   }
   if (c.stepsPerRun > 1) {
-    console.log(`up to ${c.stepsPerRun} steps per run (ONNX Loop)`);
+    log(`up to ${c.stepsPerRun} steps per run (ONNX Loop)`);
     return loopEngine(def, encodeModel(buildTrainingLoop(def, opt)), params, opt, c.session, c.stepsPerRun);
   }
   // The step graph on disk (build-model's) is plain SGD's; any other optimizer's is built here.
-  const step = recipe.optimizer === undefined || recipe.optimizer === PLAIN_SGD ? c.trainingStepFile : encodeModel(buildTrainingStep(def, opt));
+  const onDisk = recipe.optimizer === undefined || recipe.optimizer === PLAIN_SGD ? c.trainingStepFile : undefined;
+  const step = onDisk ?? encodeModel(buildTrainingStep(def, opt));
   return nativeEngine(def, step, params, opt, c.session);
 }

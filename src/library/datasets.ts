@@ -1,0 +1,56 @@
+// Datasets for the library's users: the IDX datasets the project knows (found in a folder, the
+// dataset's environment variable, or downloaded and verified), and labelled images a user already
+// holds in memory.
+import { Dataset, makeDataset } from '../data/dataset';
+import { FASHION_MNIST, IdxDataset, MNIST } from '../data/dataset-catalog';
+import { DataError } from '../data/idx';
+import { loadSplit, locateDataset } from '../data/idx-dataset';
+
+export type { Dataset } from '../data/dataset';
+
+export interface IdxDatasetOptions {
+  /** 'train' (default) or 'test'. */
+  split?: 'train' | 'test';
+  /** A folder holding the files; else $MNIST_DIR / $FASHION_MNIST_DIR, else ./data/<name> (downloaded there when missing). */
+  dir?: string;
+  /** Progress lines (where the data was found, downloads). */
+  onLog?: (line: string) => void;
+}
+
+async function idx(d: IdxDataset, o: IdxDatasetOptions): Promise<Dataset> {
+  const dir = await locateDataset(d, { dataDir: o.dir, onLog: o.onLog });
+  return loadSplit(dir, o.split ?? 'train', d);
+}
+
+export interface ArrayDatasetInit {
+  name: string;
+  /** count * rows * cols grayscale bytes, row by row (0 = background, 255 = ink); fed to models as byte / 255. */
+  pixels: Uint8Array;
+  rows: number;
+  cols: number;
+  /** One class index per image. */
+  labels: Uint8Array;
+  /** The class names, by index (their count is the number of classes). */
+  classNames?: readonly string[];
+}
+
+function fromArrays(init: ArrayDatasetInit): Dataset {
+  const size = init.rows * init.cols;
+  if (!(size > 0) || init.pixels.length % size !== 0) {
+    throw new DataError(`${init.name}: ${init.pixels.length} pixels is not a whole number of ${init.rows}x${init.cols} images`);
+  }
+  const count = init.pixels.length / size;
+  const classes = init.classNames?.length;
+  const bad = classes === undefined ? -1 : init.labels.findIndex((l) => l >= classes);
+  if (bad >= 0) throw new DataError(`${init.name}: label ${init.labels[bad]} of image ${bad} is not one of the ${classes} classes`);
+  return makeDataset(init.name, { count, rows: init.rows, cols: init.cols, pixels: init.pixels }, init.labels, init.classNames);
+}
+
+export const datasets = {
+  /** MNIST's handwritten digits (60,000 training / 10,000 test images, 28x28), checksums verified. */
+  mnist: (o: IdxDatasetOptions = {}) => idx(MNIST, o),
+  /** Zalando's Fashion-MNIST (same format and sizes as MNIST, ten kinds of clothing). */
+  fashionMnist: (o: IdxDatasetOptions = {}) => idx(FASHION_MNIST, o),
+  /** Labelled grayscale images already in memory. */
+  fromArrays,
+};

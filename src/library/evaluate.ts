@@ -1,0 +1,32 @@
+// evaluate(): the accuracy and confusion matrix of a trained model, or of an exported .onnx file,
+// on a dataset. Exported files go through the same inference path as `npm run evaluate`.
+import { Dataset } from '../data/dataset';
+import { ModelDefinition } from '../graph/model-definition';
+import { Evaluation, evaluateModel } from '../inference/evaluate';
+import { DEFAULT_INFERENCE_BATCH } from '../inference/inference-batch';
+import { buildInferenceModel, INFERENCE_IO } from '../inference/inference-graph';
+import { loadClassifier } from '../inference/model-check';
+import { encodeModel } from '../onnx/encode';
+import { ExecutionProvider } from '../runtime/session';
+import { checkDataFits, TrainedModel } from './train';
+
+export type { Evaluation } from '../inference/evaluate';
+
+export interface EvaluateOptions {
+  ep?: ExecutionProvider;
+  threads?: number;
+  /** Images per ONNX Runtime run (default 1000). */
+  batchSize?: number;
+}
+
+/** A trained model, or an exported model file with the architecture it was exported from. */
+export type Evaluable = TrainedModel | { file: string; model: ModelDefinition };
+
+export async function evaluate(what: Evaluable, data: Dataset, options: EvaluateOptions = {}): Promise<Evaluation> {
+  checkDataFits(what.model, data);
+  const io =
+    'file' in what
+      ? loadClassifier(what.file, what.model.sampleDims, what.model.classes)
+      : { path: `trained ${what.model.name}`, bytes: encodeModel(buildInferenceModel(what.model, what.params)), input: INFERENCE_IO.input, output: INFERENCE_IO.logits, classes: what.model.classes };
+  return evaluateModel(io, data, { batchSize: options.batchSize ?? DEFAULT_INFERENCE_BATCH, session: { ep: options.ep ?? 'cpu', threads: options.threads ?? 0 } });
+}

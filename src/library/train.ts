@@ -1,0 +1,136 @@
+// train(): a model definition, a dataset and a few options in; trained parameters, the per-epoch
+// history and the outcome out. The same derived graphs and engines as `npm run train`, with no
+// files written and nothing printed: progress arrives as events.
+import { Dataset, sampleSize } from '../data/dataset';
+import { DataError } from '../data/idx';
+import { ModelDefinition } from '../graph/model-definition';
+import { ExecutionProvider } from '../runtime/session';
+import { initParams, ParamValues } from '../training/init';
+import { openEngine } from '../training/open-engine';
+import { initialOptimizerState, OptimizerConfig, OptimizerName } from '../training/optimizers/optimizer';
+import { Recipe } from '../training/recipe';
+import { ScheduleConfig } from '../training/schedules';
+import { optimizerConfigOf, OptimizerSettings, scheduleConfigOf, ScheduleSettings } from '../training/recipe-settings';
+import { TrainingEvents, runTrainingJob } from '../training/training-run';
+import { EpochReport } from '../training/training-state';
+import { initialState } from '../training/trainer';
+
+export type { TrainingEvents } from '../training/training-run';
+export type { EpochReport } from '../training/training-state';
+export type { ParamValues } from '../training/init';
+
+export type OptimizerOptions = OptimizerSettings & { name: OptimizerName };
+export type ScheduleOptions = ScheduleSettings & { name: ScheduleConfig['name'] };
+
+export interface TrainOptions {
+  /** Passes over the data (default 10). */
+  epochs?: number;
+  /** Samples per step (default 100). */
+  batchSize?: number;
+  /** 'sgd' (default), 'adam', 'adamw', or one with its settings (torch.optim's names and defaults). */
+  optimizer?: OptimizerName | OptimizerOptions;
+  /** The base learning rate (default 0.03 for SGD, 0.001 for Adam and AdamW). */
+  learningRate?: number;
+  /** 'constant' (default), 'step', 'cosine', 'onecycle', or one with its settings; applied per step. */
+  schedule?: ScheduleConfig['name'] | ScheduleOptions;
+  /** Seeds the initialization and the shuffling (default 42). */
+  seed?: number;
+  /** Start from these parameters (and model state) instead of a seeded initialization: fine-tuning. */
+  initialParams?: ParamValues;
+  /** Execution provider (default 'cpu'). */
+  ep?: ExecutionProvider;
+  /** CPU threads (default 0: ONNX Runtime picks). */
+  threads?: number;
+  /** Optimizer steps per ONNX Runtime run (an ONNX Loop); default 1. */
+  stepsPerRun?: number;
+  /** Scored on this data every `every` epochs (default 1), and at the end. */
+  validation?: { data: Dataset; every?: number };
+  /** Aborting ends training after the current step, with status 'interrupted'. */
+  signal?: AbortSignal;
+  /** Progress: after each step, each epoch, each validation. */
+  on?: TrainingEvents;
+}
+
+export interface TrainedModel {
+  model: ModelDefinition;
+  /** Parameters and model state (and the optimizer's state), by name. */
+  params: ParamValues;
+  history: EpochReport[];
+  status: 'completed' | 'interrupted' | 'diverged';
+  /** Validation accuracy at the end, when validation data was given. */
+  valAccuracy?: number;
+  /** What was run, as a checkpoint would record it. */
+  recipe: Recipe;
+  classNames: readonly string[];
+}
+
+const optimizerConfig = (o: TrainOptions['optimizer']): OptimizerConfig => optimizerConfigOf(typeof o === 'string' ? { name: o } : (o ?? {}));
+const scheduleConfig = (s: TrainOptions['schedule']): ScheduleConfig => scheduleConfigOf(typeof s === 'string' ? { name: s } : (s ?? {}));
+
+/** The model's classes named: the dataset's names when it has them, else "0", "1", ... */
+export function classNamesOf(model: ModelDefinition, data?: Dataset): readonly string[] {
+  return data?.classNames ?? Array.from({ length: model.classes }, (_, i) => String(i));
+}
+
+/** Refuses data whose samples or labels the model cannot take, in one sentence. */
+export function checkDataFits(model: ModelDefinition, data: Dataset): void {
+  const [channels, rows, cols] = model.sampleDims;
+  if (model.sampleDims.length !== 3 || channels !== 1 || rows !== data.images.rows || cols !== data.images.cols) {
+    throw new DataError(`${data.name} holds ${data.images.rows}x${data.images.cols} grayscale images; model '${model.name}' takes [${model.sampleDims}]`);
+  }
+  const classes = data.classNames?.length;
+  if (classes !== undefined && classes !== model.classes) {
+    throw new DataError(`${data.name} has ${classes} classes; model '${model.name}' predicts ${model.classes}`);
+  }
+  const bad = data.labels.findIndex((l) => l >= model.classes);
+  if (bad >= 0) throw new DataError(`${data.name}: label ${data.labels[bad]} of sample ${bad} is outside model '${model.name}''s ${model.classes} classes`);
+  if (sampleSize(data) === 0 || data.images.count === 0) throw new DataError(`${data.name} holds no images`);
+}
+
+/** Trains `model` on `data`; resolves when training ends (completed, interrupted or diverged). */
+export async function train(model: ModelDefinition, data: Dataset, options: TrainOptions = {}): Promise<TrainedModel> {
+  checkDataFits(model, data);
+  if (options.validation) checkDataFits(model, options.validation.data);
+  const optimizer = optimizerConfig(options.optimizer);
+  const recipe: Recipe = {
+    model: model.name,
+    epochs: options.epochs ?? 10,
+    batchSize: options.batchSize ?? 100,
+    learningRate: options.learningRate ?? (optimizer.name === 'sgd' ? 0.03 : 0.001),
+    seed: options.seed ?? 42,
+    optimizer,
+    schedule: scheduleConfig(options.schedule),
+  };
+  if (!Number.isInteger(recipe.epochs) || recipe.epochs < 1) throw new RangeError(`epochs must be a positive whole number, got ${recipe.epochs}`);
+  if (!Number.isInteger(recipe.batchSize) || recipe.batchSize < 1 || recipe.batchSize > data.images.count) {
+    throw new RangeError(`batchSize must be a whole number from 1 to the ${data.images.count} samples, got ${recipe.batchSize}`);
+  }
+  if (!(recipe.learningRate > 0)) throw new RangeError(`learningRate must be positive, got ${recipe.learningRate}`);
+  const params = new Map([...(options.initialParams ?? initParams(model, recipe.seed)), ...initialOptimizerState(model, optimizer)]);
+  const session = { ep: options.ep ?? 'cpu', threads: options.threads ?? 0 };
+  const engine = await openEngine(model, params, recipe, { engine: 'native', replicas: [], session, stepsPerRun: options.stepsPerRun ?? 1 });
+  try {
+    const result = await runTrainingJob(
+      {
+        def: model,
+        start: initialState(recipe, params),
+        data,
+        engine,
+        validation: options.validation && { data: options.validation.data, every: { unit: 'epochs', count: options.validation.every ?? 1 }, session },
+        shouldStop: () => options.signal?.aborted ?? false,
+      },
+      options.on,
+    );
+    return {
+      model,
+      params: result.state.params,
+      history: result.state.history,
+      status: result.status,
+      valAccuracy: result.finalValAccuracy,
+      recipe,
+      classNames: classNamesOf(model, data),
+    };
+  } finally {
+    await engine.release();
+  }
+}
