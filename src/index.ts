@@ -13,7 +13,7 @@ export { evaluate } from './library/evaluate';
 export type { EvaluateOptions, Evaluable, Evaluation } from './library/evaluate';
 export { exportModel } from './library/export-model';
 export { datasets } from './library/datasets';
-export type { Dataset, IdxDatasetOptions, ArrayDatasetInit } from './library/datasets';
+export type { Dataset, IdxDatasetOptions, ArrayDatasetInit, ImageFolderOptions } from './library/datasets';
 export { batchNorm, batchNormSpecs, dropout } from './graph/layers';
 export type { BatchNormOptions } from './graph/layers';
 export { GraphBuilder } from './graph/graph-builder';

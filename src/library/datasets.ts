@@ -1,24 +1,26 @@
 // Datasets for the library's users: the IDX datasets the project knows (found in a folder, the
 // dataset's environment variable, or downloaded and verified), and labelled images a user already
 // holds in memory.
+import { resolve } from 'node:path';
 import { Dataset, makeDataset } from '../data/dataset';
 import { FASHION_MNIST, IdxDataset, MNIST } from '../data/dataset-catalog';
 import { DataError } from '../data/idx';
 import { loadSplit, locateDataset } from '../data/idx-dataset';
+import { loadImageFolder, splitValidation } from '../data/image-folder';
 
 export type { Dataset } from '../data/dataset';
 
 export interface IdxDatasetOptions {
   /** 'train' (default) or 'test'. */
   split?: 'train' | 'test';
-  /** A folder holding the files; else $MNIST_DIR / $FASHION_MNIST_DIR, else ./data/<name> (downloaded there when missing). */
+  /** A folder holding the files; else $MNIST_DIR / $FASHION_MNIST_DIR, else ./data/<name> under the working directory (downloaded there when missing). */
   dir?: string;
   /** Progress lines (where the data was found, downloads). */
   onLog?: (line: string) => void;
 }
 
 async function idx(d: IdxDataset, o: IdxDatasetOptions): Promise<Dataset> {
-  const dir = await locateDataset(d, { dataDir: o.dir, onLog: o.onLog });
+  const dir = await locateDataset(d, { dataDir: o.dir, onLog: o.onLog, defaultDir: resolve('data', d.name) });
   return loadSplit(dir, o.split ?? 'train', d);
 }
 
@@ -46,6 +48,14 @@ function fromArrays(init: ArrayDatasetInit): Dataset {
   return makeDataset(init.name, { count, rows: init.rows, cols: init.cols, pixels: init.pixels }, init.labels, init.classNames);
 }
 
+export interface ImageFolderOptions {
+  /** The size pictures are resized to (default 28 x 28, MNIST's). */
+  rows?: number;
+  cols?: number;
+  /** Invert after decoding (dark ink on light paper -> MNIST's light ink on black). */
+  invert?: boolean;
+}
+
 export const datasets = {
   /** MNIST's handwritten digits (60,000 training / 10,000 test images, 28x28), checksums verified. */
   mnist: (o: IdxDatasetOptions = {}) => idx(MNIST, o),
@@ -53,4 +63,8 @@ export const datasets = {
   fashionMnist: (o: IdxDatasetOptions = {}) => idx(FASHION_MNIST, o),
   /** Labelled grayscale images already in memory. */
   fromArrays,
+  /** Pictures in one sub-folder per class (the folder names are the class names, in sorted order). */
+  imageFolder: (dir: string, o: ImageFolderOptions = {}) => loadImageFolder(dir, { rows: o.rows ?? 28, cols: o.cols ?? 28, invert: o.invert }),
+  /** Holds out `fraction` of each class for validation (seeded): { train, validation }. */
+  split: (d: Dataset, fraction: number, seed = 42) => splitValidation(d, fraction, seed),
 };

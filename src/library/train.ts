@@ -6,7 +6,11 @@ import { DataError } from '../data/idx';
 import { ModelDefinition } from '../graph/model-definition';
 import { ExecutionProvider } from '../runtime/session';
 import { initParams, ParamValues } from '../training/init';
-import { openEngine } from '../training/open-engine';
+import { encodeModel } from '../onnx/encode';
+import { loopEngine } from '../training/loop-engine';
+import { buildTrainingLoop } from '../training/loop-graph';
+import { nativeEngine } from '../training/native-engine';
+import { buildTrainingStep } from '../training/step-graph';
 import { initialOptimizerState, OptimizerConfig, OptimizerName } from '../training/optimizers/optimizer';
 import { Recipe } from '../training/recipe';
 import { ScheduleConfig } from '../training/schedules';
@@ -108,7 +112,12 @@ export async function train(model: ModelDefinition, data: Dataset, options: Trai
   if (!(recipe.learningRate > 0)) throw new RangeError(`learningRate must be positive, got ${recipe.learningRate}`);
   const params = new Map([...(options.initialParams ?? initParams(model, recipe.seed)), ...initialOptimizerState(model, optimizer)]);
   const session = { ep: options.ep ?? 'cpu', threads: options.threads ?? 0 };
-  const engine = await openEngine(model, params, recipe, { engine: 'native', replicas: [], session, stepsPerRun: options.stepsPerRun ?? 1 });
+  const stepsPerRun = options.stepsPerRun ?? 1;
+  if (!Number.isInteger(stepsPerRun) || stepsPerRun < 1) throw new RangeError(`stepsPerRun must be a positive whole number, got ${stepsPerRun}`);
+  const engine =
+    stepsPerRun > 1
+      ? await loopEngine(model, encodeModel(buildTrainingLoop(model, optimizer)), params, optimizer, session, stepsPerRun)
+      : await nativeEngine(model, encodeModel(buildTrainingStep(model, optimizer)), params, optimizer, session);
   try {
     const result = await runTrainingJob(
       {
