@@ -19,7 +19,10 @@ export const artifactsOption = {
 
 export const dataOption = {
   dataset: { choices: DATASET_NAMES, describe: 'the dataset (default mnist): mnist or fashion-mnist (Zalando\'s clothing images, the same format)' },
-  'data-dir': { type: 'string', describe: 'the dataset\'s folder (else $MNIST_DIR or $FASHION_MNIST_DIR, else ./data/<dataset>, else download there)' },
+  'data-dir': {
+    type: 'string',
+    describe: 'the dataset\'s folder (else $MNIST_DIR or $FASHION_MNIST_DIR, else ./data/<dataset>, else download there); or a folder of pictures with one sub-folder per class',
+  },
 } satisfies Record<string, Options>;
 
 export const runtimeOptions = {
@@ -44,6 +47,13 @@ export function checkPositive(args: Record<string, unknown>, names: string[], in
 export function checkFraction(args: Record<string, unknown>, name: string): true {
   const v = args[name];
   if (typeof v !== 'number' || !(v >= 0 && v <= 1)) throw new UsageError(`--${name} must be between 0 and 1, got ${String(v)}`);
+  return true;
+}
+
+/** A share strictly between 0 and 1. */
+export function checkOpenFraction(args: Record<string, unknown>, name: string): true {
+  const v = args[name];
+  if (typeof v !== 'number' || !(v > 0 && v < 1)) throw new UsageError(`--${name} must be between 0 and 1 (exclusive), got ${String(v)}`);
   return true;
 }
 

@@ -30,6 +30,7 @@ export interface RecipeFlags extends OptimizerFlags {
   seed?: number;
   limit?: number;
   dataset?: string;
+  'val-fraction'?: number;
 }
 
 export function recipeFromFlags(given: RecipeFlags & { model: string }): Recipe {
@@ -47,6 +48,7 @@ export function recipeFromFlags(given: RecipeFlags & { model: string }): Recipe 
     ...(f.limit !== undefined ? { limit: f.limit } : {}),
     // MNIST is written as before (no dataset field).
     ...(f.dataset !== undefined && f.dataset !== 'mnist' ? { dataset: f.dataset } : {}),
+    ...(f['val-fraction'] !== undefined ? { valFraction: f['val-fraction'] } : {}),
     // The seed's plain SGD at a constant rate is written as before (no optimizer or schedule).
     ...(optimizer !== PLAIN_SGD ? { optimizer } : {}),
     ...(schedule !== CONSTANT_LR ? { schedule } : {}),
@@ -69,6 +71,7 @@ export function resumedRecipe(saved: Recipe, f: RecipeFlags, checkpoint: string)
   clash('seed', f.seed, saved.seed);
   clash('limit', f.limit, saved.limit);
   clash('dataset', f.dataset, datasetOf(saved));
+  clash('val-fraction', f['val-fraction'], saved.valFraction);
   for (const [flag, given, had] of optimizerClashes(f, { optimizer: optimizerOf(saved), schedule: scheduleOf(saved) })) clash(flag, given, had);
   return { ...saved, epochs: f.epochs ?? saved.epochs };
 }

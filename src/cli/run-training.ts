@@ -4,7 +4,6 @@
 import { join, resolve } from 'node:path';
 import { tmpdir } from 'node:os';
 import { Dataset, firstSamples } from '../data/dataset';
-import { datasetNamed, loadSplit, locateDataset, shapeMismatch } from '../data/idx-dataset';
 import { writeFileAtomic } from '../io/atomic-write';
 import { describeFileError, isFileError } from '../io/file-errors';
 import { lockFolder } from '../io/folder-lock';
@@ -18,6 +17,7 @@ import { datasetOf } from '../training/recipe';
 import { optimizerOf } from '../training/recipe';
 import { initialState } from '../training/trainer';
 import { describeMethod, exportedModel, runTrainingJob } from '../training/training-run';
+import { trainingData } from './cli-data';
 import { parseDevices } from './device-options';
 import { UsageError } from './errors';
 import { openEngine } from '../training/open-engine';
@@ -56,11 +56,11 @@ async function trainLocked(args: TrainArgs, { def, artifacts, checkpointPath, re
   if (state === 'rebuilt') console.log(`rebuilt ${paths.trainingStep} and ${paths.initialModel}: ${def.name}'s parameters changed (init seed ${recipe.seed})`);
   if (state === 'step-refreshed') console.log(`rebuilt ${paths.trainingStep} from model/${def.name}.onnx-builder.ts`);
 
-  const dataset = datasetNamed(datasetOf(recipe));
-  const mismatch = shapeMismatch(dataset, def);
-  if (mismatch) throw new UsageError(`${mismatch}: choose a model for that dataset`);
-  const dataDir = await locateDataset(dataset, {
+  const source = await trainingData(def, datasetOf(recipe), {
     dataDir: args['data-dir'],
+    valFraction: recipe.valFraction,
+    seed: recipe.seed,
+    wantValidation: args['val-every'] !== undefined,
     onLog: (line) => console.error(line),
     onDownload: (file) => {
       let bar: ReturnType<typeof progressBar> | undefined;
@@ -71,7 +71,7 @@ async function trainLocked(args: TrainArgs, { def, artifacts, checkpointPath, re
       };
     },
   });
-  const data = limited(loadSplit(dataDir, 'train', dataset), recipe.limit);
+  const data = limited(source.data, recipe.limit);
   if (recipe.batchSize > data.images.count) {
     throw new UsageError(`--batch-size ${recipe.batchSize} is larger than the ${data.images.count} training images`);
   }
@@ -85,7 +85,7 @@ async function trainLocked(args: TrainArgs, { def, artifacts, checkpointPath, re
   const stepsPerEpoch = Math.ceil(data.images.count / recipe.batchSize);
   console.log(
     `${saved ? `resuming ${args.resume} at epoch ${start.epoch + 1}, step ${start.step}: ` : ''}` +
-      `training ${def.name} on ${data.images.count.toLocaleString('en-US')} ${dataset.title} images from ${dataDir}: ` +
+      `training ${def.name} on ${data.images.count.toLocaleString('en-US')} ${source.description}: ` +
       `${recipe.epochs} epochs, batch ${recipe.batchSize}, ${method}, ` +
       (args.engine === 'ort-training' ? 'engine ort-training (WebAssembly, 1 thread)' : `ep ${args.ep}, ${args.threads || 'auto'} threads`),
   );
@@ -123,7 +123,7 @@ async function trainLocked(args: TrainArgs, { def, artifacts, checkpointPath, re
     start,
     data,
     engine,
-    validation: valEvery ? { data: loadSplit(dataDir, 'test', dataset), every: valEvery, session, stopAtAccuracy: args['stop-at-accuracy'] } : undefined,
+    validation: valEvery ? { data: source.validation()!, every: valEvery, session, stopAtAccuracy: args['stop-at-accuracy'] } : undefined,
     checkpointEvery: args['checkpoint-every'] ? parseCheckpointEvery(args['checkpoint-every']) : undefined,
     shouldStop: () => stopRequested,
   };
@@ -187,7 +187,7 @@ async function trainLocked(args: TrainArgs, { def, artifacts, checkpointPath, re
     );
   }
   const history = outcome.state.history;
-  const model = exportedModel(def, outcome, dataset.classes);
+  const model = exportedModel(def, outcome, source.classNames);
   try {
     writeFileAtomic(paths.trainedModel, encodeModel(model));
   } catch (e) {

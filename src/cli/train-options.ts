@@ -21,6 +21,7 @@ export const trainOptions = {
   ...optimizerOptions,
   seed: { type: 'number', describe: `seed of the shuffle, and of the init when train builds the artifacts (default ${RECIPE_DEFAULTS.seed})` },
   limit: { type: 'number', describe: 'train on the first N training images only' },
+  'val-fraction': { type: 'number', describe: 'image folders: hold out this share of each class (seeded) for --val-every' },
   checkpoint: { type: 'string', describe: 'checkpoint file (default <artifacts>/<model>.ckpt)' },
   'checkpoint-every': { type: 'string', describe: 'save a checkpoint every N epochs ("2") or steps ("500steps")' },
   resume: { type: 'string', describe: 'continue the run saved in this checkpoint' },

@@ -12,6 +12,7 @@ import { ModelDefinition, stateOf } from '../graph/model-definition';
 import { DEFAULT_ARTIFACTS_DIR } from '../training/artifacts';
 import { readCheckpoint, Recipe, TrainingState } from '../training/checkpoint';
 import type { TrainArgs } from './train-options';
+import { IMAGE_FOLDER, isImageFolder } from './cli-data';
 import { UsageError } from './errors';
 import { MODEL_DEFINITIONS } from '../../model/registry';
 import { MODELS } from './options';
@@ -37,7 +38,10 @@ export function trainTarget(args: TrainArgs): TrainTarget {
   const checkpointPath = args.checkpoint ?? args.resume ?? `${artifacts}/${def.name}.ckpt`;
   checkWritableFolder(artifacts);
   checkCheckpointPath(checkpointPath);
-  const recipe = saved ? resumedRecipe(saved.recipe, { ...args, model: args.model }, args.resume!) : recipeFromFlags({ ...args, model });
+  const pictures = isImageFolder(args['data-dir']);
+  if (pictures && args.dataset !== undefined) throw new UsageError(`--data-dir ${args['data-dir']} is a folder of pictures (class sub-folders), not ${args.dataset}'s files: drop --dataset`);
+  const dataset = pictures ? IMAGE_FOLDER : args.dataset;
+  const recipe = saved ? resumedRecipe(saved.recipe, { ...args, dataset, model: args.model }, args.resume!) : recipeFromFlags({ ...args, dataset, model });
   if (args.engine === 'ort-training') checkOrtEngine(args, recipe);
   const state = stateOf(def).length;
   if (state && (args.engine === 'ort-training' || args.replicas !== undefined || args.devices !== undefined)) {

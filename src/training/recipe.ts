@@ -12,8 +12,13 @@ export interface Recipe {
   seed: number;
   /** Samples used from the training set (the first `limit`); the whole set when absent. */
   limit?: number;
-  /** The dataset's name (src/data/dataset-catalog.ts); MNIST when absent (and in checkpoints from before datasets were a choice). */
+  /**
+   * The dataset's name (src/data/dataset-catalog.ts), or 'image-folder' for pictures sorted into
+   * class folders; MNIST when absent (and in checkpoints from before datasets were a choice).
+   */
   dataset?: string;
+  /** Image folders: the share of each class held out for validation (seeded by `seed`). */
+  valFraction?: number;
   /** Plain SGD when absent (the seed's recipe, and checkpoints written before optimizers were a choice). */
   optimizer?: OptimizerConfig;
   /** A constant rate when absent. */

@@ -9,26 +9,19 @@ import { Dataset, datasets, defineModel, evaluate, exportModel, train } from '..
 import { models } from '../../src/index';
 import { decodeModel } from '../../src/onnx/decode';
 import { MNIST_DIR } from '../helpers/mnist-dir';
+import { DIGIT_NAMES, pngOf, writeDigitFolder } from '../helpers/mnist-pictures';
 
-const NAMES = ['zero', 'one', 'two', 'three', 'four', 'five', 'six', 'seven', 'eight', 'nine'];
+const NAMES = DIGIT_NAMES;
 const PER_CLASS = 40;
 let dir: string;
 let mnist: Dataset;
-
-const png = (pixels: Uint8Array, size: number) => sharp(Buffer.from(pixels), { raw: { width: size, height: size, channels: 1 } }).png().toBuffer();
+const png = pngOf;
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'lenet-folder-'));
   mnist = await datasets.mnist({ dir: MNIST_DIR });
-  const root = join(dir, 'digits');
-  for (const name of NAMES) mkdirSync(join(root, name), { recursive: true });
-  writeFileSync(join(root, 'README.txt'), 'not a class');
-  const taken = new Array<number>(10).fill(0);
-  for (let s = 0; taken.some((n) => n < PER_CLASS); s++) {
-    const label = mnist.labels[s];
-    if (taken[label]++ >= PER_CLASS) continue;
-    writeFileSync(join(root, NAMES[label], `${String(s).padStart(5, '0')}.png`), await png(mnist.images.pixels.subarray(s * 784, (s + 1) * 784), 28));
-  }
+  await writeDigitFolder(join(dir, 'digits'), mnist, PER_CLASS);
+  writeFileSync(join(dir, 'digits', 'README.txt'), 'not a class');
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -87,12 +80,7 @@ test.each([
 test('defineModel takes a class count of the folder: a 3-class model on 3 class folders', async () => {
   const three = defineModel({ ...models.mlp, name: 'mlp3', classes: 3, params: models.mlp.params.map((p) => (p.name === 'dense3.weight' ? { ...p, dims: [3, 64] } : p.name === 'dense3.bias' ? { ...p, dims: [3] } : p)) });
   const root = join(dir, 'three');
-  for (const name of NAMES.slice(0, 3)) mkdirSync(join(root, name), { recursive: true });
-  for (let s = 0, n = 0; n < 30; s++) {
-    if (mnist.labels[s] > 2) continue;
-    writeFileSync(join(root, NAMES[mnist.labels[s]], `${s}.png`), await png(mnist.images.pixels.subarray(s * 784, (s + 1) * 784), 28));
-    n++;
-  }
+  await writeDigitFolder(root, mnist, 10, [0, 1, 2]);
   const d = await datasets.imageFolder(root);
   const trained = await train(three, d, { epochs: 3, batchSize: 10, threads: 1 });
   expect(trained.classNames).toEqual(['one', 'two', 'zero']);

@@ -31,10 +31,21 @@ export const evaluateCommand: CommandModule<object, EvaluateArgs> = {
     const { evaluateModel } = await import('../../inference/evaluate');
     const { classifierFile } = await import('../classifier-file');
     const model = classifierFile(args);
-    const dataset = datasetNamed(args.dataset);
-    const dir = await locateDataset(dataset, { dataDir: args['data-dir'], onLog: (line: string) => console.error(line) });
-    const all = loadSplit(dir, 'test', dataset);
-    if (args.limit !== undefined && args.limit > all.images.count) throw new UsageError(`--limit ${args.limit} is larger than the ${all.images.count} test images`);
+    const { isImageFolder, imageFolderData } = await import('../cli-data');
+    const { MODEL_DEFINITIONS } = await import('../../../model/registry');
+    let all: import('../../data/dataset').Dataset;
+    let classNames: readonly string[];
+    if (isImageFolder(args['data-dir'])) {
+      if (args.dataset !== undefined) throw new UsageError(`--data-dir ${args['data-dir']} is a folder of pictures (class sub-folders), not ${args.dataset}'s files: drop --dataset`);
+      all = await imageFolderData(args['data-dir'], MODEL_DEFINITIONS[args.model]);
+      classNames = all.classNames!;
+    } else {
+      const dataset = datasetNamed(args.dataset);
+      const dir = await locateDataset(dataset, { dataDir: args['data-dir'], onLog: (line: string) => console.error(line) });
+      all = loadSplit(dir, 'test', dataset);
+      classNames = dataset.classes;
+    }
+    if (args.limit !== undefined && args.limit > all.images.count) throw new UsageError(`--limit ${args.limit} is larger than the ${all.images.count} images`);
     const test = args.limit === undefined ? all : firstSamples(all, args.limit);
     const result = await evaluateModel(model, test, {
       batchSize: args['batch-size'],
@@ -44,7 +55,7 @@ export const evaluateCommand: CommandModule<object, EvaluateArgs> = {
       `validation acc: accuracy=${result.accuracy.toFixed(4)} (${result.correct}/${result.total}, ` +
         `${Math.round(result.total / result.seconds).toLocaleString('en-US')} images/s)`,
     );
-    if (args.details) console.log(formatConfusion(result.confusion, result.perClass, dataset.classes));
+    if (args.details) console.log(formatConfusion(result.confusion, result.perClass, classNames));
     if (args.json) {
       const { writeFileAtomic } = await import('../../io/atomic-write');
       const report = { model: model.path, ...result };

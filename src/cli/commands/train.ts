@@ -1,6 +1,6 @@
 // `train`: optimizer steps on ONNX Runtime with the derived training graphs; writes the trained model.
 import type { CommandModule } from 'yargs';
-import { checkEngineCombination, checkPositive, checkRuntimeCombination, checkThreads } from '../options';
+import { checkEngineCombination, checkOpenFraction, checkPositive, checkRuntimeCombination, checkThreads } from '../options';
 import { checkStopAt, parseCheckpointEvery } from '../recipe-options';
 import { parseDevices } from '../device-options';
 import { TrainArgs, trainOptions } from '../train-options';
@@ -21,7 +21,8 @@ export const trainCommand: CommandModule<object, TrainArgs> = {
           !!parseDevices(a) &&
           (a['checkpoint-every'] === undefined || !!parseCheckpointEvery(a['checkpoint-every'])) &&
           (a['val-every'] === undefined || !!parseCheckpointEvery(a['val-every'], '--val-every')) &&
-          checkStopAt(a),
+          checkStopAt(a) &&
+          (a['val-fraction'] === undefined || checkOpenFraction(a, 'val-fraction')),
       ),
   handler: async (args) => {
     const { runTraining } = await import('../run-training');
