@@ -57,11 +57,11 @@ async function main() {
   const { x, y } = fillBatch(test, inOrder(100), 0, 100, new Float32Array(78400), new BigInt64Array(100));
   const prefix = join(tmpdir(), `lenet-profile-${process.pid}`);
   const engine = await nativeEngine(lenet, step, params, PLAIN_SGD, mode === 'profile' ? { ...session, profilePrefix: prefix } : session);
-  for (let i = 0; i < 10; i++) await (await engine.run(x, y, 1, 100, LR_ZERO)).commit(1);
+  for (let i = 0; i < 10; i++) await (await engine.run(x, y, 1, 100, LR_ZERO, 0)).commit(1);
   const times: number[] = [];
   for (let i = 0; i < 60; i++) {
     const t = performance.now();
-    await (await engine.run(x, y, 1, 100, LR_ZERO)).commit(1);
+    await (await engine.run(x, y, 1, 100, LR_ZERO, 0)).commit(1);
     times.push(performance.now() - t);
   }
   await engine.release();
@@ -87,12 +87,12 @@ async function webgpuSteps(step: Uint8Array, params: ReturnType<typeof initParam
     copied: await nativeEngine(lenet, step, params, PLAIN_SGD, { ...session, ep: 'webgpu' }, { keepOnDevice: false }),
   };
   const times: Record<keyof typeof engines, number[]> = { resident: [], copied: [] };
-  for (const e of Object.values(engines)) await (await e.run(x, y, 1, batch, LR_ZERO)).commit(1); // shader compilation
+  for (const e of Object.values(engines)) await (await e.run(x, y, 1, batch, LR_ZERO, 0)).commit(1); // shader compilation
   for (let block = 0; block < 4; block++) {
     for (const name of ['resident', 'copied'] as const) {
       for (let i = 0; i < 5; i++) {
         const t = performance.now();
-        await (await engines[name].run(x, y, 1, batch, LR_ZERO)).commit(1);
+        await (await engines[name].run(x, y, 1, batch, LR_ZERO, 0)).commit(1);
         times[name].push(performance.now() - t);
       }
     }
@@ -129,7 +129,7 @@ async function loopSteps(step: Uint8Array, params: ReturnType<typeof initParams>
     const t = performance.now();
     for (let done = 0; done < block; done += perRun) {
       const at = (done % k) * 100;
-      await (await engine.run(x.subarray(at * 784, (at + perRun * 100) * 784), y.subarray(at, at + perRun * 100), perRun, 100, new Float32Array(perRun))).commit(perRun);
+      await (await engine.run(x.subarray(at * 784, (at + perRun * 100) * 784), y.subarray(at, at + perRun * 100), perRun, 100, new Float32Array(perRun), done)).commit(perRun);
     }
     return (performance.now() - t) / block;
   };

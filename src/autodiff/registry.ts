@@ -40,7 +40,7 @@ export const GRAD_RULES: Record<string, GradRule | 'none'> = {
   Add, AveragePool, BatchNormalization, Concat, Conv, Div, Dropout, Flatten, Gather, GatherElements, Gemm,
   GlobalAveragePool, Identity, LeakyRelu, LogSoftmax, MatMul, MaxPool, Mul, Neg, ReduceMax, ReduceMean, ReduceSum,
   Relu, Reshape, Sigmoid, Softmax, Sqrt, Sub, Tanh, Transpose, Unsqueeze,
-  ArgMax: 'none', Equal: 'none', Greater: 'none', Shape: 'none', Size: 'none',
+  ArgMax: 'none', Equal: 'none', Greater: 'none', Less: 'none', Shape: 'none', Size: 'none',
 };
 
 export const SUPPORTED_OPS = Object.keys(GRAD_RULES).filter((op) => GRAD_RULES[op] !== 'none').sort();

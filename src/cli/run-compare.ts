@@ -40,15 +40,15 @@ export async function compareProviders(args: CompareEpArgs): Promise<number> {
   const opt = optimizerOf(recipe);
   const step = encodeModel(buildTrainingStep(def, opt));
   const tested = k > 1
-    ? await loopEngine(def, encodeModel(buildTrainingLoop(def, opt)), params, opt, session(args.ep), k)
-    : await nativeEngine(def, step, params, opt, session(args.ep));
-  const reference = await nativeEngine(def, step, params, opt, session('cpu'));
+    ? await loopEngine(def, encodeModel(buildTrainingLoop(def, opt)), params, opt, session(args.ep), k, { seed: recipe.seed })
+    : await nativeEngine(def, step, params, opt, session(args.ep), { seed: recipe.seed });
+  const reference = await nativeEngine(def, step, params, opt, session('cpu'), { seed: recipe.seed });
   const runOn = async (engine: StepEngine) => {
     const losses: number[] = [];
     const recording: StepEngine = {
       ...engine,
-      run: async (x, y, steps, count, lrs) => {
-        const r = await engine.run(x, y, steps, count, lrs);
+      run: async (x, y, steps, count, lrs, firstStep) => {
+        const r = await engine.run(x, y, steps, count, lrs, firstStep);
         losses.push(...r.losses);
         return r;
       },

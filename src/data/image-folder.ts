@@ -55,9 +55,10 @@ export async function loadImageFolder(dir: string, o: ImageFolderOptions): Promi
   const CONCURRENT = 16;
   for (let start = 0; start < files.length; start += CONCURRENT) {
     const chunk = files.slice(start, start + CONCURRENT);
-    const decoded = await Promise.all(chunk.map((f) => decode(f.path, o)));
+    const decoded = await Promise.allSettled(chunk.map((f) => decode(f.path, o)));
     decoded.forEach((d, i) => {
-      pixels.set(d, (start + i) * size);
+      if (d.status === 'rejected') throw d.reason; // the first unreadable picture in folder order
+      pixels.set(d.value, (start + i) * size);
       labels[start + i] = chunk[i].label;
     });
   }

@@ -48,7 +48,8 @@ function trace(def: ModelDefinition, mode: ForwardMode): { params: Set<string>; 
   const params = Object.fromEntries(def.params.map((p) => [p.name, b.input(p.name, 'float32', p.dims)]));
   const state = Object.fromEntries(stateOf(def).map((s) => [s.name, b.input(s.name, 'float32', s.dims)]));
   const x = b.input('x', 'float32', [BATCH_DIM, ...def.sampleDims]);
-  const ctx = forwardContext(mode, tracked(state, 'state tensor', def.name, read.state));
+  const random = (name: string, dims: number[]) => b.input(`random.${name}`, 'float32', [BATCH_DIM, ...dims]);
+  const ctx = forwardContext(mode, tracked(state, 'state tensor', def.name, read.state), new Map(), random);
   const logits = def.forward(b, x, tracked(params, 'parameter', def.name, read.params), ctx);
   const shape = logits?.shape;
   if (!shape || shape.length !== 2 || shape[0] !== BATCH_DIM || shape[1] !== def.classes) {

@@ -100,6 +100,7 @@ export class GraphBuilder extends GraphCore {
   sqrt(x: Value, name?: string): Value { return this.one('Sqrt', [x], {}, name); }
   equal(a: Value, b: Value, name?: string): Value { return this.one('Equal', [a, b], {}, name); }
   greater(a: Value, b: Value, name?: string): Value { return this.one('Greater', [a, b], {}, name); }
+  less(a: Value, b: Value, name?: string): Value { return this.one('Less', [a, b], {}, name); }
   where(cond: Value, a: Value, b: Value, name?: string): Value { return this.one('Where', [cond, a, b], {}, name); }
   /** ONNX TensorProto data type codes: 1 float, 7 int64, 9 bool. */
   cast(x: Value, to: 'float32' | 'int64' | 'bool', name?: string): Value {
@@ -135,9 +136,11 @@ export class GraphBuilder extends GraphCore {
   pad(x: Value, pads: number[], name?: string): Value { return this.one('Pad', [x, this.i64(pads, 'pads')], {}, name); }
   /** The inputs joined along `axis`. */
   concat(xs: Value[], axis: number, name?: string): Value { return this.one('Concat', xs, { axis: attr.int(axis) }, name); }
-  /** x[..., starts:ends, ...] along `axes` (step 1). */
-  slice(x: Value, starts: number[], ends: number[], axes: number[], name?: string): Value {
-    return this.one('Slice', [x, this.i64(starts, 'starts'), this.i64(ends, 'ends'), this.i64(axes, 'axes')], {}, name);
+  /** x[..., starts:ends:steps, ...] along `axes` (steps default to 1). */
+  slice(x: Value, starts: number[], ends: number[], axes: number[], steps?: number[], name?: string): Value {
+    const inputs = [x, this.i64(starts, 'starts'), this.i64(ends, 'ends'), this.i64(axes, 'axes')];
+    if (steps?.some((s) => s !== 1)) inputs.push(this.i64(steps, 'steps'));
+    return this.one('Slice', inputs, {}, name);
   }
   expand(x: Value, shape: Value, name?: string): Value { return this.one('Expand', [x, shape], {}, name); }
   spaceToDepth(x: Value, blocksize: number, name?: string): Value {

@@ -45,7 +45,7 @@ const INPUT_CONSTRAINTS: Record<string, (string | null)[]> = {
   Loop: ['I', 'B'],
   Pow: ['T', 'T1'],
   Dropout: ['T', 'T1', 'T2'], BatchNormalization: ['T', 'T1', 'T1', 'T2', 'T2'],
-  Slice: ['T', 'Tind', 'Tind', 'Tind', 'Tind'],
+  Slice: ['T', 'Tind', 'Tind', 'Tind', 'Tind'], Pad: ['T', null, 'T', 'Tind'],
 };
 /** The constraint of inputs past the listed ones (variadic inputs), when it is not 'T'. */
 const REST_CONSTRAINT: Record<string, string> = { Loop: 'V' };

@@ -70,20 +70,19 @@ export function batchNorm(b: GraphBuilder, ctx: ForwardContext, x: Value, params
   return y;
 }
 
-/** A seed from a name (FNV-1a), so that two dropout layers draw different masks. */
-function seedOf(name: string): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < name.length; i++) h = Math.imul(h ^ name.charCodeAt(i), 0x01000193) >>> 0;
-  return h & 0x7fffffff;
-}
-
 /**
- * Dropout in training (ONNX Dropout in training mode: each element zeroed with probability
- * `ratio`, the rest scaled by 1 / (1 - ratio); ONNX Runtime draws the masks from a generator seeded
- * with `seed`, default derived from the layer's name); nothing at all in the exported model.
+ * Dropout in training: each element zeroed with probability `ratio`, the rest scaled by
+ * 1 / (1 - ratio), the mask drawn from random values the host feeds at every step (ctx.random:
+ * seeded by the recipe and the step, so runs and resumed runs repeat exactly, on any device);
+ * nothing at all in the exported model.
+ *   mask = [u < 1 - ratio] with u uniform in [0, 1);  y = x * mask / (1 - ratio)
  */
-export function dropout(b: GraphBuilder, ctx: ForwardContext, x: Value, ratio: number, name: string, seed = seedOf(name)): Value {
+export function dropout(b: GraphBuilder, ctx: ForwardContext, x: Value, ratio: number, name: string): Value {
   if (!(ratio >= 0 && ratio < 1)) throw new Error(`dropout '${name}': ratio must be in [0, 1), got ${ratio}`);
   if (ctx.mode === 'infer' || ratio === 0) return x;
-  return b.dropout(x, ratio, seed, name)[0];
+  const dims = x.shape?.slice(1);
+  if (!dims || !dims.every((d): d is number => typeof d === 'number')) throw new Error(`dropout '${name}': needs static sample dims, got [${x.shape ?? '?'}]`);
+  const keep = 1 - ratio;
+  const mask = b.cast(b.less(ctx.random(name, dims), b.f32(keep, 'keep')), 'float32', `${name}_mask`);
+  return b.mul(x, b.mul(mask, b.f32(1 / keep, 'dropout_scale')), name);
 }

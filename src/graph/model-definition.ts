@@ -28,10 +28,20 @@ export interface ForwardContext {
   state: Record<string, Value>;
   /** In training mode: the value state tensor `name` takes after this step (unchanged when never set). */
   setState(name: string, next: Value): void;
+  /**
+   * In training mode: uniform random values in [0, 1) of shape [N, ...dims], fresh at every step
+   * (dropout masks). They are fed by the host, drawn from the recipe's seed and the step's number,
+   * so a run (and a resumed one) draws the same values on every engine and device.
+   */
+  random(name: string, dims: number[]): Value;
 }
 
+/** Makes the graph input behind ctx.random(name, dims) (training graphs only). */
+export type RandomSource = (name: string, dims: number[]) => Value;
+
 /** A forward context for `mode`, over the given state values; `updates` collects setState calls. */
-export function forwardContext(mode: ForwardMode, state: Record<string, Value>, updates = new Map<string, Value>()): ForwardContext {
+export function forwardContext(mode: ForwardMode, state: Record<string, Value>, updates = new Map<string, Value>(), random?: RandomSource): ForwardContext {
+  const drawn = new Map<string, Value>();
   return {
     mode,
     state,
@@ -39,6 +49,13 @@ export function forwardContext(mode: ForwardMode, state: Record<string, Value>, 
       if (!(name in state)) throw new Error(`setState('${name}'): the model declares no state tensor of that name (state: ${Object.keys(state).join(', ') || 'none'})`);
       if (mode !== 'train') throw new Error(`setState('${name}'): state changes only in training mode`);
       updates.set(name, next);
+    },
+    random(name, dims) {
+      if (mode !== 'train' || !random) throw new Error(`random('${name}'): random values exist only in the training graphs`);
+      if (drawn.has(name)) throw new Error(`random('${name}'): drawn twice in one forward pass; give each use its own name`);
+      const v = random(name, dims);
+      drawn.set(name, v);
+      return v;
     },
   };
 }

@@ -190,18 +190,19 @@ export const SHAPE_RULES: Record<string, Rule> = {
     const joined: Dim = sizes.every((d) => typeof d === 'number') ? (sizes as number[]).reduce((p, d) => p + d, 0) : sizes.join('+');
     return [{ dtype: xs[0].dtype, shape: shapes[0]!.map((d, i) => (i === axis ? joined : d)) }];
   },
-  // Slice with constant starts/ends/axes and unit steps, on static axes (clamped as ONNX says).
+  // Slice with constant starts/ends/axes and positive steps, on static axes (clamped as ONNX says).
   Slice: (c) => {
     const x = first(c);
     const [starts, ends, axes] = [constInts(c, 1), constInts(c, 2), constInts(c, 3)];
-    if (!x.shape || !starts || !ends || c.inputs[4]) return [{ dtype: x.dtype }];
+    const steps = c.inputs[4] ? constInts(c, 4) : starts?.map(() => 1);
+    if (!x.shape || !starts || !ends || !steps || steps.some((s) => s < 1)) return [{ dtype: x.dtype }];
     const shape = [...x.shape];
     (axes ?? starts.map((_, i) => i)).forEach((a, i) => {
       const axis = normAxis(a, shape.length);
       const d = shape[axis];
       if (typeof d !== 'number') { shape[axis] = `${d}'`; return; }
       const clamp = (v: number) => Math.min(Math.max(v < 0 ? v + d : v, 0), d);
-      shape[axis] = Math.max(0, clamp(ends[i]) - clamp(starts[i]));
+      shape[axis] = Math.max(0, Math.ceil((clamp(ends[i]) - clamp(starts[i])) / steps[i]));
     });
     return [{ dtype: x.dtype, shape }];
   },

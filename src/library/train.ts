@@ -116,8 +116,8 @@ export async function train(model: ModelDefinition, data: Dataset, options: Trai
   if (!Number.isInteger(stepsPerRun) || stepsPerRun < 1) throw new RangeError(`stepsPerRun must be a positive whole number, got ${stepsPerRun}`);
   const engine =
     stepsPerRun > 1
-      ? await loopEngine(model, encodeModel(buildTrainingLoop(model, optimizer)), params, optimizer, session, stepsPerRun)
-      : await nativeEngine(model, encodeModel(buildTrainingStep(model, optimizer)), params, optimizer, session);
+      ? await loopEngine(model, encodeModel(buildTrainingLoop(model, optimizer)), params, optimizer, session, stepsPerRun, { seed: recipe.seed })
+      : await nativeEngine(model, encodeModel(buildTrainingStep(model, optimizer)), params, optimizer, session, { seed: recipe.seed });
   try {
     const result = await runTrainingJob(
       {

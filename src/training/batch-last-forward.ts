@@ -72,10 +72,16 @@ export function batchLastForward(b: GraphBuilder, def: ModelDefinition, x: Value
   while (xName in params || xName in ctx.state) xName += '_';
   const fx = f.input(xName, x.dtype, x.shape);
   const fUpdates = new Map<string, Value>();
-  const logits = def.forward(f, fx, fParams, forwardContext(ctx.mode, fState, fUpdates));
+  const fRandom = new Map<Value, Value>(); // the scratch graph's random inputs -> the real ones
+  const logits = def.forward(f, fx, fParams, forwardContext(ctx.mode, fState, fUpdates, (name, dims) => {
+    const real = ctx.random(name, dims);
+    const scratch = f.input(real.name, real.dtype, real.shape);
+    fRandom.set(scratch, real);
+    return scratch;
+  }));
 
   const outer = (inner: Record<string, Value>, values: Record<string, Value>) => Object.keys(values).map((k): [Value, Value] => [inner[k], values[k]]);
-  const first = new Map<Value, Value>([[fx, x], ...outer(fParams, params), ...outer(fState, ctx.state)]);
+  const first = new Map<Value, Value>([[fx, x], ...outer(fParams, params), ...outer(fState, ctx.state), ...fRandom]);
   const last = new Map<Value, BatchLast>();
   const batched = new Set<Value>([fx]);
 

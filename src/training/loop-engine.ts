@@ -9,6 +9,7 @@ import { carriedFeeds, carriedIn } from './parameter-feeds';
 import { carriedTensors, OptimizerConfig } from './optimizers/optimizer';
 import { LOOP_INPUTS, LOOP_OUTPUTS } from './loop-graph';
 import { StepEngine } from './step-engine';
+import { randomFeeds, randomInputsOf } from './random-inputs';
 import { updatedName } from './step-graph';
 
 export async function loopEngine(
@@ -18,17 +19,20 @@ export async function loopEngine(
   optimizer: OptimizerConfig,
   config: SessionConfig,
   stepsPerRun: number,
+  { seed = 0 }: { seed?: number } = {},
 ): Promise<StepEngine> {
   if (!Number.isInteger(stepsPerRun) || stepsPerRun < 1) throw new Error(`steps per run must be a positive integer, got ${stepsPerRun}`);
   const session = await RuntimeSession.create(loopModel, config);
   const carried = carriedTensors(def, optimizer);
   const feeds: Record<string, HostTensor> = carriedFeeds(carried, params);
   const sample = def.sampleDims.reduce((a, d) => a * d, 1);
+  const randoms = randomInputsOf(def);
 
   /** The first `steps` batches of x, y in one run, from the committed parameters. */
-  const runSteps = (x: Float32Array, y: BigInt64Array, steps: number, count: number, lrs: Float32Array) =>
+  const runSteps = (x: Float32Array, y: BigInt64Array, steps: number, count: number, lrs: Float32Array, firstStep: number) =>
     session.run({
       ...feeds,
+      ...randomFeeds(randoms, seed, firstStep, steps, count, true),
       [LOOP_INPUTS.images]: { dtype: 'float32', dims: [steps, count, ...def.sampleDims], data: x.subarray(0, steps * count * sample) },
       [LOOP_INPUTS.labels]: { dtype: 'int64', dims: [steps, count], data: y.subarray(0, steps * count) },
       [LOOP_INPUTS.learningRates]: { dtype: 'float32', dims: [steps], data: lrs.subarray(0, steps) },
@@ -36,9 +40,9 @@ export async function loopEngine(
 
   return {
     stepsPerRun,
-    async run(x, y, steps, count, lrs) {
+    async run(x, y, steps, count, lrs, firstStep) {
       if (steps < 1 || steps > stepsPerRun) throw new Error(`asked for ${steps} steps in one run; this engine takes 1 to ${stepsPerRun}`);
-      const out = await runSteps(x, y, steps, count, lrs);
+      const out = await runSteps(x, y, steps, count, lrs, firstStep);
       return {
         losses: Array.from(out[LOOP_OUTPUTS.losses].data as Float32Array),
         corrects: Array.from(out[LOOP_OUTPUTS.corrects].data as Float32Array),
@@ -46,7 +50,7 @@ export async function loopEngine(
           if (done === 0) return;
           // Fewer than all (a later step diverged): redo the first `done` steps alone. Same inputs and
           // kernels give the same parameters the full run passed through.
-          const reached = done === steps ? out : await runSteps(x, y, done, count, lrs);
+          const reached = done === steps ? out : await runSteps(x, y, done, count, lrs, firstStep);
           for (const t of carried) feeds[t.name] = reached[updatedName(t.name)];
         },
       };

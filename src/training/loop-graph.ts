@@ -1,10 +1,11 @@
 // K training steps in one run(): an ONNX Loop whose body is one optimizer step. The parameters, the
 // model state and the optimizer state are loop-carried, so they cross between host and device once per K steps.
-//   inputs:  parameters and state, xs [K, N, ...sample], ys [K, N], lrs [K]
+//   inputs:  parameters and state, xs [K, N, ...sample], ys [K, N], lrs [K], random.<name> [K, N, ...]
 //   outputs: parameters and state after the K steps, losses [K], corrects [K]
 // Iteration i trains on xs[i], ys[i] with learning rate lrs[i]; K is read from xs at run time.
 import { GraphBuilder } from '../graph/graph-builder';
-import { BATCH_DIM, ModelDefinition, stateOf } from '../graph/model-definition';
+import { BATCH_DIM, ModelDefinition, RandomSource, stateOf } from '../graph/model-definition';
+import { randomInputName, randomInputsOf } from './random-inputs';
 import { attr, Graph, Model, Value } from '../graph/types';
 import { applyOptimizer, carriedTensors, describeOptimizer, OptimizerConfig, PLAIN_SGD } from './optimizers/optimizer';
 import { oneHot } from './loss';
@@ -27,7 +28,7 @@ function namesIn(g: Graph): Set<string> {
 }
 
 /** The Loop body: (iteration, cond, parameters and state) -> (cond, updated parameters and state, loss, correct). */
-function stepBody(def: ModelDefinition, opt: OptimizerConfig, outer: { xs: Value; targets: Value; lrs: Value }, outerNames: string[]): Graph {
+function stepBody(def: ModelDefinition, opt: OptimizerConfig, outer: { xs: Value; targets: Value; lrs: Value; randoms: Value[] }, outerNames: string[]): Graph {
   const b = new GraphBuilder(`${def.name}_training_step_body`);
   b.reserve(outerNames);
   const iteration = b.input('iteration', 'int64', []);
@@ -41,7 +42,13 @@ function stepBody(def: ModelDefinition, opt: OptimizerConfig, outer: { xs: Value
   const x = b.gather(outer.xs, iteration, 0, 'x');
   const targets = b.gather(outer.targets, iteration, 0, 'targets');
   const lr = b.gather(outer.lrs, iteration, 0, 'lr');
-  const { loss, correct, gradOf, stateNext } = lossAndGradients(b, def, params, x, targets, undefined, state);
+  // Random values: the outer graph's random.<name> [K, N, ...] holds every step's; step i takes row i.
+  const random: RandomSource = (name, dims) => {
+    const all: Value = { name: randomInputName(name), dtype: 'float32', shape: [STEPS_DIM, BATCH_DIM, ...dims] };
+    outer.randoms.push(all);
+    return b.gather(all, iteration, 0, `${name}_values`);
+  };
+  const { loss, correct, gradOf, stateNext } = lossAndGradients(b, def, params, x, targets, undefined, state, random);
   b.output(b.constant('bool', [], Uint8Array.of(1), 'cond_out')); // always go on: a constant, not a node on the host
   const next = applyOptimizer(b, def, opt, (name) => values[name], gradOf, lr);
   for (const t of carried) b.output(t.kind === 'model-state' ? stateNext(t.name) : next.get(t.name)!, `${t.name}.next`);
@@ -58,6 +65,7 @@ export function buildTrainingLoop(def: ModelDefinition, opt: OptimizerConfig = P
     ...Object.values(LOOP_INPUTS),
     ...Object.values(LOOP_OUTPUTS),
     ALL_TARGETS,
+    ...randomInputsOf(def).map((r) => randomInputName(r.name)),
   ];
   const sample = [STEPS_DIM, BATCH_DIM];
   const scope = {
@@ -65,7 +73,8 @@ export function buildTrainingLoop(def: ModelDefinition, opt: OptimizerConfig = P
     targets: { name: ALL_TARGETS, dtype: 'float32', shape: [...sample, def.classes] },
     lrs: { name: LOOP_INPUTS.learningRates, dtype: 'float32', shape: [STEPS_DIM] },
   } as const satisfies Record<string, Value>;
-  const body = stepBody(def, opt, scope, outerNames);
+  const randoms: Value[] = [];
+  const body = stepBody(def, opt, { ...scope, randoms }, outerNames);
   const outer = new Set(outerNames);
   b.reserve([...namesIn(body)].filter((name) => !outer.has(name)));
 
@@ -76,6 +85,7 @@ export function buildTrainingLoop(def: ModelDefinition, opt: OptimizerConfig = P
   oneHot(b, ys, def.classes, scope.targets.name);
   const state = carried.filter((t) => t.kind !== 'param').map((t) => b.input(t.name, 'float32', t.dims));
   b.input(scope.lrs.name, scope.lrs.dtype, [...scope.lrs.shape]);
+  for (const r of randoms) b.input(r.name, r.dtype, r.shape);
   const steps = b.gather(b.shapeOf(xs), b.constant('int64', [], BigInt64Array.of(0n), 'first_axis'), 0, 'steps');
   const loopCarried = [...params, ...state];
   const outs = b.op('Loop', [steps, null, ...loopCarried], { body: attr.graph(body) }, { outputs: loopCarried.length + 2, name: 'loop' });

@@ -10,6 +10,7 @@ import { ParamValues } from './init';
 import { carriedFeeds, carriedIn, learningRateFeed } from './parameter-feeds';
 import { carriedTensors, OptimizerConfig } from './optimizers/optimizer';
 import { optimizerOf } from './recipe';
+import { randomFeeds, randomInputsOf } from './random-inputs';
 import type { TrainingState } from './checkpoint';
 import { checkOneStep, singleStep, StepEngine } from './step-engine';
 import { train, TrainHooks, TrainOutcome } from './trainer';
@@ -21,9 +22,10 @@ export async function nativeEngine(
   params: ParamValues,
   optimizer: OptimizerConfig,
   config: SessionConfig,
-  { keepOnDevice = true }: { keepOnDevice?: boolean } = {},
+  { keepOnDevice = true, seed = 0 }: { keepOnDevice?: boolean; seed?: number } = {},
 ): Promise<StepEngine> {
   const carried = carriedTensors(def, optimizer);
+  const randoms = randomInputsOf(def);
   // On WebGPU the updated parameters and state stay in GPU memory and go straight back in; they
   // come to the host only when asked for (validation, checkpoints, the end), through a copy graph.
   // (keepOnDevice: false copies them to the host and back every step, for measuring what that costs.)
@@ -34,8 +36,9 @@ export async function nativeEngine(
   const releaseAll = (tensors: (HostTensor | DeviceTensor)[]) => tensors.forEach((t) => isDeviceTensor(t) && t.release());
   return {
     stepsPerRun: 1,
-    async run(x, y, steps, count, lrs) {
+    async run(x, y, steps, count, lrs, firstStep) {
       checkOneStep(steps);
+      Object.assign(feeds, randomFeeds(randoms, seed, firstStep, 1, count, false));
       feeds[STEP_INPUTS.learningRate] = learningRateFeed(lrs[0]);
       feeds[STEP_INPUTS.images] = { dtype: 'float32', dims: [count, ...def.sampleDims], data: x };
       feeds[STEP_INPUTS.labels] = { dtype: 'int64', dims: [count], data: y };
@@ -77,7 +80,7 @@ export async function trainWithStepGraph(
   config: SessionConfig,
   hooks: TrainHooks = {},
 ): Promise<TrainOutcome> {
-  const engine = await nativeEngine(def, stepModel, start.params, optimizerOf(start.recipe), config);
+  const engine = await nativeEngine(def, stepModel, start.params, optimizerOf(start.recipe), config, { seed: start.recipe.seed });
   try {
     return await train(engine, start, data, hooks);
   } finally {

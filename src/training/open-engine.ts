@@ -51,10 +51,10 @@ export async function openEngine(def: ModelDefinition, params: ParamValues, reci
   }
   if (c.stepsPerRun > 1) {
     log(`up to ${c.stepsPerRun} steps per run (ONNX Loop)`);
-    return loopEngine(def, encodeModel(buildTrainingLoop(def, opt)), params, opt, c.session, c.stepsPerRun);
+    return loopEngine(def, encodeModel(buildTrainingLoop(def, opt)), params, opt, c.session, c.stepsPerRun, { seed: recipe.seed });
   }
   // The step graph on disk (build-model's) is plain SGD's; any other optimizer's is built here.
   const onDisk = recipe.optimizer === undefined || recipe.optimizer === PLAIN_SGD ? c.trainingStepFile : undefined;
   const step = onDisk ?? encodeModel(buildTrainingStep(def, opt));
-  return nativeEngine(def, step, params, opt, c.session);
+  return nativeEngine(def, step, params, opt, c.session, { seed: recipe.seed });
 }

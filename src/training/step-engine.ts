@@ -16,9 +16,11 @@ export interface StepEngine {
   readonly stepsPerRun: number;
   /**
    * `steps` consecutive optimizer steps, each on a batch of `count` samples: x [steps * count, ...sample]
-   * and y [steps * count] hold the batches end to end, lrs [steps] the learning rate of each step.
+   * and y [steps * count] hold the batches end to end, lrs [steps] the learning rate of each step;
+   * `firstStep` is the run's place in the whole training (0-based global step of its first step),
+   * which the random values of a model that draws some (dropout) are seeded by.
    */
-  run(x: Float32Array, y: BigInt64Array, steps: number, count: number, lrs: Float32Array): Promise<StepsResult>;
+  run(x: Float32Array, y: BigInt64Array, steps: number, count: number, lrs: Float32Array, firstStep: number): Promise<StepsResult>;
   /** The current parameters and optimizer state (committed steps only). */
   params(): Promise<ParamValues>;
   release(): Promise<void>;

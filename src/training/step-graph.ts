@@ -5,7 +5,8 @@
 // - the update graph: (lr, parameters and state, gradients) -> updated parameters and state.
 import { gradients } from '../autodiff/backward';
 import { GraphBuilder } from '../graph/graph-builder';
-import { BATCH_DIM, forwardContext, IR_VERSION, ModelDefinition, OPSET, PRODUCER, stateOf } from '../graph/model-definition';
+import { BATCH_DIM, forwardContext, IR_VERSION, ModelDefinition, OPSET, PRODUCER, RandomSource, stateOf } from '../graph/model-definition';
+import { randomInputName, randomInputsOf } from './random-inputs';
 import { Graph, Model, Value } from '../graph/types';
 import { batchLastForward, DEFAULT_TRAINING_LAYOUT, TrainingLayout } from './batch-last-forward';
 import { oneHot, softmaxCrossEntropy } from './loss';
@@ -24,10 +25,10 @@ export const gradName = (param: string) => `${param}_grad`;
  */
 export function lossAndGradients(
   b: GraphBuilder, def: ModelDefinition, params: Record<string, Value>, x: Value, targets: Value,
-  layout: TrainingLayout = DEFAULT_TRAINING_LAYOUT, state: Record<string, Value> = {},
+  layout: TrainingLayout = DEFAULT_TRAINING_LAYOUT, state: Record<string, Value> = {}, random?: RandomSource,
 ) {
   const updates = new Map<string, Value>();
-  const ctx = forwardContext('train', state, updates);
+  const ctx = forwardContext('train', state, updates, random);
   const logits = layout === 'batch-last' ? batchLastForward(b, def, x, params, ctx) : def.forward(b, x, params, ctx);
   const { loss, correct, logitsGrad } = softmaxCrossEntropy(b, logits, targets);
   const grads = gradients(b, logits, Object.values(params), logitsGrad);
@@ -48,7 +49,9 @@ export function differentiate(def: ModelDefinition, graphName: string, layout: T
   for (const s of stateOf(def)) state[s.name] = b.input(s.name, 'float32', s.dims);
   const x = b.input(STEP_INPUTS.images, 'float32', [BATCH_DIM, ...def.sampleDims]);
   const y = b.input(STEP_INPUTS.labels, 'int64', [BATCH_DIM]);
-  return { b, params, ...lossAndGradients(b, def, params, x, oneHot(b, y, def.classes), layout, state) };
+  // Random values (dropout masks) are inputs the host fills at every step: see random-inputs.ts.
+  const random: RandomSource = (name, dims) => b.input(randomInputName(name), 'float32', [BATCH_DIM, ...dims]);
+  return { b, params, ...lossAndGradients(b, def, params, x, oneHot(b, y, def.classes), layout, state, random) };
 }
 
 export const asModel = (graph: Graph, extraOpsets: Record<string, number> = {}): Model => ({
@@ -81,11 +84,15 @@ export function buildGradientGraph(def: ModelDefinition, layout: TrainingLayout 
   return asModel(b.build(`Mean softmax cross-entropy of ${def.name} and its gradient w.r.t. every parameter.`));
 }
 
-/** A clear refusal for the paths that carry no model state between steps. */
-export function refuseModelState(def: ModelDefinition, what: string): void {
+/** A clear refusal for the paths that carry no model state between steps and feed no random values. */
+export function refuseModelState(def: ModelDefinition, what: string, { forward = true }: { forward?: boolean } = {}): void {
   const state = stateOf(def);
   if (state.length) {
     throw new Error(`${what} does not carry model state, and ${def.name} has some (${state.map((s) => s.name).join(', ')}): use the native engine on one device`);
+  }
+  const random = forward ? randomInputsOf(def) : [];
+  if (random.length) {
+    throw new Error(`${what} does not feed random values, and ${def.name} draws some (${random.map((r) => r.name).join(', ')}): use the native engine on one device`);
   }
 }
 
@@ -103,7 +110,7 @@ export function buildCopyOutGraph(def: ModelDefinition, opt: OptimizerConfig = P
 
 /** The update alone, for data-parallel training: (lr, parameters and state, gradients) -> updated parameters and state. */
 export function buildUpdateGraph(def: ModelDefinition, opt: OptimizerConfig = PLAIN_SGD): Model {
-  refuseModelState(def, 'data-parallel training');
+  refuseModelState(def, 'data-parallel training', { forward: false }); // no forward pass here: random values do not matter
   const b = new GraphBuilder(`${def.name}_sgd_update`);
   const lr = b.input(STEP_INPUTS.learningRate, 'float32', []);
   const carried = carriedTensors(def, opt);

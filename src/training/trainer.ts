@@ -113,7 +113,7 @@ export async function train(
       const steps = count < batch ? 1 : Math.min(engine.stepsPerRun, Math.floor((n - begin) / batch), stepsToNextStop());
       const { x, y } = fillBatch(data, order, begin, steps * count, xBuf, yBuf);
       for (let i = 0; i < steps; i++) lrs[i] = learningRateAt(recipe.learningRate, scheduleOf(recipe), epoch * stepsPerEpoch + step + i, totalSteps);
-      const result = await engine.run(x, y, steps, count, lrs);
+      const result = await engine.run(x, y, steps, count, lrs, epoch * stepsPerEpoch + step);
       const bad = result.losses.findIndex((loss) => !Number.isFinite(loss) || loss > EXPLODED_LOSS);
       const good = bad < 0 ? steps : bad;
       // A diverged step's update, and any after it, are not applied: the parameters stay the last finite ones.

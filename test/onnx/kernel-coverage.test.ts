@@ -17,15 +17,11 @@ describe.each(['CPUExecutionProvider', 'CUDAExecutionProvider'])('%s', (provider
 });
 
 const webgpu = readKernelTable(DEFAULT_WEBGPU_KERNEL_TABLE, (why) => new Error(why));
-/** ONNX Runtime 1.30's WebGPU provider has no Dropout (nor any random-number op): the cnn's dropout runs on the CPU there. */
-const WEBGPU_GAPS = ['Dropout'];
 
 describe('WebGpuExecutionProvider', () => {
-  test.each(Object.keys(models))('has a kernel for every node of the %s, but for Loop control (and Dropout)', (name) => {
+  test.each(Object.keys(models))('has a kernel for every node of the %s, but for Loop control', (name) => {
     const onHost: CoverageProblem[] = [];
-    const missing = uncoveredNodes(models[name], webgpu, 'WebGpuExecutionProvider', onHost);
-    expect(missing.filter((n) => !WEBGPU_GAPS.includes(n.opType))).toEqual([]);
-    expect(missing.length).toBe(name.startsWith('cnn') && /training (step|loop)/.test(name) ? 1 : 0);
+    expect(uncoveredNodes(models[name], webgpu, 'WebGpuExecutionProvider', onHost)).toEqual([]);
     // the Loop and its trip count (a Gather from an int64 shape) are host work by design
     expect(onHost.map((n) => n.opType)).toEqual(name.includes('loop') ? ['Gather', 'Loop'] : []);
   });

@@ -71,14 +71,24 @@ describe('batch norm', () => {
 });
 
 describe('dropout', () => {
-  test('is absent from the exported model and a Dropout node in training', () => {
-    const inferred = new GraphBuilder('d');
-    const xi = inferred.input('x', 'float32', [2, 3]);
-    expect(dropout(inferred, forwardContext('infer', {}), xi, 0.5, 'drop1')).toBe(xi);
-    expect(inferred.nodes).toHaveLength(0);
-    const trained = new GraphBuilder('d');
-    dropout(trained, forwardContext('train', {}), trained.input('x', 'float32', [2, 3]), 0.5, 'drop1');
-    expect(trained.nodes.map((n) => n.opType)).toEqual(['Dropout']);
+  test('is absent from the exported model', () => {
+    const b = new GraphBuilder('d');
+    const x = b.input('x', 'float32', [2, 3]);
+    expect(dropout(b, forwardContext('infer', {}), x, 0.5, 'drop1')).toBe(x);
+    expect(b.nodes).toHaveLength(0);
+  });
+
+  test('in training, keeps the elements whose fed random value is below 1 - ratio, scaled by 1 / (1 - ratio)', async () => {
+    const b = new GraphBuilder('d');
+    const x = b.input('x', 'float32', [4, 50]);
+    const ctx = forwardContext('train', {}, new Map(), (name, dims) => b.input(`random.${name}`, 'float32', [4, ...dims]));
+    b.output(dropout(b, ctx, x, 0.25, 'drop1'), 'y');
+    expect(b.inputs.map((v) => v.name)).toEqual(['x', 'random.drop1']);
+    const xs = randomFloats(200, 1, -1, 1);
+    const u = randomFloats(200, 2, 0, 1);
+    const out = await runOnce(asModel(b.build()), { x: f32([4, 50], xs), 'random.drop1': f32([4, 50], u) });
+    const y = out.y.data as Float32Array;
+    for (let i = 0; i < 200; i++) expect(y[i]).toBeCloseTo(u[i] < 0.75 ? xs[i] / 0.75 : 0, 6);
   });
 
   test('ratios outside [0, 1) are refused', () => {

@@ -34,7 +34,7 @@ function expectSameParams(a: ParamValues, b: ParamValues) {
 
 /** An engine that records how many steps each run() took. */
 function recording(engine: StepEngine, runs: number[]): StepEngine {
-  return { ...engine, run: (x, y, steps, count, lrs) => (runs.push(steps), engine.run(x, y, steps, count, lrs)) };
+  return { ...engine, run: (x, y, steps, count, lrs, firstStep) => (runs.push(steps), engine.run(x, y, steps, count, lrs, firstStep)) };
 }
 
 async function trainWith(stepsPerRun: number, recipe: Recipe, params: ParamValues, data: Dataset, hooks: TrainHooks = {}) {

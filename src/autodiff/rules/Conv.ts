@@ -1,3 +1,4 @@
+import { GraphBuilder } from '../../graph/graph-builder';
 import { Value } from '../../graph/types';
 import { GradRule, intAttr, intsAttr, staticDims } from '../grad-rule';
 
@@ -10,6 +11,22 @@ export function transposedConvPadding(x: Value, dy: Value, k: number[], strides:
   const inSize = staticDims(x, `${what} gradient`, 2);
   const outSize = staticDims(dy, `${what} gradient`, 2);
   return inSize.map((size, i) => size - (strides[i] * (outSize[i] - 1) + k[i] - pads[i] - pads[i + k.length]));
+}
+
+/**
+ * The input under each kernel tap at every output position: for tap (i, j), the padded input
+ * sliced from (i, j) with the convolution's strides, [N, C, h, w]; the taps joined along the
+ * channels, [N, taps * C, h, w] (tap-major).
+ */
+export function tapSlices(b: GraphBuilder, x: Value, k: number[], strides: number[], pads: number[], out: number[]): Value {
+  const padded = pads.some((p) => p !== 0) ? b.pad(x, [0, 0, pads[0], pads[1], 0, 0, pads[2], pads[3]]) : x;
+  const taps: Value[] = [];
+  for (let i = 0; i < k[0]; i++) {
+    for (let j = 0; j < k[1]; j++) {
+      taps.push(b.slice(padded, [i, j], [i + strides[0] * (out[0] - 1) + 1, j + strides[1] * (out[1] - 1) + 1], [2, 3], strides));
+    }
+  }
+  return taps.length === 1 ? taps[0] : b.concat(taps, 1);
 }
 
 // Y = conv(X, W) + B (2-D, G groups);  dX = convTranspose(dY, W) (same strides, pads, groups),
@@ -26,26 +43,26 @@ export const Conv: GradRule = ({ b, dy, input, needs, node }) => {
   const [h, wOut] = staticDims(dy, `${what} gradient`, 2);
 
   const dX = () => b.convTranspose(dy, w, { strides, pads, group, outputPadding: transposedConvPadding(x, dy, k, strides, pads, what) });
-  // dW as GEMMs over (batch, output position): the patches under each output position are cut
-  // out by a grouped Conv with one-hot kernels (im2col from a standard op), then per group g
-  // dW[g, co, (ci,kh,kw)] = sum_{n,s} dY[n,g,co,s] * P[n,g,(ci,kh,kw),s].
+  // dW as GEMMs over (batch, output position): the patches under each output position are cut out
+  // of the (padded) input by one strided Slice per kernel tap (im2col from standard ops that every
+  // provider runs correctly), then per group g
+  // dW[g, co, (kh,kw,ci)] = sum_{n,s} dY[n,g,co,s] * P[n,(kh,kw),g,ci,s], reordered to [co, ci, kh, kw].
   const dW = () => {
     const [cout, cinPerGroup, kh, kw] = staticDims(w, `${what} gradient`);
-    const cin = cinPerGroup * group;
     const taps = kh * kw;
-    const oneHot = new Float32Array(cin * taps * taps);
-    for (let c = 0; c < cin; c++) for (let t = 0; t < taps; t++) oneHot[(c * taps + t) * taps + t] = 1;
-    const unfold = b.constant('float32', [cin * taps, 1, kh, kw], oneHot, 'im2col_kernel');
-    const patches = b.conv(x, unfold, null, { strides, pads, group: cin }); // [N, cin*taps, h, w]
     const positions = h * wOut;
+    const patches = b.reshape(tapSlices(b, x, [kh, kw], strides, pads, [h, wOut]), [-1, taps * cinPerGroup * group, positions]); // [N, (tap, ci), s]
+    const coutPerGroup = cout / group;
     if (group === 1) {
-      const P = b.reshape(b.transpose(b.reshape(patches, [-1, cin * taps, positions]), [1, 0, 2]), [cin * taps, -1]);
-      const D = b.reshape(b.transpose(b.reshape(dy, [-1, cout, positions]), [1, 0, 2]), [cout, -1]);
-      return b.reshape(b.gemm(D, P, null, { transB: true }), [cout, cinPerGroup, kh, kw]);
+      // Both operands as [rows, N*s]: transposes that move whole rows of s positions.
+      const P = b.reshape(b.transpose(patches, [1, 0, 2]), [taps * cinPerGroup, -1]); // [(tap, ci), N*s]
+      const D = b.reshape(b.transpose(b.reshape(dy, [-1, cout, positions]), [1, 0, 2]), [cout, -1]); // [cout, N*s]
+      const perTap = b.gemm(D, P, null, { transB: true }); // [cout, (tap, ci)]
+      return b.reshape(b.transpose(b.reshape(perTap, [cout, taps, cinPerGroup]), [0, 2, 1]), [cout, cinPerGroup, kh, kw]);
     }
-    const P = b.reshape(b.transpose(b.reshape(patches, [-1, group, cinPerGroup * taps, positions]), [1, 0, 3, 2]), [group, -1, cinPerGroup * taps]);
-    const D = b.reshape(b.transpose(b.reshape(dy, [-1, group, cout / group, positions]), [1, 2, 0, 3]), [group, cout / group, -1]);
-    return b.reshape(b.matMul(D, P), [cout, cinPerGroup, kh, kw]); // [G, cout/G, cin/G*taps]
+    const D = b.reshape(b.transpose(b.reshape(dy, [-1, group, coutPerGroup, positions]), [1, 2, 0, 3]), [group, coutPerGroup, -1]); // [G, cout/G, N*s]
+    const P = b.reshape(b.transpose(b.reshape(patches, [-1, taps, group, cinPerGroup, positions]), [2, 0, 4, 1, 3]), [group, -1, taps * cinPerGroup]); // [G, N*s, (tap, ci)]
+    return b.reshape(b.transpose(b.reshape(b.matMul(D, P), [cout, taps, cinPerGroup]), [0, 2, 1]), [cout, cinPerGroup, kh, kw]);
   };
   const dB = () => b.reduceSum(dy, [0, 2, 3], false);
   return [needs(0) ? dX() : null, needs(1) ? dW() : null, node.inputs[2] && needs(2) ? dB() : null];
