@@ -83,16 +83,26 @@ export function reducedAxes(b: GraphBuilder, node: Node): number[] {
   return Array.from(axes.data as BigInt64Array, (a) => (Number(a) + rank) % rank).sort((p, q) => p - q);
 }
 
+/** x sliced to one element along every axis but `keep`: a small tensor that still has x's size there. */
+function thinAlong(b: GraphBuilder, x: Value, keep: number[]): Value {
+  const others = (x.shape ?? []).map((_, i) => i).filter((i) => !keep.includes(i));
+  return others.length ? b.slice(x, others.map(() => 0), others.map(() => 1), others) : x;
+}
+
 /**
- * The Expand target that spreads a reduction's gradient (reduced axes kept as 1) back over its input
- * x: a constant when every reduced axis is static (1 on the symbolic axes, which the gradient
- * already carries), else Shape(x).
+ * A reduction's gradient dy (reduced axes kept as 1) spread back over its input x: Expand to x's
+ * shape, a constant; a symbolic reduced axis (the batch) is 1 in that constant, and zeros of
+ * [N, 1, ...] cut from x are added to widen it. No Shape node: ONNX Runtime's optimizer turns
+ * Shape(Transpose(..)) into int64 Gathers, which its WebGPU provider runs on the CPU.
  */
-export function spreadTargetOf(b: GraphBuilder, node: Node, x: Value): Value {
+export function spreadOver(b: GraphBuilder, node: Node, x: Value, dy: Value): Value {
   const dims = x.shape;
-  const axes = reducedAxes(b, node);
-  if (!dims || axes.some((a) => typeof dims[a] !== 'number')) return b.shapeOf(x);
-  return b.i64(dims.map((d) => (typeof d === 'number' ? d : 1)), 'shape');
+  if (!dims) throw new Error(`${node.opType} '${node.name}': gradient needs the shape of '${x.name}'`);
+  const symbolic = reducedAxes(b, node).filter((a) => typeof dims[a] !== 'number');
+  const spread = b.expand(dy, b.i64(dims.map((d) => (typeof d === 'number' ? d : 1)), 'shape'));
+  if (!symbolic.length) return spread;
+  const thin = thinAlong(b, x, symbolic);
+  return b.add(spread, b.sub(thin, thin)); // + zeros [N, 1, ...]: the batch axis back
 }
 
 /**
@@ -117,8 +127,7 @@ export function elementsAlong(b: GraphBuilder, x: Value, axes: number[]): Value 
   const staticCount = axes.reduce((p, a) => p * (typeof dims[a] === 'number' ? (dims[a] as number) : 1), 1);
   const symbolic = axes.filter((a) => typeof dims[a] !== 'number');
   if (!symbolic.length) return b.f32(staticCount, 'count');
-  const others = dims.map((_, i) => i).filter((i) => !symbolic.includes(i));
-  const thin = others.length ? b.slice(x, others.map(() => 0), others.map(() => 1), others) : x;
+  const thin = thinAlong(b, x, symbolic);
   const ones = b.add(b.sub(thin, thin), b.f32(1, 'one'));
   return b.mul(b.reduceSum(ones, dims.map((_, i) => i), false), b.f32(staticCount, 'count'));
 }

@@ -1,8 +1,8 @@
-import { elementsAlong, GradRule, reducedAxes, spreadTargetOf, withReducedAxesKept } from '../grad-rule';
+import { elementsAlong, GradRule, reducedAxes, spreadOver, withReducedAxesKept } from '../grad-rule';
 
-// y = mean(x, axes);  dx = expand(dy with the reduced axes kept as 1, shape(x)) / (number of elements averaged)
+// y = mean(x, axes);  dx = (dy with the reduced axes kept as 1, broadcast over x's shape) / (number of elements averaged)
 export const ReduceMean: GradRule = ({ b, dy, input, node }) => {
   const x = input(0);
-  const spread = b.expand(withReducedAxesKept(b, node, dy), spreadTargetOf(b, node, x));
+  const spread = spreadOver(b, node, x, withReducedAxesKept(b, node, dy));
   return [b.div(spread, elementsAlong(b, x, reducedAxes(b, node))), null];
 };
