@@ -20,7 +20,7 @@ import { describeMethod, exportedModel, runTrainingJob } from '../training/train
 import { trainingData } from './cli-data';
 import { parseDevices } from './device-options';
 import { UsageError } from './errors';
-import { openEngine } from '../training/open-engine';
+import { openEngine } from './open-engine';
 import { sessionFromArgs, stepsPerRunOf } from './options';
 import { progressBar } from './progress';
 import { parseCheckpointEvery } from './recipe-options';

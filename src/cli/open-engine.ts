@@ -6,16 +6,16 @@ import { encodeModel } from '../onnx/encode';
 import { buildOrtArtifacts, readOrtArtifacts, writeOrtArtifacts } from '../ort-training/artifact-files';
 import { ortEngine } from '../ort-training/ort-engine';
 import { SessionConfig } from '../runtime/session';
-import { Recipe } from './checkpoint';
-import { dataParallelEngine } from './data-parallel-engine';
-import { ParamValues } from './init';
-import { nativeEngine } from './native-engine';
-import { loopEngine } from './loop-engine';
-import { buildTrainingLoop } from './loop-graph';
-import { StepEngine } from './step-engine';
-import { buildGradientGraph, buildTrainingStep, buildUpdateGraph } from './step-graph';
-import { optimizerOf } from './recipe';
-import { PLAIN_SGD } from './optimizers/optimizer';
+import { Recipe } from '../training/checkpoint';
+import { dataParallelEngine } from '../training/data-parallel-engine';
+import { ParamValues } from '../training/init';
+import { nativeEngine } from '../training/native-engine';
+import { loopEngine } from '../training/loop-engine';
+import { buildTrainingLoop } from '../training/loop-graph';
+import { StepEngine } from '../training/step-engine';
+import { buildGradientGraph, buildTrainingStep, buildUpdateGraph } from '../training/step-graph';
+import { optimizerOf } from '../training/recipe';
+import { PLAIN_SGD } from '../training/optimizers/optimizer';
 
 export interface EngineChoice {
   engine: 'native' | 'ort-training';
