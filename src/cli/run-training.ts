@@ -7,7 +7,6 @@ import { Dataset, firstSamples } from '../data/dataset';
 import { writeFileAtomic } from '../io/atomic-write';
 import { describeFileError, isFileError } from '../io/file-errors';
 import { lockFolder } from '../io/folder-lock';
-import { encodeModel } from '../onnx/encode';
 import { ortArtifactPaths } from '../ort-training/artifact-files';
 import { checkpointFromParams, encodeOrtCheckpoint } from '../ort-training/checkpoint-flatbuffer';
 import { artifactPaths, ensureArtifacts, readInitialParams } from '../training/artifacts';
@@ -16,7 +15,8 @@ import { initialOptimizerState } from '../training/optimizers/optimizer';
 import { datasetOf } from '../training/recipe';
 import { optimizerOf } from '../training/recipe';
 import { initialState } from '../training/trainer';
-import { describeMethod, exportedModel, runTrainingJob } from '../training/training-run';
+import { describeMethod } from '../training/training-run';
+import { exportModel, train } from '../index';
 import { trainingData } from './cli-data';
 import { parseDevices } from './device-options';
 import { UsageError } from './errors';
@@ -90,10 +90,10 @@ async function trainLocked(args: TrainArgs, { def, artifacts, checkpointPath, re
       (args.engine === 'ort-training' ? 'engine ort-training (WebAssembly, 1 thread)' : `ep ${args.ep}, ${args.threads || 'auto'} threads`),
   );
 
-  let stopRequested = false;
+  const stop = new AbortController();
   const onSignal = (signal: NodeJS.Signals) => {
-    if (stopRequested) process.exit(EXIT_INTERRUPTED); // second signal: stop now
-    stopRequested = true;
+    if (stop.signal.aborted) process.exit(EXIT_INTERRUPTED); // second signal: stop now
+    stop.abort();
     process.stderr.write(`\n${signal}: finishing the current step, then saving a checkpoint (again to quit at once)\n`);
   };
   // SIGHUP (the terminal closed) too: a run left without its terminal still saves its checkpoint.
@@ -109,52 +109,53 @@ async function trainLocked(args: TrainArgs, { def, artifacts, checkpointPath, re
     writeCheckpoint(checkpointPath, { ...s, artifactsDir: resolve(artifacts) });
     lastSaved = `${checkpointPath} (epoch ${s.epoch + 1}, step ${s.step})`;
   };
-  const engine = await openEngine(def, start.params, recipe, {
-    engine: args.engine,
-    replicas: parseDevices(args, session),
-    session,
-    stepsPerRun: stepsPerRunOf(args, recipe.batchSize),
-    artifactsDir: artifacts,
-    trainingStepFile: paths.trainingStep,
-    onLog: (line) => console.log(line),
-  });
-  const run = {
-    def,
-    start,
-    data,
-    engine,
-    validation: valEvery ? { data: source.validation()!, every: valEvery, session, stopAtAccuracy: args['stop-at-accuracy'] } : undefined,
-    checkpointEvery: args['checkpoint-every'] ? parseCheckpointEvery(args['checkpoint-every']) : undefined,
-    shouldStop: () => stopRequested,
-  };
   const runStarted = performance.now();
-  const outcome = await runTrainingJob(run, {
-    onBatch: (done, _total, loss) => bar.update(done, { info: `loss ${loss.toFixed(4)}` }),
-    onEpoch: async (r, valAccuracy, lr) => {
-      bar.stop();
-      console.log(
-        `training acc at epoch ${r.epoch}/${r.epochs}: accuracy=${r.accuracy.toFixed(4)} loss=${r.loss.toFixed(4)} ` +
-          `${valAccuracy !== undefined ? `val accuracy=${valAccuracy.toFixed(4)} ` : ''}` +
-          `${Math.round(r.samplesPerSecond).toLocaleString('en-US')} samples/s ${r.seconds.toFixed(1)} s`,
-      );
-      await report.addEpoch({
-        epoch: r.epoch,
-        loss: r.loss,
-        train_accuracy: r.accuracy,
-        ...(valAccuracy !== undefined ? { val_accuracy: valAccuracy } : {}),
-        samples_per_s: r.samplesPerSecond,
-        lr,
-        elapsed_s: (performance.now() - runStarted) / 1000,
-      });
-      if (r.epoch < r.epochs) bar = progressBar(`epoch ${r.epoch + 1}`, data.images.count, '', args.progress);
+  // The run goes through the library's train(), with the CLI's engine choice, save points and signals.
+  const outcome = await train(def, data, {
+    start,
+    engine: (model, params, r) =>
+      openEngine(model, params, r, {
+        engine: args.engine,
+        replicas: parseDevices(args, session),
+        session,
+        stepsPerRun: stepsPerRunOf(args, recipe.batchSize),
+        artifactsDir: artifacts,
+        trainingStepFile: paths.trainingStep,
+        onLog: (line) => console.log(line),
+      }),
+    session,
+    validation: valEvery
+      ? { data: source.validation()!, every: valEvery.unit === 'steps' ? { steps: valEvery.count } : valEvery.count, stopAtAccuracy: args['stop-at-accuracy'] }
+      : undefined,
+    checkpointEvery: args['checkpoint-every'] ? parseCheckpointEvery(args['checkpoint-every']) : undefined,
+    signal: stop.signal,
+    on: {
+      onBatch: (done, _total, loss) => bar.update(done, { info: `loss ${loss.toFixed(4)}` }),
+      onEpoch: async (r, valAccuracy, lr) => {
+        bar.stop();
+        console.log(
+          `training acc at epoch ${r.epoch}/${r.epochs}: accuracy=${r.accuracy.toFixed(4)} loss=${r.loss.toFixed(4)} ` +
+            `${valAccuracy !== undefined ? `val accuracy=${valAccuracy.toFixed(4)} ` : ''}` +
+            `${Math.round(r.samplesPerSecond).toLocaleString('en-US')} samples/s ${r.seconds.toFixed(1)} s`,
+        );
+        await report.addEpoch({
+          epoch: r.epoch,
+          loss: r.loss,
+          train_accuracy: r.accuracy,
+          ...(valAccuracy !== undefined ? { val_accuracy: valAccuracy } : {}),
+          samples_per_s: r.samplesPerSecond,
+          lr,
+          elapsed_s: (performance.now() - runStarted) / 1000,
+        });
+        if (r.epoch < r.epochs) bar = progressBar(`epoch ${r.epoch + 1}`, data.images.count, '', args.progress);
+      },
+      onValidation: (steps, accuracy, seconds) => {
+        bar.stop();
+        console.log(`validation after ${steps} steps: accuracy=${accuracy.toFixed(4)} (${seconds.toFixed(1)} s)`);
+      },
+      onCheckpoint: save,
     },
-    onValidation: (steps, accuracy, seconds) => {
-      bar.stop();
-      console.log(`validation after ${steps} steps: accuracy=${accuracy.toFixed(4)} (${seconds.toFixed(1)} s)`);
-    },
-    onCheckpoint: save,
   });
-  await engine.release();
   bar.stop();
   for (const s of signals) process.off(s, onSignal);
 
@@ -187,9 +188,8 @@ async function trainLocked(args: TrainArgs, { def, artifacts, checkpointPath, re
     );
   }
   const history = outcome.state.history;
-  const model = exportedModel(def, outcome, source.classNames);
   try {
-    writeFileAtomic(paths.trainedModel, encodeModel(model));
+    writeFileAtomic(paths.trainedModel, exportModel(outcome));
   } catch (e) {
     throw rescueTrainedState(e, outcome.state, checkpointPath, artifacts);
   }

@@ -7,7 +7,7 @@ import { DEFAULT_INFERENCE_BATCH } from '../inference/inference-batch';
 import { buildInferenceModel, INFERENCE_IO } from '../inference/inference-graph';
 import { loadClassifier } from '../inference/model-check';
 import { encodeModel } from '../onnx/encode';
-import { ExecutionProvider } from '../runtime/session';
+import { ExecutionProvider, SessionConfig } from '../runtime/session';
 import { checkDataFits, TrainedModel } from './train';
 
 export type { Evaluation } from '../inference/evaluate';
@@ -17,6 +17,8 @@ export interface EvaluateOptions {
   threads?: number;
   /** Images per ONNX Runtime run (default 1000). */
   batchSize?: number;
+  /** Session settings beyond `ep` and `threads` (device id, spinning threads, CPU fallback). */
+  session?: SessionConfig;
 }
 
 /** A trained model, or an exported model file with the architecture it was exported from. */
@@ -28,5 +30,5 @@ export async function evaluate(what: Evaluable, data: Dataset, options: Evaluate
     'file' in what
       ? loadClassifier(what.file, what.model.sampleDims, what.model.classes)
       : { path: `trained ${what.model.name}`, bytes: encodeModel(buildInferenceModel(what.model, what.params)), input: INFERENCE_IO.input, output: INFERENCE_IO.logits, classes: what.model.classes };
-  return evaluateModel(io, data, { batchSize: options.batchSize ?? DEFAULT_INFERENCE_BATCH, session: { ep: options.ep ?? 'cpu', threads: options.threads ?? 0 } });
+  return evaluateModel(io, data, { batchSize: options.batchSize ?? DEFAULT_INFERENCE_BATCH, session: options.session ?? { ep: options.ep ?? 'cpu', threads: options.threads ?? 0 } });
 }

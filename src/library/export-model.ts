@@ -7,12 +7,7 @@ import { exportedModel } from '../training/training-run';
 import { TrainedModel } from './train';
 
 export function exportModel(trained: TrainedModel, path?: string): Uint8Array {
-  const result = {
-    status: trained.status,
-    state: { recipe: trained.recipe, history: trained.history, params: trained.params, epoch: trained.recipe.epochs, step: 0, lossSum: 0, correct: 0 },
-    finalValAccuracy: trained.valAccuracy,
-    seconds: 0,
-  };
+  const result = { status: trained.status, state: trained.state, finalValAccuracy: trained.valAccuracy, seconds: trained.seconds };
   const bytes = encodeModel(exportedModel(trained.model, result, trained.classNames));
   if (path) writeFileAtomic(path, bytes);
   return bytes;

@@ -12,7 +12,10 @@ import { buildTrainingLoop } from '../training/loop-graph';
 import { nativeEngine } from '../training/native-engine';
 import { buildTrainingStep } from '../training/step-graph';
 import { initialOptimizerState, OptimizerConfig, OptimizerName } from '../training/optimizers/optimizer';
-import { Recipe } from '../training/recipe';
+import { optimizerOf, Recipe } from '../training/recipe';
+import { SessionConfig } from '../runtime/session';
+import { StepEngine } from '../training/step-engine';
+import { TrainingState } from '../training/training-state';
 import { ScheduleConfig } from '../training/schedules';
 import { optimizerConfigOf, OptimizerSettings, scheduleConfigOf, ScheduleSettings } from '../training/recipe-settings';
 import { TrainingEvents, runTrainingJob } from '../training/training-run';
@@ -22,6 +25,10 @@ import { initialState } from '../training/trainer';
 export type { TrainingEvents } from '../training/training-run';
 export type { EpochReport } from '../training/training-state';
 export type { ParamValues } from '../training/init';
+export type { TrainingState } from '../training/training-state';
+export type { StepEngine } from '../training/step-engine';
+export type { Recipe } from '../training/recipe';
+export type { SessionConfig } from '../runtime/session';
 
 export type OptimizerOptions = OptimizerSettings & { name: OptimizerName };
 export type ScheduleOptions = ScheduleSettings & { name: ScheduleConfig['name'] };
@@ -47,12 +54,26 @@ export interface TrainOptions {
   threads?: number;
   /** Optimizer steps per ONNX Runtime run (an ONNX Loop); default 1. */
   stepsPerRun?: number;
-  /** Scored on this data every `every` epochs (default 1), and at the end. */
-  validation?: { data: Dataset; every?: number };
+  /**
+   * Scored on this data every `every` epochs (default 1) or `{ steps }` steps; with
+   * `stopAtAccuracy`, training ends once a step-wise validation reaches it.
+   */
+  validation?: { data: Dataset; every?: number | { steps: number }; stopAtAccuracy?: number };
   /** Aborting ends training after the current step, with status 'interrupted'. */
   signal?: AbortSignal;
-  /** Progress: after each step, each epoch, each validation. */
+  /** Progress: after each step, each epoch, each validation, each save point. */
   on?: TrainingEvents;
+  /** Save points: every `count` epochs or steps, each handed to `on.onCheckpoint` (a state `start` can continue from). */
+  checkpointEvery?: { unit: 'epochs' | 'steps'; count: number };
+  /**
+   * Start from this state: a checkpoint's (the run continues with its recipe, position and
+   * parameters) or one the caller made with its own recipe. The recipe options above are then not used.
+   */
+  start?: TrainingState;
+  /** Runs the steps on another engine (ONNX Runtime's training API, data-parallel replicas); released when training ends. */
+  engine?: (model: ModelDefinition, params: ParamValues, recipe: Recipe) => Promise<StepEngine>;
+  /** Session settings beyond `ep` and `threads` (device id, spinning threads, CPU fallback). */
+  session?: SessionConfig;
 }
 
 export interface TrainedModel {
@@ -66,6 +87,14 @@ export interface TrainedModel {
   /** What was run, as a checkpoint would record it. */
   recipe: Recipe;
   classNames: readonly string[];
+  /** Where training ended, as a checkpoint keeps it (`start` continues from it). */
+  state: TrainingState;
+  /** Set when validation.stopAtAccuracy ended training early. */
+  stoppedEarly?: { epoch: number; step: number };
+  /** Set when the loss became NaN/Inf or exploded; `state` holds the last finite parameters. */
+  divergence?: { epoch: number; step: number; loss: number };
+  /** Seconds from the first step to the end. */
+  seconds: number;
 }
 
 const optimizerConfig = (o: TrainOptions['optimizer']): OptimizerConfig => optimizerConfigOf(typeof o === 'string' ? { name: o } : (o ?? {}));
@@ -92,9 +121,8 @@ export function checkDataFits(model: ModelDefinition, data: Dataset): void {
 }
 
 /** Trains `model` on `data`; resolves when training ends (completed, interrupted or diverged). */
-export async function train(model: ModelDefinition, data: Dataset, options: TrainOptions = {}): Promise<TrainedModel> {
-  checkDataFits(model, data);
-  if (options.validation) checkDataFits(model, options.validation.data);
+/** The recipe the options describe (fresh runs). */
+function recipeOf(model: ModelDefinition, data: Dataset, options: TrainOptions): Recipe {
   const optimizer = optimizerConfig(options.optimizer);
   const recipe: Recipe = {
     model: model.name,
@@ -110,22 +138,44 @@ export async function train(model: ModelDefinition, data: Dataset, options: Trai
     throw new RangeError(`batchSize must be a whole number from 1 to the ${data.images.count} samples, got ${recipe.batchSize}`);
   }
   if (!(recipe.learningRate > 0)) throw new RangeError(`learningRate must be positive, got ${recipe.learningRate}`);
-  const params = new Map([...(options.initialParams ?? initParams(model, recipe.seed)), ...initialOptimizerState(model, optimizer)]);
-  const session = { ep: options.ep ?? 'cpu', threads: options.threads ?? 0 };
+  return recipe;
+}
+
+/** Trains `model` on `data`; resolves when training ends (completed, interrupted or diverged). */
+export async function train(model: ModelDefinition, data: Dataset, options: TrainOptions = {}): Promise<TrainedModel> {
+  checkDataFits(model, data);
+  if (options.validation) checkDataFits(model, options.validation.data);
+  let start = options.start;
+  if (!start) {
+    const recipe = recipeOf(model, data, options);
+    const fresh = options.initialParams ?? initParams(model, recipe.seed);
+    start = initialState(recipe, new Map([...fresh, ...initialOptimizerState(model, optimizerOf(recipe))]));
+  }
+  const { recipe } = start;
+  const session: SessionConfig = options.session ?? { ep: options.ep ?? 'cpu', threads: options.threads ?? 0 };
   const stepsPerRun = options.stepsPerRun ?? 1;
   if (!Number.isInteger(stepsPerRun) || stepsPerRun < 1) throw new RangeError(`stepsPerRun must be a positive whole number, got ${stepsPerRun}`);
-  const engine =
-    stepsPerRun > 1
-      ? await loopEngine(model, encodeModel(buildTrainingLoop(model, optimizer)), params, optimizer, session, stepsPerRun, { seed: recipe.seed })
-      : await nativeEngine(model, encodeModel(buildTrainingStep(model, optimizer)), params, optimizer, session, { seed: recipe.seed });
+  const optimizer = optimizerOf(recipe);
+  const engine = options.engine
+    ? await options.engine(model, start.params, recipe)
+    : stepsPerRun > 1
+      ? await loopEngine(model, encodeModel(buildTrainingLoop(model, optimizer)), start.params, optimizer, session, stepsPerRun, { seed: recipe.seed })
+      : await nativeEngine(model, encodeModel(buildTrainingStep(model, optimizer)), start.params, optimizer, session, { seed: recipe.seed });
+  const v = options.validation;
   try {
     const result = await runTrainingJob(
       {
         def: model,
-        start: initialState(recipe, params),
+        start,
         data,
         engine,
-        validation: options.validation && { data: options.validation.data, every: { unit: 'epochs', count: options.validation.every ?? 1 }, session },
+        validation: v && {
+          data: v.data,
+          every: typeof v.every === 'object' ? { unit: 'steps', count: v.every.steps } : { unit: 'epochs', count: v.every ?? 1 },
+          session,
+          stopAtAccuracy: v.stopAtAccuracy,
+        },
+        checkpointEvery: options.checkpointEvery,
         shouldStop: () => options.signal?.aborted ?? false,
       },
       options.on,
@@ -138,6 +188,10 @@ export async function train(model: ModelDefinition, data: Dataset, options: Trai
       valAccuracy: result.finalValAccuracy,
       recipe,
       classNames: classNamesOf(model, data),
+      state: result.state,
+      stoppedEarly: result.stoppedEarly,
+      divergence: result.divergence,
+      seconds: result.seconds,
     };
   } finally {
     await engine.release();

@@ -28,7 +28,6 @@ export const evaluateCommand: CommandModule<object, EvaluateArgs> = {
     const { datasetNamed, locateDataset, loadSplit } = await import('../../data/idx-dataset');
     const { firstSamples } = await import('../../data/dataset');
     const { UsageError } = await import('../errors');
-    const { evaluateModel } = await import('../../inference/evaluate');
     const { classifierFile } = await import('../classifier-file');
     const model = classifierFile(args);
     const { isImageFolder, imageFolderData } = await import('../cli-data');
@@ -47,7 +46,8 @@ export const evaluateCommand: CommandModule<object, EvaluateArgs> = {
     }
     if (args.limit !== undefined && args.limit > all.images.count) throw new UsageError(`--limit ${args.limit} is larger than the ${all.images.count} images`);
     const test = args.limit === undefined ? all : firstSamples(all, args.limit);
-    const result = await evaluateModel(model, test, {
+    const { evaluate } = await import('../../index');
+    const result = await evaluate({ file: model.path, model: MODEL_DEFINITIONS[args.model] }, test, {
       batchSize: args['batch-size'],
       session: sessionFromArgs(args),
     });
