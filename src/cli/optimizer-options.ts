@@ -42,31 +42,25 @@ export interface OptimizerFlags {
 /** PyTorch's default learning rate for Adam and AdamW. */
 export const ADAM_LEARNING_RATE = 0.001;
 
-/** The flag of a setting: weightDecay -> --weight-decay. */
-const flagOf = (setting: string) => `--${setting.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
+/** The flag of a setting: weightDecay -> --weight-decay, schedule -> --lr-schedule. */
+const flagOf = (setting: string) => (setting === 'schedule' ? '--lr-schedule' : `--${setting.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`);
 
-/** A setting's range error, reworded for the command line: "--weight-decay must be ...". */
+/** A setting's error as a usage error (one line, exit 2). */
 function asUsage<T>(make: () => T): T {
   try {
     return make();
   } catch (e) {
-    if (!(e instanceof SettingError)) throw e;
-    const message = e.message.slice(e.setting.length).replace(/(optimizer|schedule) (\w+)/, (_, what, v) => (what === 'optimizer' ? `--optimizer ${v}` : `--lr-schedule ${v}`));
-    throw new UsageError(`${flagOf(e.setting)}${message.replace('needs momentum above 0 and no dampening', 'needs --momentum above 0 and no --dampening')}`);
+    throw e instanceof SettingError ? new UsageError(e.message) : e;
   }
 }
 
 export function optimizerFromFlags(f: OptimizerFlags): OptimizerConfig {
-  return asUsage(() =>
-    optimizerConfigOf({
-      name: f.optimizer, momentum: f.momentum, dampening: f.dampening, nesterov: f.nesterov,
-      weightDecay: f['weight-decay'], beta1: f.beta1, beta2: f.beta2, eps: f.eps,
-    }),
-  );
+  const settings = { name: f.optimizer, momentum: f.momentum, dampening: f.dampening, nesterov: f.nesterov, weightDecay: f['weight-decay'], beta1: f.beta1, beta2: f.beta2, eps: f.eps };
+  return asUsage(() => optimizerConfigOf(settings, flagOf));
 }
 
 export function scheduleFromFlags(f: OptimizerFlags): ScheduleConfig {
-  return asUsage(() => scheduleConfigOf({ name: f['lr-schedule'], warmupSteps: f['warmup-steps'], lrMin: f['lr-min'], stepSize: f['step-size'], gamma: f.gamma }));
+  return asUsage(() => scheduleConfigOf({ name: f['lr-schedule'], warmupSteps: f['warmup-steps'], lrMin: f['lr-min'], stepSize: f['step-size'], gamma: f.gamma }, flagOf));
 }
 
 /** Flags whose value must agree with a resumed checkpoint's recipe: [flag, given, had]. */

@@ -3,7 +3,7 @@
 // used), a duplicate name, or logits of the wrong shape fail here, naming the model and the tensor,
 // instead of deep inside a gradient rule or an ONNX Runtime session.
 import { GraphBuilder } from './graph-builder';
-import { BATCH_DIM, forwardContext, ForwardMode, ModelDefinition, stateOf } from './model-definition';
+import { BATCH_DIM, forwardContext, ForwardMode, ModelDefinition, randomInputName, stateOf } from './model-definition';
 import { Value } from './types';
 
 export class ModelDefinitionError extends Error {}
@@ -48,7 +48,7 @@ function trace(def: ModelDefinition, mode: ForwardMode): { params: Set<string>; 
   const params = Object.fromEntries(def.params.map((p) => [p.name, b.input(p.name, 'float32', p.dims)]));
   const state = Object.fromEntries(stateOf(def).map((s) => [s.name, b.input(s.name, 'float32', s.dims)]));
   const x = b.input('x', 'float32', [BATCH_DIM, ...def.sampleDims]);
-  const random = (name: string, dims: number[]) => b.input(`random.${name}`, 'float32', [BATCH_DIM, ...dims]);
+  const random = (name: string, dims: number[]) => b.input(randomInputName(name), 'float32', [BATCH_DIM, ...dims]);
   const ctx = forwardContext(mode, tracked(state, 'state tensor', def.name, read.state), new Map(), random);
   const logits = def.forward(b, x, tracked(params, 'parameter', def.name, read.params), ctx);
   const shape = logits?.shape;

@@ -36,6 +36,9 @@ export interface ForwardContext {
   random(name: string, dims: number[]): Value;
 }
 
+/** The graph input holding the random values ctx.random(name, ...) draws. */
+export const randomInputName = (name: string) => `random.${name}`;
+
 /** Makes the graph input behind ctx.random(name, dims) (training graphs only). */
 export type RandomSource = (name: string, dims: number[]) => Value;
 

@@ -1,26 +1,24 @@
 // train(): a model definition, a dataset and a few options in; trained parameters, the per-epoch
-// history and the outcome out. The same derived graphs and engines as `npm run train`, with no
-// files written and nothing printed: progress arrives as events.
+// history and the outcome out. The same derived graphs and engines as `npm run train` (which runs
+// through it), with no files written and nothing printed: progress arrives as events.
 import { Dataset, sampleSize } from '../data/dataset';
 import { DataError } from '../data/idx';
 import { ModelDefinition } from '../graph/model-definition';
-import { ExecutionProvider } from '../runtime/session';
-import { initParams, ParamValues } from '../training/init';
 import { encodeModel } from '../onnx/encode';
+import { ExecutionProvider, SessionConfig } from '../runtime/session';
+import { initParams, ParamValues } from '../training/init';
 import { loopEngine } from '../training/loop-engine';
 import { buildTrainingLoop } from '../training/loop-graph';
 import { nativeEngine } from '../training/native-engine';
-import { buildTrainingStep } from '../training/step-graph';
 import { initialOptimizerState, OptimizerConfig, OptimizerName } from '../training/optimizers/optimizer';
 import { optimizerOf, Recipe } from '../training/recipe';
-import { SessionConfig } from '../runtime/session';
-import { StepEngine } from '../training/step-engine';
-import { TrainingState } from '../training/training-state';
-import { ScheduleConfig } from '../training/schedules';
 import { optimizerConfigOf, OptimizerSettings, scheduleConfigOf, ScheduleSettings } from '../training/recipe-settings';
-import { TrainingEvents, runTrainingJob } from '../training/training-run';
-import { EpochReport } from '../training/training-state';
+import { ScheduleConfig } from '../training/schedules';
+import { StepEngine } from '../training/step-engine';
+import { buildTrainingStep } from '../training/step-graph';
 import { initialState } from '../training/trainer';
+import { runTrainingJob, TrainingEvents } from '../training/training-run';
+import { EpochReport, TrainingState } from '../training/training-state';
 
 export type { TrainingEvents } from '../training/training-run';
 export type { EpochReport } from '../training/training-state';
@@ -120,7 +118,6 @@ export function checkDataFits(model: ModelDefinition, data: Dataset): void {
   if (sampleSize(data) === 0 || data.images.count === 0) throw new DataError(`${data.name} holds no images`);
 }
 
-/** Trains `model` on `data`; resolves when training ends (completed, interrupted or diverged). */
 /** The recipe the options describe (fresh runs). */
 function recipeOf(model: ModelDefinition, data: Dataset, options: TrainOptions): Recipe {
   const optimizer = optimizerConfig(options.optimizer);

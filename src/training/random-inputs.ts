@@ -3,7 +3,7 @@
 // values, whichever engine runs it (one step or K per run), on whatever device, and after a resume.
 import { xoroshiro128plus } from 'pure-rand/generator/xoroshiro128plus';
 import { GraphBuilder } from '../graph/graph-builder';
-import { BATCH_DIM, forwardContext, ModelDefinition, stateOf } from '../graph/model-definition';
+import { BATCH_DIM, forwardContext, ModelDefinition, randomInputName, stateOf } from '../graph/model-definition';
 import { HostTensor } from '../runtime/host-tensor';
 
 /** One random input: per-sample dims (the batch, and in the K-step Loop the steps, come in front). */
@@ -12,8 +12,7 @@ export interface RandomInput {
   dims: number[];
 }
 
-/** The graph input holding random values `name`. */
-export const randomInputName = (name: string) => `random.${name}`;
+export { randomInputName };
 
 /** The random inputs def's training forward pass draws, in order (traced on a scratch graph). */
 export function randomInputsOf(def: ModelDefinition): RandomInput[] {

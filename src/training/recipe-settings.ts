@@ -4,12 +4,15 @@
 import { OptimizerConfig, OptimizerName, PLAIN_SGD } from './optimizers/optimizer';
 import { CONSTANT_LR, ScheduleConfig } from './schedules';
 
-/** A setting out of its range: the message starts with the setting's name (e.g. "momentum must be ..."). */
-export class SettingError extends RangeError {
-  constructor(readonly setting: string, message: string) {
-    super(message);
-  }
-}
+/** A setting out of its range, or one that does not apply; the message names settings as the caller's `name` does. */
+export class SettingError extends RangeError {}
+
+/**
+ * How messages name a setting: the library's option names by default ("weightDecay"); the CLI
+ * passes its flags ("--weight-decay"). The optimizer's and schedule's names are 'optimizer' and 'schedule'.
+ */
+export type SettingName = (setting: string) => string;
+const asIs: SettingName = (s) => s;
 
 export interface OptimizerSettings {
   name?: OptimizerName;
@@ -33,12 +36,11 @@ export interface ScheduleSettings {
 const SGD_ONLY = ['momentum', 'dampening', 'nesterov'] as const;
 const ADAM_ONLY = ['beta1', 'beta2', 'eps'] as const;
 
-const fail = (setting: string, rest: string) => new SettingError(setting, `${setting} ${rest}`);
-
-export function optimizerConfigOf(o: OptimizerSettings): OptimizerConfig {
+export function optimizerConfigOf(o: OptimizerSettings, label: SettingName = asIs): OptimizerConfig {
+  const fail = (setting: string, rest: string) => new SettingError(`${label(setting)} ${rest}`);
   const name = o.name ?? 'sgd';
   const misplaced = (name === 'sgd' ? ADAM_ONLY : SGD_ONLY).find((k) => o[k] !== undefined);
-  if (misplaced) throw fail(misplaced, `does not apply to optimizer ${name}`);
+  if (misplaced) throw fail(misplaced, `does not apply to ${label('optimizer')} ${name}`);
   const c: OptimizerConfig = {
     name,
     momentum: o.momentum ?? 0,
@@ -54,12 +56,13 @@ export function optimizerConfigOf(o: OptimizerSettings): OptimizerConfig {
   }
   if (!(c.weightDecay >= 0)) throw fail('weightDecay', `must be 0 or more, got ${c.weightDecay}`);
   if (!(c.eps > 0)) throw fail('eps', `must be positive, got ${c.eps}`);
-  if (c.nesterov && (c.momentum === 0 || c.dampening !== 0)) throw fail('nesterov', 'needs momentum above 0 and no dampening (as in torch.optim.SGD)');
+  if (c.nesterov && (c.momentum === 0 || c.dampening !== 0)) throw fail('nesterov', `needs ${label('momentum')} above 0 and no ${label('dampening')} (as in torch.optim.SGD)`);
   const plain = Object.entries(PLAIN_SGD).every(([k, v]) => c[k as keyof OptimizerConfig] === v);
   return plain ? PLAIN_SGD : c;
 }
 
-export function scheduleConfigOf(o: ScheduleSettings): ScheduleConfig {
+export function scheduleConfigOf(o: ScheduleSettings, label: SettingName = asIs): ScheduleConfig {
+  const fail = (setting: string, rest: string) => new SettingError(`${label(setting)} ${rest}`);
   const name = o.name ?? 'constant';
   const s: ScheduleConfig = {
     name,
@@ -72,7 +75,7 @@ export function scheduleConfigOf(o: ScheduleSettings): ScheduleConfig {
   if (!Number.isInteger(s.stepSize) || s.stepSize < 1) throw fail('stepSize', `must be a positive integer, got ${s.stepSize}`);
   if (!(s.gamma > 0)) throw fail('gamma', `must be positive, got ${s.gamma}`);
   if (!(s.lrMin >= 0)) throw fail('lrMin', `must be 0 or more, got ${s.lrMin}`);
-  if (name === 'onecycle' && s.warmupSteps) throw fail('warmupSteps', 'does not apply to schedule onecycle (it has its own warm-up)');
+  if (name === 'onecycle' && s.warmupSteps) throw fail('warmupSteps', `does not apply to ${label('schedule')} onecycle (it has its own warm-up)`);
   const plain = name === 'constant' && s.warmupSteps === 0;
   return plain ? CONSTANT_LR : s;
 }

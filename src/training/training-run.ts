@@ -95,7 +95,7 @@ export async function runTrainingJob(c: TrainingRunConfig, events: TrainingEvent
 }
 
 /** The inference model of a finished run, with the recipe, accuracies and class names in its metadata. */
-export function exportedModel(def: ModelDefinition, result: TrainingRunResult, classNames?: readonly string[]): Model {
+export function exportedModel(def: ModelDefinition, result: TrainingRunResult, classNames: readonly string[]): Model {
   const { recipe, history, params } = result.state;
   const last = history[history.length - 1];
   return buildInferenceModel(def, params, {
@@ -104,7 +104,7 @@ export function exportedModel(def: ModelDefinition, result: TrainingRunResult, c
     train_accuracy: last ? last.accuracy.toFixed(4) : 'n/a',
     ...(result.finalValAccuracy !== undefined ? { validation_accuracy: result.finalValAccuracy.toFixed(4) } : {}),
     input_normalization: `float32 pixels / 255, background 0, ink 1, shape [N,${def.sampleDims}]`,
-    class_labels: (classNames ?? Array.from({ length: def.classes }, (_, i) => String(i))).join(','),
+    class_labels: classNames.join(','),
     ...(result.state.recipe.dataset ? { dataset: result.state.recipe.dataset } : {}),
   });
 }

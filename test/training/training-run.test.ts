@@ -53,7 +53,7 @@ test('epochs, save points and the rate of a cosine schedule come as events; the 
   // cosine over 20 steps: the rate of step 9 is 0.1 (1 + cos(9π/20)) / 2, of step 19 0.1 (1 + cos(19π/20)) / 2.
   expect(seen).toEqual(['save 0:4', 'save 0:8', 'epoch 1 val true lr 0.0578', 'save 1:2', 'save 1:6', 'epoch 2 val true lr 0.000616']);
   expect(result.finalValAccuracy).toBeGreaterThan(0.5);
-  const metadata = exportedModel(mlp, result).metadata!;
+  const metadata = exportedModel(mlp, result, ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9']).metadata!;
   expect(metadata.training_recipe).toMatch(/^SGD lr 0\.1, momentum 0\.9, cosine to 0; batch=100 epochs=2 /);
   expect(metadata.validation_accuracy).toBe(result.finalValAccuracy!.toFixed(4));
 });
