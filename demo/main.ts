@@ -1,8 +1,10 @@
-// The demo page: draw on a canvas, see LeNet's prediction and the ten probabilities update live.
-// The preprocessing is the very code `npm run predict` uses.
+// The demo page: draw on a canvas, see LeNet's prediction and the ten probabilities update live;
+// below it, train the model in the page (training-panel.ts). The preprocessing is the very code
+// `npm run predict` uses.
 import { GrayImage } from '../src/data/gray-image';
 import { softmaxRows, toMnistInput } from '../src/inference/preprocess';
-import { loadBrowserClassifier } from '../src/runtime/browser-session';
+import { BrowserClassifier, loadBrowserClassifier } from '../src/runtime/browser-session';
+import { setupTraining } from './training-panel';
 
 const pad = document.querySelector<HTMLCanvasElement>('#pad')!;
 const seen = document.querySelector<HTMLCanvasElement>('#seen')!;
@@ -51,9 +53,11 @@ function showInput(x: Float32Array) {
 
 async function main() {
   clearPad();
-  const model = await loadBrowserClassifier('./lenet.onnx');
+  const res = await fetch('./lenet.onnx');
+  if (!res.ok) throw new Error(`lenet.onnx: ${res.status} ${res.statusText}`);
+  let modelBytes: Uint8Array = new Uint8Array(await res.arrayBuffer());
+  let model: BrowserClassifier = await loadBrowserClassifier(modelBytes);
   statusEl.textContent = 'model loaded: draw a digit';
-  document.body.dataset.ready = 'true';
 
   let busy = false;
   let again = false;
@@ -110,6 +114,21 @@ async function main() {
   pad.addEventListener('pointerup', up);
   pad.addEventListener('pointercancel', up);
   document.querySelector('#clear')!.addEventListener('click', clearPad);
+
+  setupTraining({
+    currentInput: () => {
+      const x = toMnistInput(grayPixels());
+      return x.every((v) => v === 0) ? undefined : x;
+    },
+    clearPad,
+    currentModel: () => modelBytes,
+    useModel: async (bytes) => {
+      model = await loadBrowserClassifier(bytes);
+      modelBytes = bytes;
+      statusEl.textContent = 'predicting with the model trained in this page';
+    },
+  });
+  document.body.dataset.ready = 'true';
 }
 
 main().catch((e) => {

@@ -1,10 +1,14 @@
-// `npm run demo`: build the page with Vite, then serve it and the trained model on 127.0.0.1.
+// `npm run demo`: build the page with Vite, then serve it, the trained model and a slice of MNIST
+// (what the page's training modes learn from) on 127.0.0.1.
 // Read-only and local: GET/HEAD only, Host must name this machine (no DNS rebinding), paths that
-// do not decode are a 400, and nothing outside the page folder but the model is served.
+// do not decode are a 400, and nothing outside the page folder but the model and the data is served.
+// Every response is cross-origin isolated (COOP/COEP), which multi-threaded WebAssembly needs.
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http';
 import { AddressInfo } from 'node:net';
 import { extname, join, normalize, resolve, sep } from 'node:path';
+import { Dataset, firstSamples } from '../data/dataset';
+import { formatImages, formatLabels } from '../data/idx-format';
 
 const ROOT = resolve(__dirname, '../..');
 export const DEMO_DIST = join(ROOT, 'demo-dist');
@@ -25,6 +29,29 @@ export async function buildDemo(): Promise<string> {
   return DEMO_DIST;
 }
 
+/** How much of MNIST the page gets: training images for its training modes, test images to score them. */
+export const DEMO_DATA_COUNTS = { train: 12_000, test: 2_000 } as const;
+
+/** The data URLs the page fetches (IDX, unpacked), and what each holds. */
+export const DEMO_DATA_PATHS = {
+  trainImages: '/data/train-images.idx',
+  trainLabels: '/data/train-labels.idx',
+  testImages: '/data/test-images.idx',
+  testLabels: '/data/test-labels.idx',
+} as const;
+
+/** The served slice of MNIST as IDX bytes by path (the first DEMO_DATA_COUNTS images of each split). */
+export function demoDataFiles(train: Dataset, test: Dataset): Map<string, Uint8Array> {
+  const t = firstSamples(train, DEMO_DATA_COUNTS.train);
+  const v = firstSamples(test, DEMO_DATA_COUNTS.test);
+  return new Map([
+    [DEMO_DATA_PATHS.trainImages, formatImages(t.images)],
+    [DEMO_DATA_PATHS.trainLabels, formatLabels(t.labels)],
+    [DEMO_DATA_PATHS.testImages, formatImages(v.images)],
+    [DEMO_DATA_PATHS.testLabels, formatLabels(v.labels)],
+  ]);
+}
+
 export interface DemoServer {
   url: string;
   close(): Promise<void>;
@@ -39,7 +66,10 @@ function plain(res: ServerResponse, status: number, text: string, headers: Recor
   res.writeHead(status, { 'content-type': 'text/plain', ...headers }).end(text);
 }
 
-function handle(req: IncomingMessage, res: ServerResponse, dir: string, modelFile: string) {
+// Cross-origin isolation: the page may use SharedArrayBuffer, so WebAssembly can run on several threads.
+const ISOLATED = { 'cross-origin-opener-policy': 'same-origin', 'cross-origin-embedder-policy': 'require-corp' };
+
+function handle(req: IncomingMessage, res: ServerResponse, dir: string, modelFile: string, data: Map<string, Uint8Array>) {
   if (req.method !== 'GET' && req.method !== 'HEAD') return plain(res, 405, 'method not allowed', { allow: 'GET, HEAD' });
   const host = (req.headers.host ?? '').replace(/:\d+$/, '');
   if (!LOCAL_HOSTS.has(host)) return plain(res, 403, 'forbidden host');
@@ -49,10 +79,15 @@ function handle(req: IncomingMessage, res: ServerResponse, dir: string, modelFil
   } catch {
     return plain(res, 400, 'bad request');
   }
+  const served = data.get(path);
+  if (served) {
+    res.writeHead(200, { 'content-type': 'application/octet-stream', 'cache-control': 'no-store', ...ISOLATED });
+    return void res.end(req.method === 'HEAD' ? undefined : served);
+  }
   const file = path === '/lenet.onnx' ? resolve(modelFile) : join(dir, normalize(path === '/' ? '/index.html' : path));
   const inside = file === resolve(modelFile) || file.startsWith(dir + sep);
   if (!inside || !existsSync(file) || !statSync(file).isFile()) return plain(res, 404, 'not found');
-  res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream', 'cache-control': 'no-store' });
+  res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream', 'cache-control': 'no-store', ...ISOLATED });
   res.end(req.method === 'HEAD' ? undefined : readFileSync(file));
 }
 
@@ -75,9 +110,12 @@ export async function portIsFree(port: number): Promise<void> {
   await new Promise<void>((r) => probe.close(() => r()));
 }
 
-/** Serves `dir` and, at /lenet.onnx, the model file (read at each request, so a new training shows up). */
-export async function serveDemo(dir: string, modelFile: string, port = 0): Promise<DemoServer> {
-  const server: Server = createServer((req, res) => handle(req, res, dir, modelFile));
+/**
+ * Serves `dir`, at /lenet.onnx the model file (read at each request, so a new training shows up),
+ * and the data files (demoDataFiles; none: the page's training modes say they have no data).
+ */
+export async function serveDemo(dir: string, modelFile: string, port = 0, data: Map<string, Uint8Array> = new Map()): Promise<DemoServer> {
+  const server: Server = createServer((req, res) => handle(req, res, dir, modelFile, data));
   const actual = await listenLocal(server, port);
   return {
     url: `http://127.0.0.1:${actual}/`,

@@ -1,11 +1,11 @@
 // Before scoring a model file: is it an image classifier of the expected shape? Clear errors
 // that name the file, instead of ONNX Runtime's messages from deep inside a run.
 import { readFileSync, statSync } from 'node:fs';
-import { DataError } from '../data/idx';
 import { OnnxDecodeError, readSignature } from '../onnx/decode';
 
-/** A model file that is missing, not ONNX, or not shaped like the classifier expected. */
-export class ModelFileError extends DataError {}
+import { ModelFileError } from './model-file-error';
+
+export { ModelFileError } from './model-file-error';
 
 const FLOAT = 1;
 

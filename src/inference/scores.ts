@@ -1,6 +1,6 @@
 // What a classifier really returned, checked before it is shown: the width of its score rows,
 // finite values, and whether they are already probabilities (then they are not normalised again).
-import { ModelFileError } from './model-check';
+import { ModelFileError } from './model-file-error';
 import { softmaxRows } from './preprocess';
 
 /** Throws ModelFileError unless `scores` holds `rows` finite rows of `classes` values. */

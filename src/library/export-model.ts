@@ -2,13 +2,11 @@
 // (input [N, ...sampleDims] float32, outputs logits and probabilities), with the recipe and the
 // class names in its metadata; written atomically when given a path.
 import { writeFileAtomic } from '../io/atomic-write';
-import { encodeModel } from '../onnx/encode';
-import { exportedModel } from '../training/training-run';
+import { modelBytes } from './model-bytes';
 import { TrainedModel } from './train';
 
 export function exportModel(trained: TrainedModel, path?: string): Uint8Array {
-  const result = { status: trained.status, state: trained.state, finalValAccuracy: trained.valAccuracy, seconds: trained.seconds };
-  const bytes = encodeModel(exportedModel(trained.model, result, trained.classNames));
+  const bytes = modelBytes(trained);
   if (path) writeFileAtomic(path, bytes);
   return bytes;
 }

@@ -2,7 +2,7 @@
 // history and the outcome out. The same derived graphs and engines as `npm run train` (which runs
 // through it), with no files written and nothing printed: progress arrives as events.
 import { Dataset, sampleSize } from '../data/dataset';
-import { DataError } from '../data/idx';
+import { DataError } from '../data/idx-format';
 import { ModelDefinition } from '../graph/model-definition';
 import { encodeModel } from '../onnx/encode';
 import { ExecutionProvider, SessionConfig } from '../runtime/session';

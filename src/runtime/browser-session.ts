@@ -6,9 +6,10 @@ export interface BrowserClassifier {
   run(inputs: Float32Array, n: number): Promise<{ logits: Float32Array; classes: number }>;
 }
 
-export async function loadBrowserClassifier(url: string): Promise<BrowserClassifier> {
-  ort.env.wasm.numThreads = 1; // no SharedArrayBuffer needed, so no cross-origin isolation headers
-  const session = await ort.InferenceSession.create(url, { executionProviders: ['wasm'] });
+/** A classifier from a model's URL or bytes, on one WebAssembly thread (the page's main thread stays light). */
+export async function loadBrowserClassifier(model: string | Uint8Array): Promise<BrowserClassifier> {
+  ort.env.wasm.numThreads = 1; // works without SharedArrayBuffer, so without cross-origin isolation too
+  const session = await ort.InferenceSession.create(model as Uint8Array, { executionProviders: ['wasm'] });
   const input = session.inputNames[0];
   const output = session.outputNames[0];
   return {

@@ -14,7 +14,8 @@ import { StepEngine } from './step-engine';
 
 
 export interface TrainHooks {
-  onBatch?: (done: number, total: number, meanLoss: number) => void;
+  /** After each step: samples done in the epoch, of `total`, the epoch's mean loss so far, and this step's own loss and accuracy. */
+  onBatch?: (done: number, total: number, meanLoss: number, step: { loss: number; accuracy: number }) => void;
   /** After each epoch, with the parameters reached (awaited: it may evaluate them). */
   onEpoch?: (report: EpochReport, params: ParamValues) => void | Promise<void>;
   /**
@@ -123,7 +124,7 @@ export async function train(
         correct += result.corrects[i];
         stepsDone++;
         const seen = begin + (i + 1) * count;
-        hooks.onBatch?.(seen, n, lossSum / seen);
+        hooks.onBatch?.(seen, n, lossSum / seen, { loss: result.losses[i], accuracy: result.corrects[i] / count });
       }
       step += good;
       if (bad >= 0) {

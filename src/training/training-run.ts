@@ -30,8 +30,8 @@ export interface TrainingRunConfig {
 }
 
 export interface TrainingEvents {
-  /** After each step: samples done in the epoch, of `total`, and the epoch's mean loss so far. */
-  onBatch?(done: number, total: number, meanLoss: number): void;
+  /** After each step: samples done in the epoch, of `total`, the epoch's mean loss so far, and this step's own loss and accuracy. */
+  onBatch?(done: number, total: number, meanLoss: number, step: { loss: number; accuracy: number }): void;
   /** After each epoch, with its validation accuracy when one was measured, and the rate of its last step. */
   onEpoch?(report: EpochReport, valAccuracy: number | undefined, learningRate: number): void | Promise<void>;
   /** After a step-wise validation. */

@@ -8,6 +8,10 @@ const options = {
   ...artifactsOption,
   'model-file': { type: 'string', describe: 'the model the page runs (default <artifacts>/<model>.onnx)' },
   port: { type: 'number', default: 5173, describe: 'port on 127.0.0.1' },
+  'data-dir': {
+    type: 'string',
+    describe: 'MNIST for the page\'s training modes (else $MNIST_DIR, else ./data/mnist, else download there)',
+  },
 } as const;
 
 export const demoCommand: CommandModule<object, InferredOptionTypes<typeof options>> = {
@@ -19,12 +23,21 @@ export const demoCommand: CommandModule<object, InferredOptionTypes<typeof optio
       return true;
     }),
   handler: async (args) => {
-    const { buildDemo, serveDemo, portIsFree } = await import('../demo-server');
+    const { buildDemo, demoDataFiles, serveDemo, portIsFree } = await import('../demo-server');
+    const { loadSplit, locateMnist } = await import('../../data/idx-dataset');
     const { classifierFile } = await import('../classifier-file');
     const modelFile = classifierFile(args).path; // fails early, with a clear message
     await portIsFree(args.port); // before the build, which takes a while
+    // The page's training modes learn from a slice of MNIST; without it the page still predicts.
+    let data = new Map<string, Uint8Array>();
+    try {
+      const mnist = await locateMnist({ dataDir: args['data-dir'], onLog: (line) => console.log(line) });
+      data = demoDataFiles(loadSplit(mnist, 'train'), loadSplit(mnist, 'test'));
+    } catch (e) {
+      console.log(`demo: no MNIST for the training modes (${(e as Error).message}); the page only predicts`);
+    }
     const dir = await buildDemo();
-    const server = await serveDemo(dir, modelFile, args.port);
+    const server = await serveDemo(dir, modelFile, args.port, data);
     console.log(`demo: ${server.url} (model ${modelFile}; Ctrl-C to stop)`);
     await new Promise<void>((done) => process.once('SIGINT', () => void server.close().then(done)));
   },

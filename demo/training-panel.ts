@@ -1,0 +1,129 @@
+// The page's training section: collects the user's labelled drawings, starts the worker in one of
+// its two modes, shows the backend, the live curve and the speed, and hands the trained model to
+// the pad (and to a download link).
+import type { Backend, FromWorker, ToWorker } from './training-messages';
+import { CurvePoint, trainingCurve } from './training-curve';
+
+export interface PadAccess {
+  /** What is on the pad as the model sees it (28x28, ink 1), or undefined when it is blank. */
+  currentInput(): Float32Array | undefined;
+  clearPad(): void;
+  /** The ONNX model the pad predicts with now. */
+  currentModel(): Uint8Array;
+  /** Predict with this model from now on. */
+  useModel(bytes: Uint8Array): Promise<void>;
+}
+
+const $ = <T extends Element>(sel: string) => document.querySelector<T>(sel)!;
+
+export function setupTraining(pad: PadAccess): void {
+  const worker = new Worker(new URL('./training-worker.ts', import.meta.url), { type: 'module' });
+  const backendSelect = $<HTMLSelectElement>('#backend');
+  const runtimeEl = $('#runtime');
+  const examplesEl = $('#examples');
+  const progressEl = $('#progress');
+  const download = $<HTMLAnchorElement>('#download');
+  const fineTune = $<HTMLButtonElement>('#finetune');
+  const trainButton = $<HTMLButtonElement>('#train');
+  const stepsInput = $<HTMLInputElement>('#steps');
+  const curve = trainingCurve($<HTMLElement>('#curve'));
+
+  const drawings: { pixels: Uint8Array; label: number }[] = [];
+  const labelButtons = Array.from({ length: 10 }, (_, d) => {
+    const b = document.createElement('button');
+    b.type = 'button';
+    b.dataset.label = String(d);
+    b.title = `the drawing is a ${d}`;
+    $('#labels').appendChild(b);
+    b.addEventListener('click', () => {
+      const x = pad.currentInput();
+      if (!x) return void (examplesEl.textContent = 'draw a digit first, then press the digit it is');
+      drawings.push({ pixels: Uint8Array.from(x, (v) => Math.round(255 * v)), label: d });
+      pad.clearPad();
+      showDrawings();
+    });
+    return b;
+  });
+  const showDrawings = () => {
+    const counts = Array.from({ length: 10 }, (_, d) => drawings.filter((e) => e.label === d).length);
+    labelButtons.forEach((b, d) => (b.textContent = counts[d] ? `${d} (${counts[d]})` : String(d)));
+    examplesEl.textContent = drawings.length ? `${drawings.length} drawing${drawings.length > 1 ? 's' : ''} to learn from` : 'no drawings yet';
+    fineTune.disabled = busy || drawings.length === 0;
+  };
+
+  let busy = false;
+  let mode: 'scratch' | 'finetune' = 'scratch';
+  let pending: CurvePoint[] = [];
+  const setBusy = (b: boolean) => {
+    busy = b;
+    trainButton.disabled = b;
+    backendSelect.disabled = b;
+    showDrawings();
+    document.body.dataset.training = b ? 'running' : (document.body.dataset.training ?? 'idle');
+  };
+  const start = (m: ToWorker) => {
+    mode = m.mode;
+    curve.clear();
+    pending = [];
+    download.hidden = true;
+    progressEl.textContent = 'starting…';
+    setBusy(true);
+    document.body.dataset.training = 'running';
+    worker.postMessage(m);
+  };
+  const backend = () => backendSelect.value as Backend | 'auto';
+  const dataUrl = new URL('./data/', location.href).href;
+  // ?threads=N asks for N WebAssembly threads (to compare speeds); default: what the page may use.
+  const asked = Number(new URLSearchParams(location.search).get('threads')) || undefined;
+
+  trainButton.addEventListener('click', () => start({ kind: 'train', mode: 'scratch', backend: backend(), threads: asked, dataUrl, steps: Number(stepsInput.value) }));
+  fineTune.addEventListener('click', () => {
+    const pixels = new Uint8Array(drawings.length * 784);
+    drawings.forEach((e, i) => pixels.set(e.pixels, i * 784));
+    start({ kind: 'train', mode: 'finetune', backend: backend(), threads: asked, dataUrl, baseModel: pad.currentModel(), pixels, labels: Uint8Array.from(drawings, (e) => e.label) });
+  });
+
+  // Steps arrive faster than the chart needs redrawing: add them once per frame.
+  const flush = () => {
+    if (pending.length) curve.add(pending.splice(0));
+    requestAnimationFrame(flush);
+  };
+  requestAnimationFrame(flush);
+
+  worker.onmessage = async (e: MessageEvent<FromWorker>) => {
+    const m = e.data;
+    if (m.kind === 'backend') {
+      runtimeEl.textContent = m.backend === 'webgpu' ? `runs on WebGPU` : `runs on WebAssembly, ${m.threads} thread${m.threads > 1 ? 's' : ''}`;
+      document.body.dataset.backend = m.backend;
+      document.body.dataset.threads = String(m.threads);
+    } else if (m.kind === 'step') {
+      pending.push({ step: m.step, loss: m.loss, accuracy: m.accuracy });
+      progressEl.textContent = `step ${m.step} of ${m.total} · loss ${m.loss.toFixed(3)} · batch accuracy ${(100 * m.accuracy).toFixed(0)}% · ${m.stepsPerSecond.toFixed(1)} steps/s`;
+    } else if (m.kind === 'done') {
+      await pad.useModel(m.model);
+      const url = URL.createObjectURL(new Blob([m.model as Uint8Array<ArrayBuffer>], { type: 'application/octet-stream' }));
+      if (download.href) URL.revokeObjectURL(download.href);
+      download.href = url;
+      download.download = mode === 'finetune' ? 'lenet-finetuned.onnx' : 'lenet-scratch.onnx';
+      download.hidden = false;
+      const rate = m.steps / m.seconds;
+      progressEl.textContent =
+        `done: ${m.steps} steps in ${m.seconds.toFixed(1)} s (${rate.toFixed(1)} steps/s); ` +
+        `${(100 * m.testAccuracy).toFixed(1)}% on ${m.testImages.toLocaleString('en')} MNIST test images. The pad now predicts with this model.`;
+      document.body.dataset.stepsPerSecond = rate.toFixed(2);
+      document.body.dataset.testAccuracy = m.testAccuracy.toFixed(4);
+      document.body.dataset.training = 'done';
+      setBusy(false);
+    } else {
+      progressEl.textContent = `training failed: ${m.message}`;
+      document.body.dataset.training = 'error';
+      setBusy(false);
+    }
+  };
+  worker.onerror = (e) => {
+    progressEl.textContent = `the training worker failed: ${e.message || 'it could not start'}`;
+    document.body.dataset.training = 'error';
+    setBusy(false);
+  };
+  showDrawings();
+}

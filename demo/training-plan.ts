@@ -1,0 +1,48 @@
+// What the page's two training modes train: their data and their train() options. The worker
+// runs these; the tests run the same plans in Node and compare. No DOM, no runtime here.
+import { Dataset, firstSamples, makeDataset, sampleSize } from '../src/data/dataset';
+import type { TrainOptions } from '../src/library/train';
+
+/** "Train from scratch": AdamW at a constant 3e-3, batches of 64, seeded; one pass over steps * 64 images. */
+export const SCRATCH = { batchSize: 64, optimizer: 'adamw', learningRate: 3e-3, seed: 42 } as const;
+/** "Teach it your handwriting": plain SGD at the seed recipe's rate, small batches, a few passes. */
+export const FINE_TUNE = { batchSize: 20, optimizer: 'sgd', learningRate: 0.03, seed: 7, epochs: 4 } as const;
+/** Each drawing is repeated this many times, so a few of them weigh against the MNIST slice. */
+export const DRAWING_COPIES = 10;
+/** MNIST images mixed in when fine-tuning, so the model does not forget the digits it knew. */
+export const MNIST_MIX = 600;
+
+export interface TrainingPlan {
+  data: Dataset;
+  options: TrainOptions;
+}
+
+/** The most scratch steps the served images allow (one pass, no image seen twice). */
+export const maxScratchSteps = (train: Dataset) => Math.floor(train.images.count / SCRATCH.batchSize);
+
+/** `steps` optimizer steps from a seeded initialization, on the first steps * 64 training images. */
+export function scratchPlan(train: Dataset, steps: number): TrainingPlan {
+  if (!Number.isInteger(steps) || steps < 1 || steps > maxScratchSteps(train)) {
+    throw new RangeError(`steps must be a whole number from 1 to ${maxScratchSteps(train)}, got ${steps}`);
+  }
+  return { data: firstSamples(train, steps * SCRATCH.batchSize), options: { ...SCRATCH, epochs: 1 } };
+}
+
+/** Drawings (28x28 bytes each, ink 255) with their labels, repeated, then the first MNIST_MIX MNIST images. */
+export function fineTunePlan(drawings: Dataset, mnist: Dataset): TrainingPlan {
+  const size = sampleSize(mnist);
+  const mix = firstSamples(mnist, MNIST_MIX);
+  const count = drawings.images.count * DRAWING_COPIES + mix.images.count;
+  const pixels = new Uint8Array(count * size);
+  const labels = new Uint8Array(count);
+  let at = 0;
+  for (let copy = 0; copy < DRAWING_COPIES; copy++) {
+    pixels.set(drawings.images.pixels, at * size);
+    labels.set(drawings.labels, at);
+    at += drawings.images.count;
+  }
+  pixels.set(mix.images.pixels, at * size);
+  labels.set(mix.labels, at);
+  const data = makeDataset('your drawings + MNIST', { count, rows: mnist.images.rows, cols: mnist.images.cols, pixels }, labels);
+  return { data, options: { ...FINE_TUNE } };
+}

@@ -1,0 +1,85 @@
+// The page's training, off the main thread: the library's train() (the step graph, the optimizer
+// state, the training loop and evaluation that `npm run train` uses), on ONNX Runtime Web. The
+// Vite build puts src/runtime/web-session.ts in place of the Node runtime; nothing else differs.
+import { Dataset, makeDataset } from '../src/data/dataset';
+import { parseUnpackedImages, parseUnpackedLabels } from '../src/data/idx-format';
+import { paramsFromModel } from '../src/inference/inference-graph';
+import { modelBytes } from '../src/library/model-bytes';
+import { train } from '../src/library/train';
+import { MODEL_DEFINITIONS } from '../model/registry';
+import { decodeModel } from '../src/onnx/decode';
+import { hasWebGpu, useWasmThreads } from '../src/runtime/web-session';
+import { fineTunePlan, scratchPlan, TrainingPlan } from './training-plan';
+import type { Backend, FromWorker, ToWorker } from './training-messages';
+
+const lenet = MODEL_DEFINITIONS.lenet;
+const post = (m: FromWorker, transfer: Transferable[] = []) => (self as unknown as Worker).postMessage(m, transfer);
+
+async function fetchBytes(url: string): Promise<Uint8Array> {
+  const res = await fetch(url);
+  if (!res.ok) throw new Error(`${url}: ${res.status} ${res.status === 404 ? '(the demo server has no MNIST: see its first lines)' : res.statusText}`);
+  return new Uint8Array(await res.arrayBuffer());
+}
+
+const cache = new Map<string, Promise<Dataset>>();
+/** The served slice of MNIST ('train' or 'test'), fetched once. */
+function mnist(dataUrl: string, split: 'train' | 'test'): Promise<Dataset> {
+  if (!cache.has(split)) {
+    const load = async () => {
+      const [images, labels] = await Promise.all([fetchBytes(new URL(`${split}-images.idx`, dataUrl).href), fetchBytes(new URL(`${split}-labels.idx`, dataUrl).href)]);
+      return makeDataset(`MNIST ${split}`, parseUnpackedImages(images, `${split} images`), parseUnpackedLabels(labels, `${split} labels`));
+    };
+    cache.set(split, load());
+  }
+  return cache.get(split)!;
+}
+
+let threads: number | undefined;
+/** WebAssembly threads: as many as the page may use (cross-origin isolated), at most 4; fixed at the first run. */
+function wasmThreads(asked: number | undefined): number {
+  if (threads === undefined) {
+    const most = self.crossOriginIsolated ? Math.min(4, navigator.hardwareConcurrency || 1) : 1;
+    threads = Math.max(1, Math.min(asked ?? most, most));
+    useWasmThreads(threads);
+  }
+  return threads;
+}
+
+async function run(m: ToWorker): Promise<void> {
+  const n = wasmThreads(m.threads);
+  const backend: Backend = m.backend === 'auto' ? ((await hasWebGpu()) ? 'webgpu' : 'wasm') : m.backend;
+  post({ kind: 'backend', backend, threads: n });
+  const [trainSet, testSet] = await Promise.all([mnist(m.dataUrl, 'train'), mnist(m.dataUrl, 'test')]);
+  let plan: TrainingPlan;
+  if (m.mode === 'scratch') plan = scratchPlan(trainSet, m.steps);
+  else {
+    const drawings = makeDataset('your drawings', { count: m.labels.length, rows: 28, cols: 28, pixels: m.pixels }, m.labels);
+    const base = paramsFromModel(lenet, decodeModel(m.baseModel), 'lenet.onnx');
+    plan = fineTunePlan(drawings, trainSet);
+    plan.options.initialParams = base;
+  }
+  const total = Math.ceil(plan.data.images.count / plan.options.batchSize!) * (plan.options.epochs ?? 1);
+  const started = performance.now();
+  let step = 0;
+  const trained = await train(lenet, plan.data, {
+    ...plan.options,
+    session: { ep: backend === 'webgpu' ? 'webgpu' : 'cpu', threads: n },
+    validation: { data: testSet, every: plan.options.epochs ?? 1 },
+    on: {
+      onBatch: (_done, _of, _mean, s) => {
+        step++;
+        post({ kind: 'step', step, total, loss: s.loss, accuracy: s.accuracy, stepsPerSecond: step / ((performance.now() - started) / 1000) });
+      },
+    },
+  });
+  const model = modelBytes(trained);
+  post({ kind: 'done', model, testAccuracy: trained.valAccuracy ?? NaN, seconds: (performance.now() - started) / 1000, steps: step, testImages: testSet.images.count }, [model.buffer]);
+}
+
+// ONNX Runtime Web starts its WebAssembly threads as workers running this same bundled script,
+// named 'em-pthread...': those belong to ONNX Runtime, which installs its own message handler.
+if (!self.name.startsWith('em-pthread')) {
+  self.onmessage = (e: MessageEvent<ToWorker>) => {
+    run(e.data).catch((err: unknown) => post({ kind: 'error', message: (err as Error).message ?? String(err) }));
+  };
+}
