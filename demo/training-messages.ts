@@ -1,4 +1,5 @@
 // The messages between the page and its training worker.
+import type { ScratchOptimizer } from './training-plan';
 
 export type Backend = 'wasm' | 'webgpu';
 
@@ -12,7 +13,7 @@ interface TrainRequest {
 }
 
 export type ToWorker =
-  | (TrainRequest & { mode: 'scratch'; steps: number })
+  | (TrainRequest & { mode: 'scratch'; steps: number; optimizer: ScratchOptimizer })
   | (TrainRequest & {
       mode: 'finetune';
       /** The model to start from (the page's lenet.onnx). */
@@ -25,5 +26,14 @@ export type ToWorker =
 export type FromWorker =
   | { kind: 'backend'; backend: Backend; threads: number }
   | { kind: 'step'; step: number; total: number; loss: number; accuracy: number; stepsPerSecond: number }
-  | { kind: 'done'; model: Uint8Array; testAccuracy: number; testImages: number; seconds: number; steps: number }
+  | {
+      kind: 'done';
+      model: Uint8Array;
+      testAccuracy: number;
+      testImages: number;
+      /** From the request to the last step; the rate leaves out the first step, which also loads the graph. */
+      seconds: number;
+      steps: number;
+      stepsPerSecond: number;
+    }
   | { kind: 'error'; message: string };

@@ -3,6 +3,7 @@
 // the pad (and to a download link).
 import type { Backend, FromWorker, ToWorker } from './training-messages';
 import { CurvePoint, trainingCurve } from './training-curve';
+import type { ScratchOptimizer } from './training-plan';
 
 export interface PadAccess {
   /** What is on the pad as the model sees it (28x28, ink 1), or undefined when it is blank. */
@@ -26,6 +27,7 @@ export function setupTraining(pad: PadAccess): void {
   const fineTune = $<HTMLButtonElement>('#finetune');
   const trainButton = $<HTMLButtonElement>('#train');
   const stepsInput = $<HTMLInputElement>('#steps');
+  const optimizerSelect = $<HTMLSelectElement>('#optimizer');
   const curve = trainingCurve($<HTMLElement>('#curve'));
 
   const drawings: { pixels: Uint8Array; label: number }[] = [];
@@ -58,6 +60,7 @@ export function setupTraining(pad: PadAccess): void {
     busy = b;
     trainButton.disabled = b;
     backendSelect.disabled = b;
+    optimizerSelect.disabled = b;
     showDrawings();
     document.body.dataset.training = b ? 'running' : (document.body.dataset.training ?? 'idle');
   };
@@ -76,7 +79,7 @@ export function setupTraining(pad: PadAccess): void {
   // ?threads=N asks for N WebAssembly threads (to compare speeds); default: what the page may use.
   const asked = Number(new URLSearchParams(location.search).get('threads')) || undefined;
 
-  trainButton.addEventListener('click', () => start({ kind: 'train', mode: 'scratch', backend: backend(), threads: asked, dataUrl, steps: Number(stepsInput.value) }));
+  trainButton.addEventListener('click', () => start({ kind: 'train', mode: 'scratch', backend: backend(), threads: asked, dataUrl, steps: Number(stepsInput.value), optimizer: optimizerSelect.value as ScratchOptimizer }));
   fineTune.addEventListener('click', () => {
     const pixels = new Uint8Array(drawings.length * 784);
     drawings.forEach((e, i) => pixels.set(e.pixels, i * 784));
@@ -106,11 +109,10 @@ export function setupTraining(pad: PadAccess): void {
       download.href = url;
       download.download = mode === 'finetune' ? 'lenet-finetuned.onnx' : 'lenet-scratch.onnx';
       download.hidden = false;
-      const rate = m.steps / m.seconds;
       progressEl.textContent =
-        `done: ${m.steps} steps in ${m.seconds.toFixed(1)} s (${rate.toFixed(1)} steps/s); ` +
+        `done: ${m.steps} steps in ${m.seconds.toFixed(1)} s (${m.stepsPerSecond.toFixed(2)} steps/s); ` +
         `${(100 * m.testAccuracy).toFixed(1)}% on ${m.testImages.toLocaleString('en')} MNIST test images. The pad now predicts with this model.`;
-      document.body.dataset.stepsPerSecond = rate.toFixed(2);
+      document.body.dataset.stepsPerSecond = m.stepsPerSecond.toFixed(3);
       document.body.dataset.testAccuracy = m.testAccuracy.toFixed(4);
       document.body.dataset.training = 'done';
       setBusy(false);

@@ -3,8 +3,14 @@
 import { Dataset, firstSamples, makeDataset, sampleSize } from '../src/data/dataset';
 import type { TrainOptions } from '../src/library/train';
 
-/** "Train from scratch": AdamW at a constant 3e-3, batches of 64, seeded; one pass over steps * 64 images. */
-export const SCRATCH = { batchSize: 64, optimizer: 'adamw', learningRate: 3e-3, seed: 42 } as const;
+/** "Train from scratch": batches of 64, seeded; one pass over steps * 64 images. */
+export const SCRATCH = { batchSize: 64, seed: 42 } as const;
+/** The scratch mode's optimizers (constant rates): AdamW learns fastest; SGD with momentum is the classic. */
+export const SCRATCH_OPTIMIZERS = {
+  adamw: { optimizer: 'adamw', learningRate: 3e-3 },
+  sgd: { optimizer: { name: 'sgd', momentum: 0.9 }, learningRate: 0.03 },
+} as const satisfies Record<string, Pick<TrainOptions, 'optimizer' | 'learningRate'>>;
+export type ScratchOptimizer = keyof typeof SCRATCH_OPTIMIZERS;
 /** "Teach it your handwriting": plain SGD at the seed recipe's rate, small batches, a few passes. */
 export const FINE_TUNE = { batchSize: 20, optimizer: 'sgd', learningRate: 0.03, seed: 7, epochs: 4 } as const;
 /** Each drawing is repeated this many times, so a few of them weigh against the MNIST slice. */
@@ -21,11 +27,11 @@ export interface TrainingPlan {
 export const maxScratchSteps = (train: Dataset) => Math.floor(train.images.count / SCRATCH.batchSize);
 
 /** `steps` optimizer steps from a seeded initialization, on the first steps * 64 training images. */
-export function scratchPlan(train: Dataset, steps: number): TrainingPlan {
+export function scratchPlan(train: Dataset, steps: number, optimizer: ScratchOptimizer = 'adamw'): TrainingPlan {
   if (!Number.isInteger(steps) || steps < 1 || steps > maxScratchSteps(train)) {
     throw new RangeError(`steps must be a whole number from 1 to ${maxScratchSteps(train)}, got ${steps}`);
   }
-  return { data: firstSamples(train, steps * SCRATCH.batchSize), options: { ...SCRATCH, epochs: 1 } };
+  return { data: firstSamples(train, steps * SCRATCH.batchSize), options: { ...SCRATCH, ...SCRATCH_OPTIMIZERS[optimizer], epochs: 1 } };
 }
 
 /** Drawings (28x28 bytes each, ink 255) with their labels, repeated, then the first MNIST_MIX MNIST images. */

@@ -30,7 +30,7 @@ export async function buildDemo(): Promise<string> {
 }
 
 /** How much of MNIST the page gets: training images for its training modes, test images to score them. */
-export const DEMO_DATA_COUNTS = { train: 12_000, test: 2_000 } as const;
+export const DEMO_DATA_COUNTS = { train: 20_000, test: 2_000 } as const;
 
 /** The data URLs the page fetches (IDX, unpacked), and what each holds. */
 export const DEMO_DATA_PATHS = {

@@ -7,6 +7,7 @@ import { Browser, chromium, Page } from 'playwright-core';
 import { ChildProcess } from 'node:child_process';
 import { loadSplit } from '../../src/data/idx-dataset';
 import { findChromium } from '../helpers/chromium';
+import { drawDigit } from '../helpers/draw-digit';
 import { cli, cliProcess } from '../helpers/cli';
 import { MNIST_DIR } from '../helpers/mnist-dir';
 
@@ -42,22 +43,7 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-/** Trace sample i's ink on the 280x280 pad: one mouse stroke along each horizontal run of ink, at 10x. */
-async function drawSample(page: Page, i: number) {
-  const box = (await page.locator('#pad').boundingBox())!;
-  const px = test10k.images.pixels.subarray(i * 784, (i + 1) * 784);
-  for (let y = 0; y < 28; y++) {
-    for (let x = 0; x < 28; x++) {
-      if (px[y * 28 + x] < 128 || (x > 0 && px[y * 28 + x - 1] >= 128)) continue;
-      let end = x;
-      while (end + 1 < 28 && px[y * 28 + end + 1] >= 128) end++;
-      await page.mouse.move(box.x + 10 * x + 5, box.y + 10 * y + 5);
-      await page.mouse.down();
-      await page.mouse.move(box.x + 10 * end + 5, box.y + 10 * y + 5, { steps: 2 });
-      await page.mouse.up();
-    }
-  }
-}
+const drawSample = (page: Page, i: number) => drawDigit(page, test10k.images.pixels.subarray(i * 784, (i + 1) * 784));
 
 test('drawing digits with the mouse shows the right predictions and ten probabilities', async () => {
   const page = await browser.newPage({ viewport: { width: 800, height: 600 } });

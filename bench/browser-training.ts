@@ -1,0 +1,110 @@
+// `npm run bench:browser`: steps per second of the demo page's "Train from scratch" (LeNet, AdamW,
+// batches of 64) in headless Chromium, per backend and WebAssembly thread count, medians over
+// interleaved rounds. Needs a trained model for the page (npm run train) and MNIST (as `demo`).
+// --screenshot FILE keeps a picture of the page after a WebAssembly run (docs/browser-training.png).
+import { spawn } from 'node:child_process';
+import { cpus, loadavg } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { Browser, chromium } from 'playwright-core';
+import yargs from 'yargs';
+import { hideBin } from 'yargs/helpers';
+import { findChromium } from '../test/helpers/chromium';
+
+const ROOT = resolve(__dirname, '..');
+const args = yargs(hideBin(process.argv))
+  .options({
+    rounds: { type: 'number', default: 3, describe: 'interleaved rounds per configuration' },
+    steps: { type: 'number', default: 100, describe: 'steps per WebAssembly run' },
+    'webgpu-steps': { type: 'number', default: 4, describe: 'steps per WebGPU run (0 to skip; a software adapter takes seconds per step)' },
+    threads: { type: 'string', default: '1,2,4', describe: 'WebAssembly thread counts (the page caps them at the cores, at most 4)' },
+    screenshot: { type: 'string', describe: 'save a screenshot of the page after a WebAssembly run here' },
+  })
+  .strict()
+  .parseSync();
+
+const FLAGS = ['--headless', '--no-sandbox', '--disable-background-networking', '--disable-component-update', '--no-first-run'];
+const WEBGPU_FLAGS = ['--enable-unsafe-webgpu', '--enable-features=Vulkan', '--use-vulkan=swiftshader', '--use-webgpu-adapter=swiftshader', '--disable-vulkan-surface'];
+
+async function startDemo(): Promise<{ url: string; stop: () => void }> {
+  const demo = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'demo', '--port', '0'], { cwd: ROOT, env: process.env });
+  const url = await new Promise<string>((done, fail) => {
+    let out = '';
+    demo.stdout.on('data', (d) => {
+      out += d;
+      const m = /demo: (http:\/\/127\.0\.0\.1:\d+\/)/.exec(out);
+      if (m) done(m[1]);
+    });
+    demo.stderr.on('data', (d) => (out += d));
+    demo.on('exit', (code) => fail(new Error(`demo exited with ${code}: ${out.trim().split('\n').pop()}`)));
+  });
+  return { url, stop: () => demo.kill('SIGINT') };
+}
+
+interface Run {
+  backend: 'wasm' | 'webgpu';
+  threads: number;
+  stepsPerSecond: number;
+}
+
+async function trainOnce(browser: Browser, url: string, backend: 'wasm' | 'webgpu', threads: number, steps: number, screenshot?: string): Promise<Run> {
+  const page = await browser.newPage({ viewport: { width: 860, height: 1060 } });
+  try {
+    await page.goto(`${url}?threads=${threads}`);
+    await page.waitForSelector('body[data-ready="true"]', { timeout: 60_000 });
+    await page.selectOption('#backend', backend);
+    await page.fill('#steps', String(steps));
+    await page.click('#train');
+    await page.waitForSelector('body[data-training="done"], body[data-training="error"]', { timeout: 1_800_000 });
+    if ((await page.getAttribute('body', 'data-training')) !== 'done') throw new Error(`${backend}: ${await page.textContent('#progress')}`);
+    await page.waitForTimeout(300); // the last points reach the chart
+    if (screenshot) await page.screenshot({ path: screenshot, fullPage: true });
+    return {
+      backend,
+      threads: Number(await page.getAttribute('body', 'data-threads')),
+      stepsPerSecond: Number(await page.getAttribute('body', 'data-steps-per-second')),
+    };
+  } finally {
+    await page.close();
+  }
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+async function main() {
+  const demo = await startDemo();
+  const executablePath = await findChromium();
+  const wasm = await chromium.launch({ executablePath, args: [...FLAGS, '--disable-gpu'] });
+  const gpu = args['webgpu-steps'] > 0 ? await chromium.launch({ executablePath, args: [...FLAGS, ...WEBGPU_FLAGS] }) : undefined;
+  const threadCounts = args.threads.split(',').map(Number);
+  const results = new Map<string, Run[]>();
+  const keep = (r: Run) => {
+    const key = r.backend === 'webgpu' ? 'WebGPU (SwiftShader)' : `WebAssembly, ${r.threads} thread${r.threads > 1 ? 's' : ''}`;
+    results.set(key, [...(results.get(key) ?? []), r]);
+    console.log(`${key}: ${r.stepsPerSecond.toFixed(2)} steps/s`);
+  };
+  try {
+    for (let round = 0; round < args.rounds; round++) {
+      for (const t of threadCounts) {
+        const shot = round === args.rounds - 1 && t === threadCounts[threadCounts.length - 1] ? args.screenshot : undefined;
+        keep(await trainOnce(wasm, demo.url, 'wasm', t, args.steps, shot));
+      }
+      if (gpu) keep(await trainOnce(gpu, demo.url, 'webgpu', 1, args['webgpu-steps']));
+    }
+  } finally {
+    await wasm.close();
+    await gpu?.close();
+    demo.stop();
+  }
+  const table = [...results].map(([config, runs]) => ({ config, steps_per_s: median(runs.map((r) => r.stepsPerSecond)), runs: runs.length }));
+  console.log(`\nLeNet, AdamW, batch 64, headless Chromium, ${cpus().length} cores, load ${loadavg()[0].toFixed(2)}`);
+  console.log('| backend | steps/s (median) | samples/s |\n|---|---|---|');
+  for (const r of table) console.log(`| ${r.config} | ${r.steps_per_s.toFixed(2)} | ${Math.round(64 * r.steps_per_s)} |`);
+  mkdirSync(join(ROOT, 'bench/results'), { recursive: true });
+  writeFileSync(join(ROOT, `bench/results/browser-${new Date().toISOString().replace(/[:.]/g, '-')}.json`), JSON.stringify({ cores: cpus().length, table }, null, 2));
+}
+
+main().catch((e: Error) => {
+  console.error(`bench:browser: ${e.message}`);
+  process.exit(1);
+});

@@ -1,0 +1,219 @@
+// Training in the demo page, in a real browser (Chromium driven by playwright-core): the page's
+// worker runs the library's train() on ONNX Runtime Web. Its parameters are compared with the same
+// plan trained by train() in Node (WebAssembly to 1e-5, WebGPU on Chromium's software adapter to
+// 1e-4); fine-tuning on one writer's mouse-drawn digits must help on that writer's other digits; and
+// the downloaded model must pass `evaluate`.
+// CI sets REQUIRE_WEBGPU, so that there a browser without a WebGPU adapter fails instead of skipping.
+import { ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Browser, chromium, Page } from 'playwright-core';
+import { scratchPlan, ScratchOptimizer } from '../../demo/training-plan';
+import { firstSamples } from '../../src/data/dataset';
+import { loadSplit } from '../../src/data/idx-dataset';
+import { paramsFromModel } from '../../src/inference/inference-graph';
+import { train } from '../../src/library/train';
+import { MODEL_DEFINITIONS } from '../../model/registry';
+import { decodeModel } from '../../src/onnx/decode';
+import { DEMO_DATA_COUNTS } from '../../src/cli/demo-server';
+import { ParamValues } from '../../src/training/init';
+import { findChromium } from '../helpers/chromium';
+import { cli, cliProcess } from '../helpers/cli';
+import { drawDigit } from '../helpers/draw-digit';
+import { MNIST_DIR } from '../helpers/mnist-dir';
+
+jest.setTimeout(600_000);
+
+const lenet = MODEL_DEFINITIONS.lenet;
+const FLAGS = ['--headless', '--no-sandbox', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'];
+// Chromium's own software WebGPU adapter (SwiftShader), headless.
+const WEBGPU_FLAGS = ['--enable-unsafe-webgpu', '--enable-features=Vulkan', '--use-vulkan=swiftshader', '--use-webgpu-adapter=swiftshader', '--disable-vulkan-surface'];
+
+const served = firstSamples(loadSplit(MNIST_DIR, 'train'), DEMO_DATA_COUNTS.train);
+const test10k = loadSplit(MNIST_DIR, 'test');
+let dir: string;
+let demo: ChildProcess;
+let url: string;
+let browser: Browser;
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'lenet-browser-training-'));
+  // The model the page starts from: LeNet after one epoch on 20,000 images.
+  expect(cli('train', '--artifacts', dir, '--limit', '20000', '--epochs', '1', '--no-progress').code).toBe(0);
+  demo = cliProcess('demo', '--model-file', join(dir, 'lenet.onnx'), '--port', '0');
+  url = await new Promise<string>((resolve, reject) => {
+    let out = '';
+    demo.stdout!.on('data', (d) => {
+      out += d;
+      const m = /demo: (http:\/\/127\.0\.0\.1:\d+\/)/.exec(out);
+      if (m) resolve(m[1]);
+    });
+    demo.on('exit', (code) => reject(new Error(`demo exited with ${code}: ${out}`)));
+  });
+  browser = await chromium.launch({ executablePath: await findChromium(), args: [...FLAGS, '--disable-gpu'] });
+}, 300_000);
+
+afterAll(async () => {
+  await browser?.close();
+  demo?.kill('SIGINT');
+  rmSync(dir, { recursive: true, force: true });
+});
+
+async function openPage(b: Browser, query = ''): Promise<{ page: Page; errors: string[] }> {
+  const page = await b.newPage({ viewport: { width: 860, height: 1000 }, acceptDownloads: true });
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  await page.goto(url + query);
+  await page.waitForSelector('body[data-ready="true"]', { timeout: 60_000 });
+  return { page, errors };
+}
+
+/** Press a training button, wait for the worker to finish, and return the downloaded model's bytes. */
+async function trainAndDownload(page: Page, button: string, name: string): Promise<Uint8Array> {
+  await page.click(button);
+  await page.waitForSelector('body[data-training="done"], body[data-training="error"]', { timeout: 540_000 });
+  expect(await page.getAttribute('body', 'data-training')).toBe('done');
+  const [download] = await Promise.all([page.waitForEvent('download'), page.click('#download')]);
+  const file = join(dir, name);
+  await download.saveAs(file);
+  return readFileSync(file);
+}
+
+/** The largest difference of any tensor, relative to that tensor's largest magnitude in `reference`. */
+function largestRelativeDifference(params: ParamValues, reference: ParamValues): number {
+  let worst = 0;
+  for (const [name, ref] of reference) {
+    const got = params.get(name)!;
+    expect(got).toHaveLength(ref.length);
+    const scale = ref.reduce((m, v) => Math.max(m, Math.abs(v)), 0);
+    ref.forEach((v, i) => (worst = Math.max(worst, Math.abs(got[i] - v) / scale)));
+  }
+  return worst;
+}
+
+/** The model parameters train() reaches in Node for the page's scratch plan (CPU provider). */
+async function nodeScratch(steps: number, optimizer: ScratchOptimizer): Promise<ParamValues> {
+  const plan = scratchPlan(served, steps, optimizer);
+  const trained = await train(lenet, plan.data, { ...plan.options, session: { ep: 'cpu', threads: 1 } });
+  return new Map(lenet.params.map((p) => [p.name, trained.params.get(p.name)!]));
+}
+
+test('"Train from scratch" on WebAssembly (threads, cross-origin isolated) ends where train() in Node does, to 1e-5', async () => {
+  const steps = 30;
+  const { page, errors } = await openPage(browser);
+  expect(await page.evaluate('crossOriginIsolated')).toBe(true);
+  await page.selectOption('#backend', 'wasm');
+  await page.fill('#steps', String(steps));
+  await page.selectOption('#optimizer', 'sgd');
+  const model = await trainAndDownload(page, '#train', 'scratch-wasm.onnx');
+  const threads = Number(await page.getAttribute('body', 'data-threads'));
+  expect(await page.getAttribute('body', 'data-backend')).toBe('wasm');
+  expect(await page.textContent('#runtime')).toBe(`runs on WebAssembly, ${threads} thread${threads > 1 ? 's' : ''}`);
+  const cores = await page.evaluate<number>('navigator.hardwareConcurrency');
+  expect(threads).toBe(Math.min(4, cores));
+  const progress = (await page.textContent('#progress'))!;
+  expect(progress).toMatch(new RegExp(`^done: ${steps} steps in `));
+  // Vega drew the two curves, one point per step.
+  expect(await page.locator('#curve svg path').count()).toBeGreaterThan(0);
+  const browserParams = paramsFromModel(lenet, decodeModel(model), 'the downloaded model');
+  const difference = largestRelativeDifference(browserParams, await nodeScratch(steps, 'sgd'));
+  console.log(`browser (WebAssembly, ${threads} threads) vs Node after ${steps} SGD steps: largest relative difference ${difference.toExponential(2)}; ${progress}`);
+  expect(difference).toBeLessThan(1e-5);
+
+  // AdamW: the same code, but its first steps move each weight by about lr * sign(gradient), so a
+  // near-zero gradient component that rounds differently (WebAssembly's kernels vs the native ones)
+  // moves differently: the difference grows to about a tenth of lr, not to float rounding.
+  await page.selectOption('#optimizer', 'adamw');
+  const adamModel = await trainAndDownload(page, '#train', 'scratch-wasm-adamw.onnx');
+  const adamDifference = largestRelativeDifference(paramsFromModel(lenet, decodeModel(adamModel), 'the downloaded model'), await nodeScratch(steps, 'adamw'));
+  console.log(`the same with AdamW: largest relative difference ${adamDifference.toExponential(2)}; ${await page.textContent('#progress')}`);
+  expect(adamDifference).toBeLessThan(1e-2);
+  // Thirty AdamW steps already classify most test digits.
+  expect(Number(await page.getAttribute('body', 'data-test-accuracy'))).toBeGreaterThan(0.7);
+  expect(errors).toEqual([]);
+  await page.close();
+});
+
+test('"Train from scratch" on WebGPU (Chromium\'s software adapter) ends where train() in Node does, to 1e-4', async () => {
+  const gpuBrowser = await chromium.launch({ executablePath: await findChromium(), args: [...FLAGS, ...WEBGPU_FLAGS] });
+  try {
+    const { page, errors } = await openPage(gpuBrowser);
+    const adapter = await page.evaluate<boolean>('(async () => !!(await navigator.gpu?.requestAdapter()))()');
+    if (!adapter) {
+      if (process.env.REQUIRE_WEBGPU) throw new Error('REQUIRE_WEBGPU is set but Chromium offers no WebGPU adapter');
+      console.warn('skipping the in-browser WebGPU training check: Chromium offers no WebGPU adapter here');
+      return;
+    }
+    const steps = 2; // a step of batch 64 takes seconds on a software GPU
+    await page.fill('#steps', String(steps)); // backend 'auto': WebGPU, since there is an adapter
+    await page.selectOption('#optimizer', 'sgd');
+    const model = await trainAndDownload(page, '#train', 'scratch-webgpu.onnx');
+    expect(await page.getAttribute('body', 'data-backend')).toBe('webgpu');
+    expect(await page.textContent('#runtime')).toBe('runs on WebGPU');
+    const difference = largestRelativeDifference(paramsFromModel(lenet, decodeModel(model), 'the downloaded model'), await nodeScratch(steps, 'sgd'));
+    console.log(`browser (WebGPU, SwiftShader) vs Node after ${steps} SGD steps: largest relative difference ${difference.toExponential(2)}; ${await page.textContent('#progress')}`);
+    expect(difference).toBeLessThan(1e-4);
+    expect(errors).toEqual([]);
+  } finally {
+    await gpuBrowser.close();
+  }
+});
+
+/** MNIST test digits of one "writer": the first `perDigit` of each digit from index `from` on, drawn slanted. */
+function writerDigits(from: number, perDigit: number): number[] {
+  const picked: number[] = [];
+  for (let d = 0; d < 10; d++) {
+    let found = 0;
+    for (let i = from; i < test10k.labels.length && found < perDigit; i++) {
+      if (test10k.labels[i] === d) {
+        picked.push(i);
+        found++;
+      }
+    }
+  }
+  return picked;
+}
+
+const SLANT = 0.3;
+const drawn = (page: Page, i: number) => drawDigit(page, test10k.images.pixels.subarray(i * 784, (i + 1) * 784), { slant: SLANT });
+
+/** How many of `samples` the page predicts right when they are drawn. */
+async function predictedRight(page: Page, samples: number[]): Promise<number> {
+  let right = 0;
+  for (const i of samples) {
+    await page.click('#clear');
+    await drawn(page, i);
+    await page.waitForTimeout(200); // the last prediction settles
+    if ((await page.textContent('#digit')) === String(test10k.labels[i])) right++;
+  }
+  return right;
+}
+
+test('"Teach it your handwriting": fine-tuning on one writer\'s drawings helps on their other drawings; the download passes evaluate', async () => {
+  const { page, errors } = await openPage(browser);
+  await page.selectOption('#backend', 'wasm');
+  const teach = writerDigits(0, 4); // 40 drawings to learn from
+  const heldOut = writerDigits(2000, 4); // 40 other drawings of the same writer
+  const before = await predictedRight(page, heldOut);
+  for (const i of teach) {
+    await page.click('#clear');
+    await drawn(page, i);
+    await page.click(`#labels button[data-label="${test10k.labels[i]}"]`);
+  }
+  expect(await page.textContent('#examples')).toBe(`${teach.length} drawings to learn from`);
+  const model = await trainAndDownload(page, '#finetune', 'lenet-finetuned.onnx');
+  const after = await predictedRight(page, heldOut);
+  console.log(`one writer's ${heldOut.length} held-out drawings: ${before} right before fine-tuning, ${after} after; ${await page.textContent('#progress')}`);
+  expect(after).toBeGreaterThan(before);
+  expect(model.length).toBeGreaterThan(0);
+  expect(errors).toEqual([]);
+  await page.close();
+
+  // The downloaded model is an ordinary model file: evaluate scores it, within 0.5% of the model it started from.
+  const score = (file: string) => Number(/accuracy=([\d.]+)/.exec(cli('evaluate', '--model-file', file, '--min-accuracy', '0').out)?.[1]);
+  const base = score(join(dir, 'lenet.onnx'));
+  const tuned = score(join(dir, 'lenet-finetuned.onnx'));
+  console.log(`evaluate on the 10,000 MNIST test images: ${base} before fine-tuning, ${tuned} after`);
+  expect(tuned).toBeGreaterThanOrEqual(base - 0.005);
+});
