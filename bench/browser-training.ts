@@ -10,6 +10,7 @@ import { Browser, chromium } from 'playwright-core';
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { findChromium } from '../test/helpers/chromium';
+import { BROWSER_FLAGS, demoUrl, WEBGPU_FLAGS } from '../test/helpers/demo-process';
 
 const ROOT = resolve(__dirname, '..');
 const args = yargs(hideBin(process.argv))
@@ -18,39 +19,35 @@ const args = yargs(hideBin(process.argv))
     steps: { type: 'number', default: 100, describe: 'steps per WebAssembly run' },
     'webgpu-steps': { type: 'number', default: 4, describe: 'steps per WebGPU run (0 to skip; a software adapter takes seconds per step)' },
     threads: { type: 'string', default: '1,2,4', describe: 'WebAssembly thread counts (the page caps them at the cores, at most 4)' },
+    'steps-per-run': { type: 'string', default: '1,10', describe: 'WebAssembly: optimizer steps per ONNX Runtime run (the K-step Loop graph)' },
     screenshot: { type: 'string', describe: 'save a screenshot of the page after a WebAssembly run here' },
   })
   .strict()
   .parseSync();
 
-const FLAGS = ['--headless', '--no-sandbox', '--disable-background-networking', '--disable-component-update', '--no-first-run'];
-const WEBGPU_FLAGS = ['--enable-unsafe-webgpu', '--enable-features=Vulkan', '--use-vulkan=swiftshader', '--use-webgpu-adapter=swiftshader', '--disable-vulkan-surface'];
 
 async function startDemo(): Promise<{ url: string; stop: () => void }> {
   const demo = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'demo', '--port', '0'], { cwd: ROOT, env: process.env });
-  const url = await new Promise<string>((done, fail) => {
-    let out = '';
-    demo.stdout.on('data', (d) => {
-      out += d;
-      const m = /demo: (http:\/\/127\.0\.0\.1:\d+\/)/.exec(out);
-      if (m) done(m[1]);
-    });
-    demo.stderr.on('data', (d) => (out += d));
-    demo.on('exit', (code) => fail(new Error(`demo exited with ${code}: ${out.trim().split('\n').pop()}`)));
-  });
-  return { url, stop: () => demo.kill('SIGINT') };
+  return { url: await demoUrl(demo), stop: () => demo.kill('SIGINT') };
 }
 
 interface Run {
   backend: 'wasm' | 'webgpu';
   threads: number;
+  stepsPerRun: number;
   stepsPerSecond: number;
 }
 
-async function trainOnce(browser: Browser, url: string, backend: 'wasm' | 'webgpu', threads: number, steps: number, screenshot?: string): Promise<Run> {
+interface Config {
+  backend: 'wasm' | 'webgpu';
+  threads: number;
+  stepsPerRun: number;
+}
+
+async function trainOnce(browser: Browser, url: string, { backend, threads, stepsPerRun }: Config, steps: number, screenshot?: string): Promise<Run> {
   const page = await browser.newPage({ viewport: { width: 860, height: 1060 } });
   try {
-    await page.goto(`${url}?threads=${threads}`);
+    await page.goto(`${url}?threads=${threads}&steps-per-run=${stepsPerRun}`);
     await page.waitForSelector('body[data-ready="true"]', { timeout: 60_000 });
     await page.selectOption('#backend', backend);
     await page.fill('#steps', String(steps));
@@ -61,6 +58,7 @@ async function trainOnce(browser: Browser, url: string, backend: 'wasm' | 'webgp
     if (screenshot) await page.screenshot({ path: screenshot, fullPage: true });
     return {
       backend,
+      stepsPerRun,
       threads: Number(await page.getAttribute('body', 'data-threads')),
       stepsPerSecond: Number(await page.getAttribute('body', 'data-steps-per-second')),
     };
@@ -74,22 +72,25 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
 async function main() {
   const demo = await startDemo();
   const executablePath = await findChromium();
-  const wasm = await chromium.launch({ executablePath, args: [...FLAGS, '--disable-gpu'] });
-  const gpu = args['webgpu-steps'] > 0 ? await chromium.launch({ executablePath, args: [...FLAGS, ...WEBGPU_FLAGS] }) : undefined;
-  const threadCounts = args.threads.split(',').map(Number);
+  const wasm = await chromium.launch({ executablePath, args: [...BROWSER_FLAGS, '--disable-gpu'] });
+  const gpu = args['webgpu-steps'] > 0 ? await chromium.launch({ executablePath, args: [...BROWSER_FLAGS, ...WEBGPU_FLAGS] }) : undefined;
+  const wasmConfigs = args['steps-per-run'].split(',').map(Number).flatMap((k) =>
+    args.threads.split(',').map((t): Config => ({ backend: 'wasm', threads: Number(t), stepsPerRun: k })),
+  );
   const results = new Map<string, Run[]>();
   const keep = (r: Run) => {
-    const key = r.backend === 'webgpu' ? 'WebGPU (SwiftShader)' : `WebAssembly, ${r.threads} thread${r.threads > 1 ? 's' : ''}`;
+    const perRun = r.stepsPerRun > 1 ? `, ${r.stepsPerRun} steps per run` : '';
+    const key = r.backend === 'webgpu' ? 'WebGPU (SwiftShader)' : `WebAssembly, ${r.threads} thread${r.threads > 1 ? 's' : ''}${perRun}`;
     results.set(key, [...(results.get(key) ?? []), r]);
     console.log(`${key}: ${r.stepsPerSecond.toFixed(2)} steps/s`);
   };
   try {
     for (let round = 0; round < args.rounds; round++) {
-      for (const t of threadCounts) {
-        const shot = round === args.rounds - 1 && t === threadCounts[threadCounts.length - 1] ? args.screenshot : undefined;
-        keep(await trainOnce(wasm, demo.url, 'wasm', t, args.steps, shot));
+      for (const c of wasmConfigs) {
+        const shot = round === args.rounds - 1 && c === wasmConfigs[0] ? args.screenshot : undefined;
+        keep(await trainOnce(wasm, demo.url, c, args.steps, shot));
       }
-      if (gpu) keep(await trainOnce(gpu, demo.url, 'webgpu', 1, args['webgpu-steps']));
+      if (gpu) keep(await trainOnce(gpu, demo.url, { backend: 'webgpu', threads: 1, stepsPerRun: 1 }, args['webgpu-steps']));
     }
   } finally {
     await wasm.close();

@@ -8,6 +8,8 @@ interface TrainRequest {
   backend: Backend | 'auto';
   /** WebAssembly threads wanted (default: as many as the page may use, at most 4). */
   threads?: number;
+  /** Optimizer steps per ONNX Runtime run (the K-step Loop graph); default 1. */
+  stepsPerRun?: number;
   /** Where the demo server's MNIST files are (the page's ./data/). */
   dataUrl: string;
 }

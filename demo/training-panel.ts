@@ -3,7 +3,7 @@
 // the pad (and to a download link).
 import type { Backend, FromWorker, ToWorker } from './training-messages';
 import { CurvePoint, trainingCurve } from './training-curve';
-import type { ScratchOptimizer } from './training-plan';
+import { MNIST_MIX, ScratchOptimizer } from './training-plan';
 
 export interface PadAccess {
   /** What is on the pad as the model sees it (28x28, ink 1), or undefined when it is blank. */
@@ -29,6 +29,7 @@ export function setupTraining(pad: PadAccess): void {
   const stepsInput = $<HTMLInputElement>('#steps');
   const optimizerSelect = $<HTMLSelectElement>('#optimizer');
   const curve = trainingCurve($<HTMLElement>('#curve'));
+  $('#mnist-mix').textContent = MNIST_MIX.toLocaleString('en');
 
   const drawings: { pixels: Uint8Array; label: number }[] = [];
   const labelButtons = Array.from({ length: 10 }, (_, d) => {
@@ -76,14 +77,17 @@ export function setupTraining(pad: PadAccess): void {
   };
   const backend = () => backendSelect.value as Backend | 'auto';
   const dataUrl = new URL('./data/', location.href).href;
-  // ?threads=N asks for N WebAssembly threads (to compare speeds); default: what the page may use.
-  const asked = Number(new URLSearchParams(location.search).get('threads')) || undefined;
+  // ?threads=N asks for N WebAssembly threads, ?steps-per-run=K runs K steps per ONNX Runtime
+  // run (to compare speeds); defaults: the threads the page may use, one step per run.
+  const query = new URLSearchParams(location.search);
+  const asked = Number(query.get('threads')) || undefined;
+  const stepsPerRun = Number(query.get('steps-per-run')) || undefined;
 
-  trainButton.addEventListener('click', () => start({ kind: 'train', mode: 'scratch', backend: backend(), threads: asked, dataUrl, steps: Number(stepsInput.value), optimizer: optimizerSelect.value as ScratchOptimizer }));
+  trainButton.addEventListener('click', () => start({ kind: 'train', mode: 'scratch', backend: backend(), threads: asked, stepsPerRun, dataUrl, steps: Number(stepsInput.value), optimizer: optimizerSelect.value as ScratchOptimizer }));
   fineTune.addEventListener('click', () => {
     const pixels = new Uint8Array(drawings.length * 784);
     drawings.forEach((e, i) => pixels.set(e.pixels, i * 784));
-    start({ kind: 'train', mode: 'finetune', backend: backend(), threads: asked, dataUrl, baseModel: pad.currentModel(), pixels, labels: Uint8Array.from(drawings, (e) => e.label) });
+    start({ kind: 'train', mode: 'finetune', backend: backend(), threads: asked, stepsPerRun, dataUrl, baseModel: pad.currentModel(), pixels, labels: Uint8Array.from(drawings, (e) => e.label) });
   });
 
   // Steps arrive faster than the chart needs redrawing: add them once per frame.

@@ -12,11 +12,11 @@ export const SCRATCH_OPTIMIZERS = {
 } as const satisfies Record<string, Pick<TrainOptions, 'optimizer' | 'learningRate'>>;
 export type ScratchOptimizer = keyof typeof SCRATCH_OPTIMIZERS;
 /** "Teach it your handwriting": plain SGD at the seed recipe's rate, small batches, a few passes. */
-export const FINE_TUNE = { batchSize: 20, optimizer: 'sgd', learningRate: 0.03, seed: 7, epochs: 4 } as const;
+export const FINE_TUNE = { batchSize: 20, optimizer: 'sgd', learningRate: 0.03, seed: 7, epochs: 3 } as const;
 /** Each drawing is repeated this many times, so a few of them weigh against the MNIST slice. */
 export const DRAWING_COPIES = 10;
 /** MNIST images mixed in when fine-tuning, so the model does not forget the digits it knew. */
-export const MNIST_MIX = 600;
+export const MNIST_MIX = 2_000;
 
 export interface TrainingPlan {
   data: Dataset;

@@ -70,6 +70,7 @@ async function run(m: ToWorker): Promise<void> {
   const trained = await train(lenet, plan.data, {
     ...plan.options,
     session: { ep: backend === 'webgpu' ? 'webgpu' : 'cpu', threads: n },
+    stepsPerRun: m.stepsPerRun ?? 1,
     on: {
       onBatch: (_done, _of, _mean, s) => {
         step++;

@@ -4,9 +4,7 @@
 // 1e-4); fine-tuning on one writer's mouse-drawn digits must help on that writer's other digits; and
 // the downloaded model must pass `evaluate`.
 // CI sets REQUIRE_WEBGPU, so that there a browser without a WebGPU adapter fails instead of skipping.
-import { ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Browser, chromium, Page } from 'playwright-core';
 import { scratchPlan, ScratchOptimizer } from '../../demo/training-plan';
@@ -19,52 +17,29 @@ import { decodeModel } from '../../src/onnx/decode';
 import { DEMO_DATA_COUNTS } from '../../src/cli/demo-server';
 import { ParamValues } from '../../src/training/init';
 import { findChromium } from '../helpers/chromium';
-import { cli, cliProcess } from '../helpers/cli';
+import { cli } from '../helpers/cli';
+import { DemoFixture, openDemo } from '../helpers/demo-fixture';
+import { BROWSER_FLAGS, WEBGPU_FLAGS } from '../helpers/demo-process';
 import { drawDigit } from '../helpers/draw-digit';
 import { MNIST_DIR } from '../helpers/mnist-dir';
 
 jest.setTimeout(600_000);
 
 const lenet = MODEL_DEFINITIONS.lenet;
-const FLAGS = ['--headless', '--no-sandbox', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'];
-// Chromium's own software WebGPU adapter (SwiftShader), headless.
-const WEBGPU_FLAGS = ['--enable-unsafe-webgpu', '--enable-features=Vulkan', '--use-vulkan=swiftshader', '--use-webgpu-adapter=swiftshader', '--disable-vulkan-surface'];
 
 const served = firstSamples(loadSplit(MNIST_DIR, 'train'), DEMO_DATA_COUNTS.train);
 const test10k = loadSplit(MNIST_DIR, 'test');
-let dir: string;
-let demo: ChildProcess;
-let url: string;
-let browser: Browser;
+let demo: DemoFixture;
 
-beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'lenet-browser-training-'));
-  // The model the page starts from: LeNet after one epoch on 20,000 images.
-  expect(cli('train', '--artifacts', dir, '--limit', '20000', '--epochs', '1', '--no-progress').code).toBe(0);
-  demo = cliProcess('demo', '--model-file', join(dir, 'lenet.onnx'), '--port', '0');
-  url = await new Promise<string>((resolve, reject) => {
-    let out = '';
-    demo.stdout!.on('data', (d) => {
-      out += d;
-      const m = /demo: (http:\/\/127\.0\.0\.1:\d+\/)/.exec(out);
-      if (m) resolve(m[1]);
-    });
-    demo.on('exit', (code) => reject(new Error(`demo exited with ${code}: ${out}`)));
-  });
-  browser = await chromium.launch({ executablePath: await findChromium(), args: [...FLAGS, '--disable-gpu'] });
-}, 300_000);
-
-afterAll(async () => {
-  await browser?.close();
-  demo?.kill('SIGINT');
-  rmSync(dir, { recursive: true, force: true });
-});
+// The model the page starts from: LeNet after one epoch on 20,000 images.
+beforeAll(async () => void (demo = await openDemo('lenet-browser-training-', { epochs: 1, limit: 20_000 })), 300_000);
+afterAll(() => demo?.close());
 
 async function openPage(b: Browser, query = ''): Promise<{ page: Page; errors: string[] }> {
   const page = await b.newPage({ viewport: { width: 860, height: 1000 }, acceptDownloads: true });
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(e.message));
-  await page.goto(url + query);
+  await page.goto(demo.url + query);
   await page.waitForSelector('body[data-ready="true"]', { timeout: 60_000 });
   return { page, errors };
 }
@@ -75,7 +50,7 @@ async function trainAndDownload(page: Page, button: string, name: string): Promi
   await page.waitForSelector('body[data-training="done"], body[data-training="error"]', { timeout: 540_000 });
   expect(await page.getAttribute('body', 'data-training')).toBe('done');
   const [download] = await Promise.all([page.waitForEvent('download'), page.click('#download')]);
-  const file = join(dir, name);
+  const file = join(demo.dir, name);
   await download.saveAs(file);
   return readFileSync(file);
 }
@@ -101,7 +76,7 @@ async function nodeScratch(steps: number, optimizer: ScratchOptimizer): Promise<
 
 test('"Train from scratch" on WebAssembly (threads, cross-origin isolated) ends where train() in Node does, to 1e-5', async () => {
   const steps = 30;
-  const { page, errors } = await openPage(browser);
+  const { page, errors } = await openPage(demo.browser);
   expect(await page.evaluate('crossOriginIsolated')).toBe(true);
   await page.selectOption('#backend', 'wasm');
   await page.fill('#steps', String(steps));
@@ -136,7 +111,7 @@ test('"Train from scratch" on WebAssembly (threads, cross-origin isolated) ends 
 });
 
 test('"Train from scratch" on WebGPU (Chromium\'s software adapter) ends where train() in Node does, to 1e-4', async () => {
-  const gpuBrowser = await chromium.launch({ executablePath: await findChromium(), args: [...FLAGS, ...WEBGPU_FLAGS] });
+  const gpuBrowser = await chromium.launch({ executablePath: await findChromium(), args: [...BROWSER_FLAGS, ...WEBGPU_FLAGS] });
   try {
     const { page, errors } = await openPage(gpuBrowser);
     const adapter = await page.evaluate<boolean>('(async () => !!(await navigator.gpu?.requestAdapter()))()');
@@ -160,7 +135,7 @@ test('"Train from scratch" on WebGPU (Chromium\'s software adapter) ends where t
   }
 });
 
-/** MNIST test digits of one "writer": the first `perDigit` of each digit from index `from` on, drawn slanted. */
+/** MNIST test digits of one "writer": the first `perDigit` of each digit from index `from` on (drawn tilted). */
 function writerDigits(from: number, perDigit: number): number[] {
   const picked: number[] = [];
   for (let d = 0; d < 10; d++) {
@@ -175,8 +150,9 @@ function writerDigits(from: number, perDigit: number): number[] {
   return picked;
 }
 
-const SLANT = 0.3;
-const drawn = (page: Page, i: number) => drawDigit(page, test10k.images.pixels.subarray(i * 784, (i + 1) * 784), { slant: SLANT });
+// The writer keeps the paper turned: every digit tilted 35 degrees, which MNIST's digits never are.
+const TILT = 35;
+const drawn = (page: Page, i: number) => drawDigit(page, test10k.images.pixels.subarray(i * 784, (i + 1) * 784), { tilt: TILT });
 
 /** How many of `samples` the page predicts right when they are drawn. */
 async function predictedRight(page: Page, samples: number[]): Promise<number> {
@@ -191,7 +167,7 @@ async function predictedRight(page: Page, samples: number[]): Promise<number> {
 }
 
 test('"Teach it your handwriting": fine-tuning on one writer\'s drawings helps on their other drawings; the download passes evaluate', async () => {
-  const { page, errors } = await openPage(browser);
+  const { page, errors } = await openPage(demo.browser);
   await page.selectOption('#backend', 'wasm');
   const teach = writerDigits(0, 4); // 40 drawings to learn from
   const heldOut = writerDigits(2000, 4); // 40 other drawings of the same writer
@@ -212,8 +188,8 @@ test('"Teach it your handwriting": fine-tuning on one writer\'s drawings helps o
 
   // The downloaded model is an ordinary model file: evaluate scores it, within 0.5% of the model it started from.
   const score = (file: string) => Number(/accuracy=([\d.]+)/.exec(cli('evaluate', '--model-file', file, '--min-accuracy', '0').out)?.[1]);
-  const base = score(join(dir, 'lenet.onnx'));
-  const tuned = score(join(dir, 'lenet-finetuned.onnx'));
+  const base = score(join(demo.dir, 'lenet.onnx'));
+  const tuned = score(join(demo.dir, 'lenet-finetuned.onnx'));
   console.log(`evaluate on the 10,000 MNIST test images: ${base} before fine-tuning, ${tuned} after`);
   expect(tuned).toBeGreaterThanOrEqual(base - 0.005);
 });
