@@ -1,7 +1,7 @@
 // `npm run bench:browser`: steps per second of the demo page's "Train from scratch" (LeNet, AdamW,
 // batches of 64) in headless Chromium, per backend and WebAssembly thread count, medians over
 // interleaved rounds. Needs a trained model for the page (npm run train) and MNIST (as `demo`).
-// --screenshot FILE keeps a picture of the page after a WebAssembly run (docs/browser-training.png).
+// --screenshot FILE keeps a picture of the page after a run with its defaults (docs/browser-training.png).
 import { spawn } from 'node:child_process';
 import { cpus, loadavg } from 'node:os';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -44,13 +44,15 @@ interface Config {
   stepsPerRun: number;
 }
 
-async function trainOnce(browser: Browser, url: string, { backend, threads, stepsPerRun }: Config, steps: number, screenshot?: string): Promise<Run> {
+/** One "Train from scratch" run in a fresh page; what is undefined keeps the page's defaults. */
+async function trainOnce(browser: Browser, url: string, config?: Config, steps?: number, screenshot?: string): Promise<Run> {
   const page = await browser.newPage({ viewport: { width: 860, height: 1060 } });
+  const backend = config?.backend ?? 'wasm';
   try {
-    await page.goto(`${url}?threads=${threads}&steps-per-run=${stepsPerRun}`);
+    await page.goto(config ? `${url}?threads=${config.threads}&steps-per-run=${config.stepsPerRun}` : url);
     await page.waitForSelector('body[data-ready="true"]', { timeout: 60_000 });
     await page.selectOption('#backend', backend);
-    await page.fill('#steps', String(steps));
+    if (steps !== undefined) await page.fill('#steps', String(steps));
     await page.click('#train');
     await page.waitForSelector('body[data-training="done"], body[data-training="error"]', { timeout: 1_800_000 });
     if ((await page.getAttribute('body', 'data-training')) !== 'done') throw new Error(`${backend}: ${await page.textContent('#progress')}`);
@@ -58,7 +60,7 @@ async function trainOnce(browser: Browser, url: string, { backend, threads, step
     if (screenshot) await page.screenshot({ path: screenshot, fullPage: true });
     return {
       backend,
-      stepsPerRun,
+      stepsPerRun: config?.stepsPerRun ?? 0,
       threads: Number(await page.getAttribute('body', 'data-threads')),
       stepsPerSecond: Number(await page.getAttribute('body', 'data-steps-per-second')),
     };
@@ -86,12 +88,11 @@ async function main() {
   };
   try {
     for (let round = 0; round < args.rounds; round++) {
-      for (const c of wasmConfigs) {
-        const shot = round === args.rounds - 1 && c === wasmConfigs[0] ? args.screenshot : undefined;
-        keep(await trainOnce(wasm, demo.url, c, args.steps, shot));
-      }
+      for (const c of wasmConfigs) keep(await trainOnce(wasm, demo.url, c, args.steps));
       if (gpu) keep(await trainOnce(gpu, demo.url, { backend: 'webgpu', threads: 1, stepsPerRun: 1 }, args['webgpu-steps']));
     }
+    // The picture: the page's own defaults (300 steps, AdamW, all threads, 10 steps per run), on WebAssembly.
+    if (args.screenshot) await trainOnce(wasm, demo.url, undefined, undefined, args.screenshot);
   } finally {
     await wasm.close();
     await gpu?.close();

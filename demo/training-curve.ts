@@ -13,6 +13,8 @@ const stepAxis = { field: 'step', type: 'quantitative', title: 'step' } as const
 const spec: vl.TopLevelSpec = {
   $schema: 'https://vega.github.io/schema/vega-lite/v5.json',
   config: { font: 'system-ui, sans-serif', view: { stroke: '#ddd' } },
+  // Room for the first chart's axis labels: the layout is made before any point has arrived.
+  padding: { left: 40, top: 4, right: 8, bottom: 4 },
   data: { name: 'points' },
   hconcat: [
     {
@@ -20,7 +22,7 @@ const spec: vl.TopLevelSpec = {
       width: 280,
       height: 150,
       mark: { type: 'line', color: '#c0392b', strokeWidth: 1.5 },
-      encoding: { x: stepAxis, y: { field: 'loss', type: 'quantitative', title: null, scale: { type: 'log' } } },
+      encoding: { x: stepAxis, y: { field: 'loss', type: 'quantitative', title: null } },
     },
     {
       title: 'accuracy (per batch)',

@@ -8,7 +8,7 @@ interface TrainRequest {
   backend: Backend | 'auto';
   /** WebAssembly threads wanted (default: as many as the page may use, at most 4). */
   threads?: number;
-  /** Optimizer steps per ONNX Runtime run (the K-step Loop graph); default 1. */
+  /** Optimizer steps per ONNX Runtime run (the K-step Loop graph); default: 10 on WebAssembly, 1 on WebGPU. */
   stepsPerRun?: number;
   /** Where the demo server's MNIST files are (the page's ./data/). */
   dataUrl: string;
@@ -37,5 +37,7 @@ export type FromWorker =
       seconds: number;
       steps: number;
       stepsPerSecond: number;
+      /** Set when training stopped at a step whose loss was NaN/Inf or exploded. */
+      diverged?: string;
     }
   | { kind: 'error'; message: string };

@@ -78,7 +78,7 @@ export function setupTraining(pad: PadAccess): void {
   const backend = () => backendSelect.value as Backend | 'auto';
   const dataUrl = new URL('./data/', location.href).href;
   // ?threads=N asks for N WebAssembly threads, ?steps-per-run=K runs K steps per ONNX Runtime
-  // run (to compare speeds); defaults: the threads the page may use, one step per run.
+  // run (to compare speeds); defaults: the threads the page may use, the worker's steps per run.
   const query = new URLSearchParams(location.search);
   const asked = Number(query.get('threads')) || undefined;
   const stepsPerRun = Number(query.get('steps-per-run')) || undefined;
@@ -114,6 +114,7 @@ export function setupTraining(pad: PadAccess): void {
       download.download = mode === 'finetune' ? 'lenet-finetuned.onnx' : 'lenet-scratch.onnx';
       download.hidden = false;
       progressEl.textContent =
+        (m.diverged ? `stopped: ${m.diverged}. ` : '') +
         `done: ${m.steps} steps in ${m.seconds.toFixed(1)} s (${m.stepsPerSecond.toFixed(2)} steps/s); ` +
         `${(100 * m.testAccuracy).toFixed(1)}% on ${m.testImages.toLocaleString('en')} MNIST test images. The pad now predicts with this model.`;
       document.body.dataset.stepsPerSecond = m.stepsPerSecond.toFixed(3);

@@ -12,6 +12,7 @@ export type { TrainOptions, TrainedModel, OptimizerOptions, ScheduleOptions, Tra
 export { evaluate } from './library/evaluate';
 export type { EvaluateOptions, Evaluable, Evaluation } from './library/evaluate';
 export { exportModel } from './library/export-model';
+export { modelBytes } from './library/model-bytes';
 export { readParams } from './library/read-params';
 export { datasets } from './library/datasets';
 export type { Dataset, IdxDatasetOptions, ArrayDatasetInit, ImageFolderOptions } from './library/datasets';
