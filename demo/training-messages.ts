@@ -14,7 +14,7 @@ interface TrainRequest {
   dataUrl: string;
 }
 
-export type ToWorker =
+export type TrainMessage =
   | (TrainRequest & { mode: 'scratch'; steps: number; optimizer: ScratchOptimizer })
   | (TrainRequest & {
       mode: 'finetune';
@@ -24,6 +24,11 @@ export type ToWorker =
       pixels: Uint8Array;
       labels: Uint8Array;
     });
+
+export type ToWorker =
+  | TrainMessage
+  /** Which backend and how many threads a run would use (answered with a 'backend' message). */
+  | { kind: 'probe'; backend: Backend | 'auto'; threads?: number };
 
 export type FromWorker =
   | { kind: 'backend'; backend: Backend; threads: number }

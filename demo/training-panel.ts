@@ -1,7 +1,7 @@
 // The page's training section: collects the user's labelled drawings, starts the worker in one of
 // its two modes, shows the backend, the live curve and the speed, and hands the trained model to
 // the pad (and to a download link).
-import type { Backend, FromWorker, ToWorker } from './training-messages';
+import type { Backend, FromWorker, ToWorker, TrainMessage } from './training-messages';
 import { CurvePoint, trainingCurve } from './training-curve';
 import { MNIST_MIX, ScratchOptimizer } from './training-plan';
 
@@ -65,7 +65,7 @@ export function setupTraining(pad: PadAccess): void {
     showDrawings();
     document.body.dataset.training = b ? 'running' : (document.body.dataset.training ?? 'idle');
   };
-  const start = (m: ToWorker) => {
+  const start = (m: TrainMessage) => {
     mode = m.mode;
     curve.clear();
     pending = [];
@@ -132,5 +132,13 @@ export function setupTraining(pad: PadAccess): void {
     document.body.dataset.training = 'error';
     setBusy(false);
   };
+  // Say what training would run on before it is asked for, and again when the choice changes.
+  const probe = () => worker.postMessage({ kind: 'probe', backend: backend(), threads: asked } satisfies ToWorker);
+  backendSelect.addEventListener('change', probe);
+  probe();
+  $('#forget').addEventListener('click', () => {
+    drawings.length = 0;
+    showDrawings();
+  });
   showDrawings();
 }

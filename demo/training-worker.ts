@@ -53,10 +53,17 @@ function wasmThreads(asked: number | undefined): number {
   return threads;
 }
 
-async function run(m: ToWorker): Promise<void> {
-  const n = wasmThreads(m.threads);
+/** The backend a request gets ('auto': WebGPU when the browser offers an adapter), announced to the page. */
+async function backendFor(m: { backend: Backend | 'auto'; threads?: number }): Promise<{ backend: Backend; threads: number }> {
+  const threads = wasmThreads(m.threads);
   const backend: Backend = m.backend === 'auto' ? ((await hasWebGpu()) ? 'webgpu' : 'wasm') : m.backend;
-  post({ kind: 'backend', backend, threads: n });
+  post({ kind: 'backend', backend, threads });
+  return { backend, threads };
+}
+
+async function run(m: ToWorker): Promise<void> {
+  const { backend, threads: n } = await backendFor(m);
+  if (m.kind === 'probe') return;
   const [trainSet, testSet] = await Promise.all([mnist(m.dataUrl, 'train'), mnist(m.dataUrl, 'test')]);
   let plan: TrainingPlan;
   if (m.mode === 'scratch') plan = scratchPlan(trainSet, m.steps, m.optimizer);

@@ -78,6 +78,9 @@ test('"Train from scratch" on WebAssembly (threads, cross-origin isolated) ends 
   const steps = 30;
   const { page, errors } = await openPage(demo.browser);
   expect(await page.evaluate('crossOriginIsolated')).toBe(true);
+  // Before any training the page says what it would run on: no GPU in this browser, so WebAssembly.
+  await page.waitForSelector('body[data-backend]');
+  expect(await page.textContent('#runtime')).toMatch(/^runs on WebAssembly, \d threads?$/);
   await page.selectOption('#backend', 'wasm');
   await page.fill('#steps', String(steps));
   await page.selectOption('#optimizer', 'sgd');
