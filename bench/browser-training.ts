@@ -11,6 +11,7 @@ import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { findChromium } from '../test/helpers/chromium';
 import { BROWSER_FLAGS, demoUrl, WEBGPU_FLAGS } from '../test/helpers/demo-process';
+import { median } from './median';
 
 const ROOT = resolve(__dirname, '..');
 const args = yargs(hideBin(process.argv))
@@ -68,8 +69,6 @@ async function trainOnce(browser: Browser, url: string, config?: Config, steps?:
     await page.close();
   }
 }
-
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 async function main() {
   const demo = await startDemo();

@@ -22,6 +22,7 @@ import { buildTrainingLoop } from '../src/training/loop-graph';
 import { loopEngine } from '../src/training/loop-engine';
 import { StepEngine } from '../src/training/step-engine';
 import { initialState } from '../src/training/trainer';
+import { median } from './median';
 
 /** Learning rate 0 for timing: the parameters stay put. */
 const LR_ZERO = new Float32Array(1);
@@ -104,7 +105,6 @@ async function webgpuSteps(step: Uint8Array, params: ReturnType<typeof initParam
     copyOut.push(performance.now() - t);
   }
   await Promise.all(Object.values(engines).map((e) => e.release()));
-  const median = (v: number[]) => [...v].sort((a, b) => a - b)[v.length >> 1];
   return {
     batch,
     resident_step_ms: median(times.resident),

@@ -7,6 +7,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
+import { median } from './median';
 
 const ROOT = resolve(__dirname, '..');
 
@@ -92,7 +93,6 @@ const samples: Record<string, number[]> = {};
 const add = (key: string, v: unknown) => {
   if (typeof v === 'number' && Number.isFinite(v)) (samples[key] ??= []).push(v);
 };
-const median = (xs: number[] = []) => (xs.length ? [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] : NaN);
 
 const load = [loadavg()[0]];
 for (let round = 1; round <= args.rounds; round++) {

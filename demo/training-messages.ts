@@ -10,8 +10,8 @@ interface TrainRequest {
   threads?: number;
   /** Optimizer steps per ONNX Runtime run (the K-step Loop graph); default: 10 on WebAssembly, 1 on WebGPU. */
   stepsPerRun?: number;
-  /** Where the demo server's MNIST files are (the page's ./data/). */
-  dataUrl: string;
+  /** The page's URL (the demo server's MNIST files are relative to it). */
+  pageUrl: string;
 }
 
 export type TrainMessage =

@@ -63,7 +63,6 @@ export function setupTraining(pad: PadAccess): void {
     backendSelect.disabled = b;
     optimizerSelect.disabled = b;
     showDrawings();
-    document.body.dataset.training = b ? 'running' : (document.body.dataset.training ?? 'idle');
   };
   const start = (m: TrainMessage) => {
     mode = m.mode;
@@ -76,18 +75,18 @@ export function setupTraining(pad: PadAccess): void {
     worker.postMessage(m);
   };
   const backend = () => backendSelect.value as Backend | 'auto';
-  const dataUrl = new URL('./data/', location.href).href;
+  const pageUrl = location.href;
   // ?threads=N asks for N WebAssembly threads, ?steps-per-run=K runs K steps per ONNX Runtime
   // run (to compare speeds); defaults: the threads the page may use, the worker's steps per run.
   const query = new URLSearchParams(location.search);
   const asked = Number(query.get('threads')) || undefined;
   const stepsPerRun = Number(query.get('steps-per-run')) || undefined;
 
-  trainButton.addEventListener('click', () => start({ kind: 'train', mode: 'scratch', backend: backend(), threads: asked, stepsPerRun, dataUrl, steps: Number(stepsInput.value), optimizer: optimizerSelect.value as ScratchOptimizer }));
+  trainButton.addEventListener('click', () => start({ kind: 'train', mode: 'scratch', backend: backend(), threads: asked, stepsPerRun, pageUrl, steps: Number(stepsInput.value), optimizer: optimizerSelect.value as ScratchOptimizer }));
   fineTune.addEventListener('click', () => {
     const pixels = new Uint8Array(drawings.length * 784);
     drawings.forEach((e, i) => pixels.set(e.pixels, i * 784));
-    start({ kind: 'train', mode: 'finetune', backend: backend(), threads: asked, stepsPerRun, dataUrl, baseModel: pad.currentModel(), pixels, labels: Uint8Array.from(drawings, (e) => e.label) });
+    start({ kind: 'train', mode: 'finetune', backend: backend(), threads: asked, stepsPerRun, pageUrl, baseModel: pad.currentModel(), pixels, labels: Uint8Array.from(drawings, (e) => e.label) });
   });
 
   // Steps arrive faster than the chart needs redrawing: add them once per frame.

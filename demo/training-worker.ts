@@ -1,6 +1,7 @@
 // The page's training, off the main thread: the library's train() (the step graph, the optimizer
 // state, the training loop and evaluation that `npm run train` uses), on ONNX Runtime Web. The
 // Vite build puts src/runtime/web-session.ts in place of the Node runtime; nothing else differs.
+import { DEMO_DATA_PATHS } from '../src/cli/demo-data';
 import { Dataset, makeDataset } from '../src/data/dataset';
 import { parseUnpackedImages, parseUnpackedLabels } from '../src/data/idx-format';
 import { evaluateModel } from '../src/inference/evaluate';
@@ -31,10 +32,10 @@ async function fetchBytes(url: string): Promise<Uint8Array> {
 
 const cache = new Map<string, Promise<Dataset>>();
 /** The served slice of MNIST ('train' or 'test'), fetched once. */
-function mnist(dataUrl: string, split: 'train' | 'test'): Promise<Dataset> {
+function mnist(pageUrl: string, split: 'train' | 'test'): Promise<Dataset> {
   if (!cache.has(split)) {
     const load = async () => {
-      const [images, labels] = await Promise.all([fetchBytes(new URL(`${split}-images.idx`, dataUrl).href), fetchBytes(new URL(`${split}-labels.idx`, dataUrl).href)]);
+      const [images, labels] = await Promise.all([fetchBytes(new URL(DEMO_DATA_PATHS[split].images, pageUrl).href), fetchBytes(new URL(DEMO_DATA_PATHS[split].labels, pageUrl).href)]);
       return makeDataset(`MNIST ${split}`, parseUnpackedImages(images, `${split} images`), parseUnpackedLabels(labels, `${split} labels`));
     };
     cache.set(split, load());
@@ -64,7 +65,7 @@ async function backendFor(m: { backend: Backend | 'auto'; threads?: number }): P
 async function run(m: ToWorker): Promise<void> {
   const { backend, threads: n } = await backendFor(m);
   if (m.kind === 'probe') return;
-  const [trainSet, testSet] = await Promise.all([mnist(m.dataUrl, 'train'), mnist(m.dataUrl, 'test')]);
+  const [trainSet, testSet] = await Promise.all([mnist(m.pageUrl, 'train'), mnist(m.pageUrl, 'test')]);
   let plan: TrainingPlan;
   if (m.mode === 'scratch') plan = scratchPlan(trainSet, m.steps, m.optimizer);
   else {

@@ -9,6 +9,7 @@ import { AddressInfo } from 'node:net';
 import { extname, join, normalize, resolve, sep } from 'node:path';
 import { Dataset, firstSamples } from '../data/dataset';
 import { formatImages, formatLabels } from '../data/idx-format';
+import { DEMO_DATA_COUNTS, DEMO_DATA_PATHS } from './demo-data';
 
 const ROOT = resolve(__dirname, '../..');
 export const DEMO_DIST = join(ROOT, 'demo-dist');
@@ -29,26 +30,15 @@ export async function buildDemo(): Promise<string> {
   return DEMO_DIST;
 }
 
-/** How much of MNIST the page gets: training images for its training modes, test images to score them. */
-export const DEMO_DATA_COUNTS = { train: 20_000, test: 2_000 } as const;
-
-/** The data URLs the page fetches (IDX, unpacked), and what each holds. */
-export const DEMO_DATA_PATHS = {
-  trainImages: '/data/train-images.idx',
-  trainLabels: '/data/train-labels.idx',
-  testImages: '/data/test-images.idx',
-  testLabels: '/data/test-labels.idx',
-} as const;
-
 /** The served slice of MNIST as IDX bytes by path (the first DEMO_DATA_COUNTS images of each split). */
 export function demoDataFiles(train: Dataset, test: Dataset): Map<string, Uint8Array> {
   const t = firstSamples(train, DEMO_DATA_COUNTS.train);
   const v = firstSamples(test, DEMO_DATA_COUNTS.test);
   return new Map([
-    [DEMO_DATA_PATHS.trainImages, formatImages(t.images)],
-    [DEMO_DATA_PATHS.trainLabels, formatLabels(t.labels)],
-    [DEMO_DATA_PATHS.testImages, formatImages(v.images)],
-    [DEMO_DATA_PATHS.testLabels, formatLabels(v.labels)],
+    [`/${DEMO_DATA_PATHS.train.images}`, formatImages(t.images)],
+    [`/${DEMO_DATA_PATHS.train.labels}`, formatLabels(t.labels)],
+    [`/${DEMO_DATA_PATHS.test.images}`, formatImages(v.images)],
+    [`/${DEMO_DATA_PATHS.test.labels}`, formatLabels(v.labels)],
   ]);
 }
 
@@ -79,16 +69,16 @@ function handle(req: IncomingMessage, res: ServerResponse, dir: string, modelFil
   } catch {
     return plain(res, 400, 'bad request');
   }
+  const send = (type: string, body: () => Uint8Array) => {
+    res.writeHead(200, { 'content-type': type, 'cache-control': 'no-store', ...ISOLATED });
+    res.end(req.method === 'HEAD' ? undefined : body());
+  };
   const served = data.get(path);
-  if (served) {
-    res.writeHead(200, { 'content-type': 'application/octet-stream', 'cache-control': 'no-store', ...ISOLATED });
-    return void res.end(req.method === 'HEAD' ? undefined : served);
-  }
+  if (served) return send('application/octet-stream', () => served);
   const file = path === '/lenet.onnx' ? resolve(modelFile) : join(dir, normalize(path === '/' ? '/index.html' : path));
   const inside = file === resolve(modelFile) || file.startsWith(dir + sep);
   if (!inside || !existsSync(file) || !statSync(file).isFile()) return plain(res, 404, 'not found');
-  res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream', 'cache-control': 'no-store', ...ISOLATED });
-  res.end(req.method === 'HEAD' ? undefined : readFileSync(file));
+  send(TYPES[extname(file)] ?? 'application/octet-stream', () => readFileSync(file));
 }
 
 /** Listen on 127.0.0.1:port (0 = any free port); a taken port is a PortError. */

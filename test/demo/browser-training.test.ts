@@ -14,7 +14,7 @@ import { paramsFromModel } from '../../src/inference/inference-graph';
 import { train } from '../../src/library/train';
 import { MODEL_DEFINITIONS } from '../../model/registry';
 import { decodeModel } from '../../src/onnx/decode';
-import { DEMO_DATA_COUNTS } from '../../src/cli/demo-server';
+import { DEMO_DATA_COUNTS } from '../../src/cli/demo-data';
 import { ParamValues } from '../../src/training/init';
 import { findChromium } from '../helpers/chromium';
 import { cli } from '../helpers/cli';
