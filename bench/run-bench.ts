@@ -7,6 +7,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
+import { DEFAULT_INFERENCE_BATCH } from '../src/inference/inference-batch';
 import { median } from './median';
 
 const ROOT = resolve(__dirname, '..');
@@ -43,8 +44,10 @@ function run(cmd: string, argv: string[], timeoutS = 900): Json | undefined {
   }
 }
 const project = (mode: string, variant = '') => run(process.execPath, ['--import', 'tsx', 'bench/project-lenet.ts', mode, String(args.threads), variant]);
+/** The peer scores in the project's inference batch (evaluate's); its threads are ours. */
+const PEER_COMMON = ['--threads', String(args.threads), '--infer-batch', String(DEFAULT_INFERENCE_BATCH)];
 const torch = (mode: string, channelsLast: boolean) =>
-  run(PYTHON, ['bench/peers/pytorch_lenet.py', mode, '--threads', String(args.threads), ...(channelsLast ? ['--channels-last'] : [])]);
+  run(PYTHON, ['bench/peers/pytorch_lenet.py', mode, ...PEER_COMMON, ...(channelsLast ? ['--channels-last'] : [])]);
 const tfjs = (mode: string) => run(process.execPath, ['--import', 'tsx', 'bench/peers/tfjs-lenet.ts', mode], 3600);
 
 /** The fast recipe: batch 50, lr 0.15, validation every 200 steps, stop at 98%. Wall-clock of the whole `train` process. */
@@ -68,7 +71,7 @@ function timeTo99(): number | undefined {
 /** The same recipe in PyTorch (AdamW, OneCycleLR without momentum cycling): whole-process wall clock. */
 function torchTo99(): number | undefined {
   const t = performance.now();
-  const r = run(PYTHON, ['bench/peers/pytorch_lenet.py', 'to-accuracy', '--threads', String(args.threads), '--optimizer', 'adamw', '--lr', '6e-3', '--lr-schedule', 'onecycle', '--batch-size', '128', '--epochs', '2', '--val-every', '100', '--target', '0.99']);
+  const r = run(PYTHON, ['bench/peers/pytorch_lenet.py', 'to-accuracy', ...PEER_COMMON, '--optimizer', 'adamw', '--lr', '6e-3', '--lr-schedule', 'onecycle', '--batch-size', '128', '--epochs', '2', '--val-every', '100', '--target', '0.99']);
   return r?.reached ? (performance.now() - t) / 1000 : undefined;
 }
 
