@@ -26,6 +26,7 @@ import { MatMul } from './rules/MatMul';
 import { MaxPool } from './rules/MaxPool';
 import { Mul } from './rules/Mul';
 import { Neg } from './rules/Neg';
+import { Pad } from './rules/Pad';
 import { ReduceMax } from './rules/ReduceMax';
 import { ReduceMean } from './rules/ReduceMean';
 import { ReduceSum } from './rules/ReduceSum';
@@ -38,7 +39,7 @@ import { Unsqueeze } from './rules/Unsqueeze';
 
 export const GRAD_RULES: Record<string, GradRule | 'none'> = {
   Add, AveragePool, BatchNormalization, Concat, Conv, Div, Dropout, Flatten, Gather, GatherElements, Gemm,
-  GlobalAveragePool, Identity, LeakyRelu, LogSoftmax, MatMul, MaxPool, Mul, Neg, ReduceMax, ReduceMean, ReduceSum,
+  GlobalAveragePool, Identity, LeakyRelu, LogSoftmax, MatMul, MaxPool, Mul, Neg, Pad, ReduceMax, ReduceMean, ReduceSum,
   Relu, Reshape, Sigmoid, Softmax, Sqrt, Sub, Tanh, Transpose, Unsqueeze,
   ArgMax: 'none', Equal: 'none', Greater: 'none', Less: 'none', Shape: 'none', Size: 'none',
 };

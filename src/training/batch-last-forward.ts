@@ -1,9 +1,12 @@
 // The forward pass of a model re-emitted for training with the batch as the LAST axis: an
 // activation is a matrix [features, N]. Then a convolution is one GEMM over the whole batch,
 // W[Cout, Cin*kh*kw] x patches[Cin*kh*kw, OW*OH*N], its patches cut out by one Gather of whole rows
-// of N floats (its input gradient folds them back: graph/patches.ts), and a tiled max-pool is two
-// single-axis ReduceMax over a reshape. ONNX Runtime's CPU Conv works image by image, with small
-// GEMMs and a col2im per image in ConvTranspose; here every GEMM is as large as the batch.
+// of N floats (its input gradient folds them back: graph/patches.ts; a padded one pads the image
+// first), and a tiled max- or average-pool is two single-axis reductions over a reshape. Batch
+// statistics (a batch norm's mean over all but the channels) become row means of [C, rest], and the
+// element-wise ops around them broadcast per channel as [C, 1]. ONNX Runtime's CPU Conv works image
+// by image, with small GEMMs and a col2im per image in ConvTranspose; here every GEMM is as large as
+// the batch.
 // Ops not lowered here (dense layers among them: batch-first, a sample's result does not depend on
 // the batch size) run exactly as the model wrote them, on values turned back to batch-first.
 // The exported inference model is untouched: it is built from the model's own forward pass.
@@ -31,6 +34,9 @@ interface BatchLast {
 
 /** Element-wise ops (with a gradient rule) that run on a batch-last value as they are. */
 const ELEMENTWISE = new Set(['Tanh', 'Relu', 'Neg', 'Identity']);
+/** Element-wise ops of two inputs, lowered when both are images of one layout or one is per channel. */
+const BINARY = new Set(['Add', 'Sub', 'Mul', 'Div']);
+const POOLS = new Set(['MaxPool', 'AveragePool']);
 
 const sampleDims = (v: Value | null | undefined): number[] | undefined => {
   const dims = v?.shape?.slice(1);
@@ -39,24 +45,53 @@ const sampleDims = (v: Value | null | undefined): number[] | undefined => {
 
 const allEqual = (values: number[] | undefined, to: number) => (values ?? []).every((v) => v === to);
 
-/** Conv with a 4-D weight, group 1, no padding or dilation: one Gather + one GEMM. */
+const autoPadOff = (n: Node) => {
+  const a = n.attrs.auto_pad;
+  return !a || (a.kind === 'string' && a.value === 'NOTSET');
+};
+
+/** Conv with a 4-D weight, group 1, no dilation, explicit pads: (a Pad, then) one Gather + one GEMM. */
 function lowerableConv(n: Node, batched: Set<Value>): boolean {
   const [x, w, bias] = n.inputs;
   const k = w?.shape;
   return !!x && batched.has(x) && sampleDims(x)?.length === 3 && !!w && !batched.has(w) && !(bias && batched.has(bias)) &&
     k?.length === 4 && k.every((d) => typeof d === 'number') && intAttr(n, 'group', 1) === 1 &&
-    allEqual(intsAttr(n, 'pads'), 0) && allEqual(intsAttr(n, 'dilations'), 1) && n.outputs.length === 1;
+    (intsAttr(n, 'pads') ?? []).every((p) => p >= 0) && autoPadOff(n) && allEqual(intsAttr(n, 'dilations'), 1) && n.outputs.length === 1;
 }
 
-/** MaxPool over square windows that tile the input exactly (stride = window, no padding). */
+/** MaxPool or AveragePool over square windows that tile the input exactly (stride = window, no padding). */
 function lowerablePool(n: Node, batched: Set<Value>): boolean {
   const x = n.inputs[0];
   const k = intsAttr(n, 'kernel_shape') ?? [];
   const dims = sampleDims(x);
   return !!x && batched.has(x) && dims?.length === 3 && k.length === 2 && k[0] === k[1] &&
     (intsAttr(n, 'strides') ?? []).every((s) => s === k[0]) && allEqual(intsAttr(n, 'pads'), 0) &&
-    allEqual(intsAttr(n, 'dilations'), 1) && intAttr(n, 'ceil_mode', 0) === 0 && n.outputs.length === 1 &&
+    autoPadOff(n) && allEqual(intsAttr(n, 'dilations'), 1) && intAttr(n, 'ceil_mode', 0) === 0 && n.outputs.length === 1 &&
     dims[1] % k[0] === 0 && dims[2] % k[0] === 0;
+}
+
+/** ReduceMean of a batch-last image over every axis but the channels (1), dims kept: [1, C, 1, 1]. */
+function perChannelMean(n: Node, f: GraphBuilder, last: Map<Value, BatchLast>): boolean {
+  const x = n.inputs[0];
+  const axes = n.inputs[1] ? f.constantOf(n.inputs[1]) : undefined;
+  const l = x ? last.get(x) : undefined;
+  return !!l && l.dims.length === 3 && !!axes && intAttr(n, 'keepdims', 1) === 1 &&
+    Array.from(axes.data as BigInt64Array, (a) => (Number(a) + 4) % 4).sort().join() === '0,2,3';
+}
+
+/** Both inputs batch-last images of the same dims and layout, or one such image and a [1, C, 1, 1] / one-element value. */
+function channelwise(n: Node, last: Map<Value, BatchLast>, channelColumn: Map<Value, Value>): boolean {
+  const [a, c] = n.inputs;
+  if (!a || !c || n.inputs.length !== 2) return false;
+  const images = [a, c].filter((x) => last.has(x)).map((x) => last.get(x)!);
+  if (!images.length || images[0].dims.length !== 3) return false;
+  const [C] = images[0].dims;
+  if (images.length === 2) return images[0].order === images[1].order && images[0].dims.join() === images[1].dims.join();
+  const other = last.has(a) ? c : a;
+  if (channelColumn.has(other)) return true;
+  const dims = other.shape;
+  if (!dims || !dims.every((d): d is number => typeof d === 'number')) return false;
+  return elementCount(dims) === 1 || (dims.length === 4 && dims[0] === 1 && dims[1] === C && dims[2] === 1 && dims[3] === 1);
 }
 
 /**
@@ -83,6 +118,8 @@ export function batchLastForward(b: GraphBuilder, def: ModelDefinition, x: Value
   const outer = (inner: Record<string, Value>, values: Record<string, Value>) => Object.keys(values).map((k): [Value, Value] => [inner[k], values[k]]);
   const first = new Map<Value, Value>([[fx, x], ...outer(fParams, params), ...outer(fState, ctx.state), ...fRandom]);
   const last = new Map<Value, BatchLast>();
+  /** Per-channel values [1, C, 1, 1] (batch statistics) held as a column [C, 1] that broadcasts over [C, rest]. */
+  const channelColumn = new Map<Value, Value>();
   const batched = new Set<Value>([fx]);
 
   const firstOf = (v: Value): Value => {
@@ -90,8 +127,10 @@ export function batchLastForward(b: GraphBuilder, def: ModelDefinition, x: Value
     if (known) return known;
     const c = f.constantOf(v);
     const l = last.get(v);
+    const column = channelColumn.get(v);
     let out: Value;
     if (c) out = b.constant(c.dtype, c.dims, c.data, c.name);
+    else if (column) out = b.reshape(column, v.shape as number[], `${v.name}_batch_first`);
     else if (l) out = b.reshape(b.transpose(rowMajor(l), [1, 0]), [-1, ...l.dims], `${v.name}_batch_first`);
     else throw new Error(`batch-last forward: '${v.name}' was not emitted`);
     first.set(v, out);
@@ -120,26 +159,53 @@ export function batchLastForward(b: GraphBuilder, def: ModelDefinition, x: Value
     const name = out.name;
     if (n.inputs.some((v) => v && batched.has(v))) n.outputs.forEach((o) => batched.add(o));
     if (n.domain === '' && n.opType === 'Conv' && lowerableConv(n, batched)) {
-      const { v, dims: [, H, W], order } = lastOf(n.inputs[0]!);
+      const { v, dims: [, H0, W0], order } = lastOf(n.inputs[0]!);
       const [cout, cin, kh, kw] = n.inputs[1]!.shape as number[];
       const strides = (intsAttr(n, 'strides') ?? [1, 1]) as [number, number];
+      // A padded convolution is an unpadded one on the zero-padded image (Pad's gradient crops it back).
+      const [top, left, bottom, right] = intsAttr(n, 'pads') ?? [0, 0, 0, 0];
+      const [H, W] = [H0 + top + bottom, W0 + left + right];
+      const padded = top + left + bottom + right === 0 ? v : order === 'columns'
+        ? b.pad(b.reshape(v, [cin, W0, H0, -1]), [0, left, top, 0, 0, right, bottom, 0], `${name}_padded`)
+        : b.pad(b.reshape(v, [cin, H0, W0, -1]), [0, top, left, 0, 0, bottom, right, 0], `${name}_padded`);
       const geometry: PatchGeometry = { channels: cin, height: H, width: W, kernel: [kh, kw], strides, inputOrder: order };
       const [oh, ow] = outputSize(geometry);
       const taps = cin * kh * kw;
       const patchRowsOf = b.constant('int64', [taps, ow * oh], patchRows(geometry), `${name}_patch_rows`);
-      const pixels = b.reshape(v, [cin * W * H, -1]);
+      const pixels = b.reshape(padded, [cin * W * H, -1]);
       const patches = b.reshape(b.gather(pixels, patchRowsOf, 0), [taps, -1], `${name}_patches`); // [taps, OW*OH*N]
       const bias = n.inputs[2] ? b.unsqueeze(firstOf(n.inputs[2]), [1]) : null;
       const y = b.gemm(b.reshape(firstOf(n.inputs[1]!), [cout, taps]), patches, bias, {}, name); // [Cout, OW*OH*N]
       last.set(out, { v: y, dims: [cout, oh, ow], order: 'columns' }); // kept 2-D: an activation right after it fuses into the GEMM
-    } else if (n.domain === '' && n.opType === 'MaxPool' && lowerablePool(n, batched)) {
+    } else if (n.domain === '' && POOLS.has(n.opType) && lowerablePool(n, batched)) {
       const { v, dims: [C, H, W], order } = lastOf(n.inputs[0]!);
       const s = intsAttr(n, 'kernel_shape')![0];
       const [h, w] = [H / s, W / s];
       // Column-major: (c, xo) | dx | yo | dy | n; row-major: (c, yo) | dy | xo | dx | n.
       const windows = b.reshape(v, order === 'columns' ? [C * w, s, h, s, -1] : [C * h, s, w, s, -1]);
       // One axis at a time (ONNX Runtime is several times faster so): over dx (or dy), then the other.
-      last.set(out, { v: b.reduceMax(b.reduceMax(windows, [1], false), [2], false, name), dims: [C, h, w], order });
+      const reduce = (x: Value, axes: number[], as?: string) => (n.opType === 'MaxPool' ? b.reduceMax(x, axes, false, as) : b.reduceMean(x, axes, false, as));
+      last.set(out, { v: reduce(reduce(windows, [1]), [2], name), dims: [C, h, w], order });
+    } else if (n.domain === '' && n.opType === 'ReduceMean' && perChannelMean(n, f, last)) {
+      // Batch statistics (batch norm): a mean over all but the channel axis is a row mean of [C, rest].
+      // In two stages (over the batch, then the pixels): one float32 sum over all of [C, H*W*N] rounds
+      // like n * eps on images whose blank pixels repeat one value (1e-3 off at batch 16).
+      const { v, dims: [C, H, W] } = last.get(n.inputs[0]!)!;
+      const overBatch = b.reduceMean(b.reshape(v, [C, H * W, -1]), [2], false);
+      channelColumn.set(out, b.reduceMean(overBatch, [1], true, name)); // [C, 1]
+      batched.delete(out);
+    } else if (n.domain === '' && BINARY.has(n.opType) && n.outputs.length === 1 && channelwise(n, last, channelColumn)) {
+      // Element-wise with another image of the same layout, or with a per-channel value [1, C, 1, 1] (or a scalar) as [C, 1].
+      const image = last.get(n.inputs.find((x) => x && last.has(x))!)!;
+      const C = image.dims[0];
+      const operand = (x: Value): Value => {
+        const l = last.get(x);
+        if (l) return b.reshape(l.v, [C, -1]);
+        const column = channelColumn.get(x);
+        if (column) return column;
+        return b.reshape(firstOf(x), elementCount(x.shape as number[]) === 1 ? [1, 1] : [C, 1]);
+      };
+      last.set(out, { ...image, v: b.op(n.opType, n.inputs.map((x) => operand(x!)), n.attrs, { name })[0] });
     } else if (n.domain === '' && ELEMENTWISE.has(n.opType) && n.inputs.length === 1 && onlyLast(n.inputs[0])) {
       const l = last.get(n.inputs[0]!)!;
       last.set(out, { ...l, v: b.op(n.opType, [l.v], n.attrs, { name })[0] });

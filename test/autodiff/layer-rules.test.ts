@@ -74,6 +74,14 @@ describe('layer gradient rules match central differences', () => {
     expect(Object.keys(r.grads).sort()).toEqual(['a', 'c']);
   });
 
+  checks('Pad');
+  test('Pad with zeros, unequal on each side and none on some axes', async () => {
+    const r = await gradCheck((b, v) => b.tanh(b.mul(b.pad(v.x, [0, 1, 0, 2, 0, 0, 3, 1]), b.pad(v.x, [0, 0, 2, 0, 0, 1, 1, 3]))), [
+      { name: 'x', dims: [2, 3, 4, 2] },
+    ]);
+    expect(r.maxRelError).toBeLessThan(TOL);
+  });
+
   test.each([
     ['groups 2', { group: 2 }, [2, 4, 6, 6], [6, 2, 3, 3]],
     ['depthwise (groups = channels), padded', { group: 3, pads: [1, 1, 1, 1] }, [2, 3, 5, 5], [3, 1, 3, 3]],
