@@ -189,7 +189,7 @@ export function batchLastForward(b: GraphBuilder, def: ModelDefinition, x: Value
     } else if (n.domain === '' && n.opType === 'ReduceMean' && perChannelMean(n, f, last)) {
       // Batch statistics (batch norm): a mean over all but the channel axis is a row mean of [C, rest].
       // In two stages (over the batch, then the pixels): one float32 sum over all of [C, H*W*N] rounds
-      // like n * eps on images whose blank pixels repeat one value (1e-3 off at batch 16).
+      // like n * eps where blank pixels repeat one value (a cnn's gradients were 1e-2 off at batch 16).
       const { v, dims: [C, H, W] } = last.get(n.inputs[0]!)!;
       const overBatch = b.reduceMean(b.reshape(v, [C, H * W, -1]), [2], false);
       channelColumn.set(out, b.reduceMean(overBatch, [1], true, name)); // [C, 1]
