@@ -14,14 +14,15 @@ import { DEFAULT_INFERENCE_BATCH } from '../src/inference/inference-batch';
 import { buildInferenceModel, INFERENCE_IO } from '../src/inference/inference-graph';
 import { encodeModel } from '../src/onnx/encode';
 import { SessionConfig } from '../src/runtime/session';
-import { initParams } from '../src/training/init';
-import { nativeEngine, trainWithStepGraph } from '../src/training/native-engine';
-import { PLAIN_SGD } from '../src/training/optimizers/optimizer';
-import { buildTrainingStep } from '../src/training/step-graph';
-import { buildTrainingLoop } from '../src/training/loop-graph';
-import { loopEngine } from '../src/training/loop-engine';
-import { StepEngine } from '../src/training/step-engine';
-import { initialState } from '../src/training/trainer';
+import { initParams } from '../src/training/graphs/init';
+import { nativeEngine } from '../src/training/engines/native-engine';
+import { trainWithStepGraph } from '../src/training/run/trainer';
+import { PLAIN_SGD } from '../src/training/graphs/optimizers/optimizer';
+import { buildTrainingStep } from '../src/training/graphs/step-graph';
+import { buildTrainingLoop } from '../src/training/graphs/loop-graph';
+import { loopEngine } from '../src/training/engines/loop-engine';
+import { StepEngine } from '../src/training/engines/step-engine';
+import { initialState } from '../src/training/run/trainer';
 import { median } from './median';
 
 /** Learning rate 0 for timing: the parameters stay put. */

@@ -13,7 +13,7 @@ import { OPSET } from '../src/graph/model-definition';
 import { writeFileAtomic } from '../src/io/atomic-write';
 import { encodeModel } from '../src/onnx/encode';
 import { nodePlacements } from '../src/runtime/placements';
-import { asModel } from '../src/training/step-graph';
+import { asModel } from '../src/training/graphs/step-graph';
 
 const { values } = parseArgs({ options: { out: { type: 'string', default: resolve(__dirname, '../kernel-tables/ort-webgpu-kernels.json') } } });
 

@@ -1,6 +1,6 @@
 // The model file that evaluate/predict/demo use: --model-file, else <artifacts>/<model>.onnx, checked.
 import { ClassifierIo, loadClassifier } from '../inference/model-check';
-import { artifactPaths } from '../training/artifacts';
+import { artifactPaths } from '../training/run/artifacts';
 import { MODEL_DEFINITIONS } from '../../model/registry';
 import { MODELS } from './options';
 

@@ -3,11 +3,11 @@ import { ModelDefinition, stateOf } from '../graph/model-definition';
 import { Model } from '../graph/types';
 import { buildInferenceModel } from '../inference/inference-graph';
 import { buildOrtEvalModel } from '../ort-training/artifact-graphs';
-import { initParams } from '../training/init';
-import { buildTrainingLoop } from '../training/loop-graph';
-import { buildCopyOutGraph, buildGradientGraph, buildTrainingStep, buildUpdateGraph } from '../training/step-graph';
+import { initParams } from '../training/graphs/init';
+import { buildTrainingLoop } from '../training/graphs/loop-graph';
+import { buildCopyOutGraph, buildGradientGraph, buildTrainingStep, buildUpdateGraph } from '../training/graphs/step-graph';
 import { MODEL_DEFINITIONS } from '../../model/registry';
-import { OptimizerConfig, PLAIN_SGD } from '../training/optimizers/optimizer';
+import { OptimizerConfig, PLAIN_SGD } from '../training/graphs/optimizers/optimizer';
 
 // The optimizers' own ops, once each: AdamW's decoupled decay, Adam's L2, SGD's momentum and its first-step weight.
 const ADAMW: OptimizerConfig = { ...PLAIN_SGD, name: 'adamw', weightDecay: 0.01 };

@@ -1,21 +1,20 @@
 // Which engine runs the training steps: the fused step graph (default), K steps per run in an ONNX
 // Loop (--steps-per-run), data parallel replicas (--replicas / --devices), or ONNX Runtime's
 // training API (--engine ort-training).
-import { ModelDefinition } from '../graph/model-definition';
+import { ModelDefinition, ParamValues } from '../graph/model-definition';
 import { encodeModel } from '../onnx/encode';
 import { buildOrtArtifacts, readOrtArtifacts, writeOrtArtifacts } from '../ort-training/artifact-files';
-import { ortEngine } from '../ort-training/ort-engine';
+import { ortEngine } from '../training/engines/ort-training-engine';
 import { SessionConfig } from '../runtime/session';
-import { Recipe } from '../training/checkpoint';
-import { dataParallelEngine } from '../training/data-parallel-engine';
-import { ParamValues } from '../training/init';
-import { nativeEngine } from '../training/native-engine';
-import { loopEngine } from '../training/loop-engine';
-import { buildTrainingLoop } from '../training/loop-graph';
-import { StepEngine } from '../training/step-engine';
-import { buildGradientGraph, buildTrainingStep, buildUpdateGraph } from '../training/step-graph';
-import { optimizerOf } from '../training/recipe';
-import { PLAIN_SGD } from '../training/optimizers/optimizer';
+import { Recipe } from '../training/run/checkpoint';
+import { dataParallelEngine } from '../training/engines/data-parallel-engine';
+import { nativeEngine } from '../training/engines/native-engine';
+import { loopEngine } from '../training/engines/loop-engine';
+import { buildTrainingLoop } from '../training/graphs/loop-graph';
+import { StepEngine } from '../training/engines/step-engine';
+import { buildGradientGraph, buildTrainingStep, buildUpdateGraph } from '../training/graphs/step-graph';
+import { optimizerOf } from '../training/run/recipe';
+import { PLAIN_SGD } from '../training/graphs/optimizers/optimizer';
 
 export interface EngineChoice {
   engine: 'native' | 'ort-training';

@@ -1,9 +1,9 @@
 // The optimizer and learning-rate schedule flags of `train` (PyTorch's names and defaults), turned
 // into the recipe's OptimizerConfig and ScheduleConfig, with their checks.
 import type { Options } from 'yargs';
-import { OPTIMIZERS, OptimizerConfig, OptimizerName } from '../training/optimizers/optimizer';
-import { optimizerConfigOf, scheduleConfigOf, SettingError } from '../training/recipe-settings';
-import { SCHEDULE_NAMES, ScheduleConfig } from '../training/schedules';
+import { OPTIMIZERS, OptimizerConfig, OptimizerName } from '../training/graphs/optimizers/optimizer';
+import { optimizerConfigOf, scheduleConfigOf, SettingError } from '../training/run/recipe-settings';
+import { SCHEDULE_NAMES, ScheduleConfig } from '../training/run/schedules';
 import { UsageError } from './errors';
 
 // No yargs defaults: with --resume an explicit flag is checked against the checkpoint.

@@ -2,7 +2,7 @@
 import type { Options } from 'yargs';
 import { EXECUTION_PROVIDERS } from '../runtime/session';
 import { UsageError } from './errors';
-import { DEFAULT_ARTIFACTS_DIR } from '../training/artifacts';
+import { DEFAULT_ARTIFACTS_DIR } from '../training/run/artifacts';
 import { projectPath } from './user-cwd';
 import { DATASET_NAMES } from '../data/dataset-catalog';
 

@@ -1,8 +1,8 @@
 // The training recipe as given on the command line: defaults, --resume consistency, save points.
-import type { Recipe } from '../training/checkpoint';
-import { datasetOf, optimizerOf, scheduleOf } from '../training/recipe';
-import { PLAIN_SGD } from '../training/optimizers/optimizer';
-import { CONSTANT_LR } from '../training/schedules';
+import type { Recipe } from '../training/run/checkpoint';
+import { datasetOf, optimizerOf, scheduleOf } from '../training/run/recipe';
+import { PLAIN_SGD } from '../training/graphs/optimizers/optimizer';
+import { CONSTANT_LR } from '../training/run/schedules';
 import { UsageError } from './errors';
 import { ADAM_LEARNING_RATE, optimizerClashes, OptimizerFlags, optimizerFromFlags, scheduleFromFlags } from './optimizer-options';
 

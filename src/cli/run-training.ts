@@ -1,5 +1,5 @@
 // What `train` does on the command line: settle the target and lock its folder, find the data,
-// print the plan, run the training (src/training/training-run.ts) while drawing its events, and
+// print the plan, run the training (src/training/run/training-run.ts) while drawing its events, and
 // write the checkpoint, model and report. Returns the process exit code.
 import { join, resolve } from 'node:path';
 import { tmpdir } from 'node:os';
@@ -9,13 +9,13 @@ import { describeFileError, isFileError } from '../io/file-errors';
 import { lockFolder } from '../io/folder-lock';
 import { ortArtifactPaths } from '../ort-training/artifact-files';
 import { checkpointFromParams, encodeOrtCheckpoint } from '../ort-training/checkpoint-flatbuffer';
-import { artifactPaths, ensureArtifacts, readInitialParams } from '../training/artifacts';
-import { TrainingState, writeCheckpoint } from '../training/checkpoint';
-import { initialOptimizerState } from '../training/optimizers/optimizer';
-import { datasetOf } from '../training/recipe';
-import { optimizerOf } from '../training/recipe';
-import { initialState } from '../training/trainer';
-import { describeMethod } from '../training/training-run';
+import { artifactPaths, ensureArtifacts, readInitialParams } from '../training/run/artifacts';
+import { TrainingState, writeCheckpoint } from '../training/run/checkpoint';
+import { initialOptimizerState } from '../training/graphs/optimizers/optimizer';
+import { datasetOf } from '../training/run/recipe';
+import { optimizerOf } from '../training/run/recipe';
+import { initialState } from '../training/run/trainer';
+import { describeMethod } from '../training/run/training-run';
 import { exportModel, train } from '../index';
 import { trainingData } from './cli-data';
 import { parseDevices } from './device-options';

@@ -3,14 +3,14 @@
 // recipe, and a checkpoint path that can be written.
 import { existsSync, mkdirSync, rmSync, statSync } from 'node:fs';
 import { freemem, totalmem } from 'node:os';
-import { ARENA_FACTOR, BASE_BYTES, bytesPerSample } from '../training/memory-estimate';
-import { buildTrainingStep } from '../training/step-graph';
+import { ARENA_FACTOR, BASE_BYTES, bytesPerSample } from '../training/graphs/memory-estimate';
+import { buildTrainingStep } from '../training/graphs/step-graph';
 import { writeTemporary } from '../io/atomic-write';
 import { describeFileError, isFileError } from '../io/file-errors';
 import { dirname, resolve } from 'node:path';
 import { ModelDefinition, stateOf } from '../graph/model-definition';
-import { DEFAULT_ARTIFACTS_DIR } from '../training/artifacts';
-import { readCheckpoint, Recipe, TrainingState } from '../training/checkpoint';
+import { DEFAULT_ARTIFACTS_DIR } from '../training/run/artifacts';
+import { readCheckpoint, Recipe, TrainingState } from '../training/run/checkpoint';
 import type { TrainArgs } from './train-options';
 import { IMAGE_FOLDER, isImageFolder } from './cli-data';
 import { UsageError } from './errors';
@@ -18,7 +18,7 @@ import { MODEL_DEFINITIONS } from '../../model/registry';
 import { MODELS } from './options';
 import { recipeFromFlags, resumedRecipe } from './recipe-options';
 import { ortOptimizerProblem } from '../ort-training/artifact-graphs';
-import { optimizerOf } from '../training/recipe';
+import { optimizerOf } from '../training/run/recipe';
 import { projectPath } from './user-cwd';
 
 export interface TrainTarget {

@@ -13,6 +13,12 @@ export interface ParamSpec {
  * A tensor the model carries from step to step without a gradient (BatchNorm's running mean and
  * variance): updated by the training forward pass, read by the inference model, checkpointed.
  */
+/**
+ * Tensor values by name: a model's parameters and model state (BatchNorm running statistics), and
+ * during training also the optimizer's state (momentum buffers, Adam's moments, the step count).
+ */
+export type ParamValues = Map<string, Float32Array>;
+
 export interface StateSpec {
   name: string;
   dims: number[];

@@ -1,9 +1,8 @@
 // The inference model that apps embed: input [N,1,28,28] float32 in [0,1] -> logits and
 // probabilities [N,10], with the parameters stored as initializers.
 import { GraphBuilder } from '../graph/graph-builder';
-import { BATCH_DIM, forwardContext, IR_VERSION, ModelDefinition, OPSET, PRODUCER, stateOf } from '../graph/model-definition';
+import { BATCH_DIM, IR_VERSION, ModelDefinition, OPSET, PRODUCER, ParamValues, forwardContext, stateOf } from '../graph/model-definition';
 import { Model, Value } from '../graph/types';
-import { ParamValues } from '../training/init';
 
 export const INFERENCE_IO = { input: 'input', logits: 'logits', probabilities: 'probabilities' } as const;
 

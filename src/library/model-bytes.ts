@@ -1,7 +1,7 @@
 // modelBytes(): a trained model as the bytes of its ONNX inference model (no file written), for
 // the browser's download and for exportModel().
 import { encodeModel } from '../onnx/encode';
-import { exportedModel } from '../training/training-run';
+import { exportedModel } from '../training/run/training-run';
 import type { TrainedModel } from './train';
 
 export function modelBytes(trained: TrainedModel): Uint8Array {

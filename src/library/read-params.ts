@@ -1,10 +1,9 @@
 // readParams(): the parameters (and model state) stored in an exported ONNX model, to fine-tune
 // from (train's initialParams) or to inspect.
 import { readFileSync } from 'node:fs';
-import { ModelDefinition } from '../graph/model-definition';
+import { ModelDefinition, ParamValues } from '../graph/model-definition';
 import { paramsFromModel } from '../inference/inference-graph';
 import { decodeModel } from '../onnx/decode';
-import { ParamValues } from '../training/init';
 import { DataError } from '../data/idx';
 import { describeFileError, isFileError } from '../io/file-errors';
 

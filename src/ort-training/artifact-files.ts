@@ -3,15 +3,14 @@
 // one folder per model, so that building another model does not overwrite them.
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ModelDefinition } from '../graph/model-definition';
+import { ModelDefinition, ParamValues } from '../graph/model-definition';
 import { writeFileAtomic } from '../io/atomic-write';
 import { decodeModel } from '../onnx/decode';
 import { encodeModel } from '../onnx/encode';
-import { ParamValues } from '../training/init';
 import { buildOrtEvalModel, buildOrtOptimizerModel, buildOrtTrainingModel } from './artifact-graphs';
 import { checkpointFromParams, decodeOrtCheckpoint, encodeOrtCheckpoint } from './checkpoint-flatbuffer';
 import { validateOrtArtifacts } from './validate';
-import { OptimizerConfig, PLAIN_SGD } from '../training/optimizers/optimizer';
+import { OptimizerConfig, PLAIN_SGD } from '../training/graphs/optimizers/optimizer';
 
 export const ortArtifactPaths = (dir: string, model: string) => {
   const base = join(dir, 'ort-training', model);

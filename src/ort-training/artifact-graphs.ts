@@ -7,10 +7,10 @@
 import { GraphBuilder } from '../graph/graph-builder';
 import { BATCH_DIM, forwardContext, ModelDefinition } from '../graph/model-definition';
 import { Model, Value } from '../graph/types';
-import { oneHot, softmaxCrossEntropy } from '../training/loss';
-import { asModel, differentiate, refuseModelState, STEP_INPUTS, STEP_OUTPUTS } from '../training/step-graph';
+import { oneHot, softmaxCrossEntropy } from '../training/graphs/loss';
+import { asModel, differentiate, refuseModelState, STEP_INPUTS, STEP_OUTPUTS } from '../training/graphs/step-graph';
 import { attr } from '../graph/types';
-import { OptimizerConfig, PLAIN_SGD } from '../training/optimizers/optimizer';
+import { OptimizerConfig, PLAIN_SGD } from '../training/graphs/optimizers/optimizer';
 
 export const MS_DOMAIN = 'com.microsoft';
 export const LAZY_RESET_GRAD = 'lazy_reset_grad';

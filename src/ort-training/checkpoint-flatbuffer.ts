@@ -1,7 +1,7 @@
 // ONNX Runtime's training checkpoint: a FlatBuffer with file identifier "ODTC", written and read
 // with the flatbuffers package's Builder/ByteBuffer (field slots as in ORT's ort_training_checkpoint.fbs).
 import { Builder, ByteBuffer } from 'flatbuffers';
-import { ParamValues } from '../training/init';
+import { ParamValues } from '../graph/model-definition';
 
 export const CHECKPOINT_IDENTIFIER = 'ODTC';
 /** onnxruntime-web 1.18.0 and 1.19.x read version 2 only (1.17.x: version 1). */

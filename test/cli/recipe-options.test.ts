@@ -1,7 +1,7 @@
 // The recipe a `train` command line asks for: defaults by optimizer, presets, overrides; steps per run.
 import { stepsPerRunOf } from '../../src/cli/options';
 import { recipeFromFlags } from '../../src/cli/recipe-options';
-import { PLAIN_SGD } from '../../src/training/optimizers/optimizer';
+import { PLAIN_SGD } from '../../src/training/graphs/optimizers/optimizer';
 
 test('the seed recipe is plain SGD at a constant rate, written as before (no optimizer or schedule fields)', () => {
   expect(recipeFromFlags({ model: 'lenet' })).toEqual({ model: 'lenet', epochs: 10, batchSize: 100, learningRate: 0.03, seed: 42 });

@@ -9,7 +9,7 @@ import { checkBatchMemory } from '../../src/cli/train-target';
 import { resumeCommand, shellQuote } from '../../src/cli/resume-command';
 import { MODEL_DEFINITIONS } from '../../model/registry';
 import { LOCK_FILE } from '../../src/io/folder-lock';
-import { readCheckpoint } from '../../src/training/checkpoint';
+import { readCheckpoint } from '../../src/training/run/checkpoint';
 import { cli, cliProcess, ROOT } from '../helpers/cli';
 
 const MLP = ['train', '--model', 'mlp', '--limit', '3000', '--epochs', '3', '--threads', '1', '--no-progress'];

@@ -3,7 +3,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { cli, cliProcess, ROOT } from '../helpers/cli';
-import { readCheckpoint } from '../../src/training/checkpoint';
+import { readCheckpoint } from '../../src/training/run/checkpoint';
 
 const SMALL = ['train', '--limit', '3000', '--epochs', '3', '--threads', '1', '--no-progress'];
 

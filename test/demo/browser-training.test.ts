@@ -15,7 +15,7 @@ import { train } from '../../src/library/train';
 import { MODEL_DEFINITIONS } from '../../model/registry';
 import { decodeModel } from '../../src/onnx/decode';
 import { DEMO_DATA_COUNTS } from '../../src/cli/demo-data';
-import { ParamValues } from '../../src/training/init';
+import { ParamValues } from '../../src/graph/model-definition';
 import { findChromium } from '../helpers/chromium';
 import { cli } from '../helpers/cli';
 import { DemoFixture, openDemo } from '../helpers/demo-fixture';

@@ -3,8 +3,8 @@ import { lenet } from '../../model/lenet.onnx-builder';
 import { buildInferenceModel, INFERENCE_IO, paramsFromModel } from '../../src/inference/inference-graph';
 import { decodeModel } from '../../src/onnx/decode';
 import { encodeModel } from '../../src/onnx/encode';
-import { initParams } from '../../src/training/init';
-import { buildTrainingStep } from '../../src/training/step-graph';
+import { initParams } from '../../src/training/graphs/init';
+import { buildTrainingStep } from '../../src/training/graphs/step-graph';
 import { f32, i64, randomFloats, runOnce } from '../helpers/run-model';
 
 test('exported model gives the same logits as the training graph\'s forward pass', async () => {

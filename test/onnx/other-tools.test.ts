@@ -10,10 +10,10 @@ import { MODEL_DEFINITIONS } from '../../model/registry';
 import { Graph, Model } from '../../src/graph/types';
 import { encodeModel } from '../../src/onnx/encode';
 import { buildOrtOptimizerModel, buildOrtTrainingModel } from '../../src/ort-training/artifact-graphs';
-import { PLAIN_SGD } from '../../src/training/optimizers/optimizer';
+import { PLAIN_SGD } from '../../src/training/graphs/optimizers/optimizer';
 import { stateOf } from '../../src/graph/model-definition';
-import { buildTrainingStep } from '../../src/training/step-graph';
-import { buildTrainingLoop } from '../../src/training/loop-graph';
+import { buildTrainingStep } from '../../src/training/graphs/step-graph';
+import { buildTrainingLoop } from '../../src/training/graphs/loop-graph';
 
 const allModels: [string, Model][] = [
   ...emittedModels(),

@@ -4,8 +4,8 @@ import { lenet } from '../../model/lenet.onnx-builder';
 import { buildInferenceModel } from '../../src/inference/inference-graph';
 import { decodeModel, OnnxDecodeError } from '../../src/onnx/decode';
 import { encodeModel } from '../../src/onnx/encode';
-import { initParams } from '../../src/training/init';
-import { buildTrainingStep } from '../../src/training/step-graph';
+import { initParams } from '../../src/training/graphs/init';
+import { buildTrainingStep } from '../../src/training/graphs/step-graph';
 
 const sha = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
 

@@ -2,8 +2,8 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { lenet } from '../../model/lenet.onnx-builder';
-import { artifactPaths, ensureArtifacts, readInitialParams } from '../../src/training/artifacts';
-import { initParams } from '../../src/training/init';
+import { artifactPaths, ensureArtifacts, readInitialParams } from '../../src/training/run/artifacts';
+import { initParams } from '../../src/training/graphs/init';
 
 let dir: string;
 beforeEach(() => (dir = mkdtempSync(join(tmpdir(), 'lenet-art-'))));

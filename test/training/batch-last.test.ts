@@ -8,10 +8,10 @@ import { loadSplit } from '../../src/data/idx-dataset';
 import { inOrder } from '../../src/data/shuffle';
 import { ModelDefinition, randomInputName, stateOf } from '../../src/graph/model-definition';
 import { HostTensor } from '../../src/runtime/host-tensor';
-import { initParams } from '../../src/training/init';
-import { TrainingLayout } from '../../src/training/batch-last-forward';
-import { PLAIN_SGD } from '../../src/training/optimizers/optimizer';
-import { buildGradientGraph, buildTrainingStep, gradName, STEP_INPUTS, updatedName } from '../../src/training/step-graph';
+import { initParams } from '../../src/training/graphs/init';
+import { TrainingLayout } from '../../src/training/graphs/batch-last-forward';
+import { PLAIN_SGD } from '../../src/training/graphs/optimizers/optimizer';
+import { buildGradientGraph, buildTrainingStep, gradName, STEP_INPUTS, updatedName } from '../../src/training/graphs/step-graph';
 import { MNIST_DIR } from '../helpers/mnist-dir';
 import { f32, i64, randomFloats, runOnce } from '../helpers/run-model';
 

@@ -8,11 +8,11 @@ import { lenet } from '../../model/lenet.onnx-builder';
 import { makeDataset } from '../../src/data/dataset';
 import { loadSplit } from '../../src/data/idx-dataset';
 import { encodeModel } from '../../src/onnx/encode';
-import { CheckpointError, decodeCheckpoint, encodeCheckpoint, previousCheckpoint, readCheckpoint, TrainingState, writeCheckpoint } from '../../src/training/checkpoint';
-import { initParams } from '../../src/training/init';
-import { buildTrainingStep } from '../../src/training/step-graph';
-import { initialState } from '../../src/training/trainer';
-import { trainWithStepGraph as train } from '../../src/training/native-engine';
+import { CheckpointError, decodeCheckpoint, encodeCheckpoint, previousCheckpoint, readCheckpoint, TrainingState, writeCheckpoint } from '../../src/training/run/checkpoint';
+import { initParams } from '../../src/training/graphs/init';
+import { buildTrainingStep } from '../../src/training/graphs/step-graph';
+import { initialState } from '../../src/training/run/trainer';
+import { trainWithStepGraph as train } from '../../src/training/run/trainer';
 import { MNIST_DIR } from '../helpers/mnist-dir';
 
 const recipe = { model: 'lenet', epochs: 2, batchSize: 32, learningRate: 0.05, seed: 3, limit: 320 };

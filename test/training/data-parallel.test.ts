@@ -3,13 +3,13 @@ import { lenet } from '../../model/lenet.onnx-builder';
 import { makeDataset } from '../../src/data/dataset';
 import { loadSplit } from '../../src/data/idx-dataset';
 import { encodeModel } from '../../src/onnx/encode';
-import { dataParallelEngine, splitSizes } from '../../src/training/data-parallel-engine';
-import { initParams } from '../../src/training/init';
-import { trainWithStepGraph } from '../../src/training/native-engine';
-import { buildGradientGraph, buildTrainingStep, buildUpdateGraph } from '../../src/training/step-graph';
-import { initialState, train } from '../../src/training/trainer';
+import { dataParallelEngine, splitSizes } from '../../src/training/engines/data-parallel-engine';
+import { initParams } from '../../src/training/graphs/init';
+import { trainWithStepGraph } from '../../src/training/run/trainer';
+import { buildGradientGraph, buildTrainingStep, buildUpdateGraph } from '../../src/training/graphs/step-graph';
+import { initialState, train } from '../../src/training/run/trainer';
 import { MNIST_DIR } from '../helpers/mnist-dir';
-import { PLAIN_SGD } from '../../src/training/optimizers/optimizer';
+import { PLAIN_SGD } from '../../src/training/graphs/optimizers/optimizer';
 
 test('batches split like split_and_load: equal slices, the remainder on the last', () => {
   expect(splitSizes(100, 2)).toEqual([50, 50]);

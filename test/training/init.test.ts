@@ -1,7 +1,7 @@
 import { lenet } from '../../model/lenet.onnx-builder';
 import { mlp } from '../../model/mlp.onnx-builder';
 import { paramCount } from '../../src/graph/model-definition';
-import { initParams, xavierScale } from '../../src/training/init';
+import { initParams, xavierScale } from '../../src/training/graphs/init';
 
 test('LeNet has the 431,080 parameters of the seed; the MLP 109,386', () => {
   expect(paramCount(lenet)).toBe(431080);

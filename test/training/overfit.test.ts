@@ -3,10 +3,10 @@ import { lenet } from '../../model/lenet.onnx-builder';
 import { makeDataset } from '../../src/data/dataset';
 import { loadSplit } from '../../src/data/idx-dataset';
 import { encodeModel } from '../../src/onnx/encode';
-import { initParams } from '../../src/training/init';
-import { buildTrainingStep } from '../../src/training/step-graph';
-import { initialState } from '../../src/training/trainer';
-import { trainWithStepGraph as train } from '../../src/training/native-engine';
+import { initParams } from '../../src/training/graphs/init';
+import { buildTrainingStep } from '../../src/training/graphs/step-graph';
+import { initialState } from '../../src/training/run/trainer';
+import { trainWithStepGraph as train } from '../../src/training/run/trainer';
 import { MNIST_DIR } from '../helpers/mnist-dir';
 
 test('LeNet overfits 32 MNIST digits (loss -> ~0, accuracy 1)', async () => {

@@ -1,6 +1,6 @@
 // The random values fed to models that draw some (dropout): the same for the same seed and step,
 // different between steps, laid out the same one step at a time or K steps stacked.
-import { randomFeeds, randomInputsOf } from '../../src/training/random-inputs';
+import { randomFeeds, randomInputsOf } from '../../src/training/graphs/random-inputs';
 import { MODEL_DEFINITIONS } from '../../model/registry';
 
 const inputs = [{ name: 'a', dims: [3, 2] }, { name: 'b', dims: [5] }];

@@ -1,7 +1,7 @@
 // Learning-rate schedules step by step against the rates PyTorch 2.13's schedulers give
 // (recorded from torch.optim.lr_scheduler: OneCycleLR with defaults and cycle_momentum=False,
 // CosineAnnealingLR, StepLR; stepped once per optimizer step).
-import { CONSTANT_LR, learningRateAt, ScheduleConfig } from '../../src/training/schedules';
+import { CONSTANT_LR, learningRateAt, ScheduleConfig } from '../../src/training/run/schedules';
 
 // OneCycleLR(max_lr=3e-3, total_steps=50)
 const ONECYCLE = [

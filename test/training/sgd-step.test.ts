@@ -2,9 +2,9 @@
 // step graph's update checked against its own gradient graph.
 import { GraphBuilder } from '../../src/graph/graph-builder';
 import { ModelDefinition } from '../../src/graph/model-definition';
-import { buildGradientGraph, buildTrainingStep, gradName, updatedName } from '../../src/training/step-graph';
+import { buildGradientGraph, buildTrainingStep, gradName, updatedName } from '../../src/training/graphs/step-graph';
 import { lenet } from '../../model/lenet.onnx-builder';
-import { initParams } from '../../src/training/init';
+import { initParams } from '../../src/training/graphs/init';
 import { f32, i64, randomFloats, runOnce } from '../helpers/run-model';
 
 /** logits = x W^T + b: two features, three classes. Small enough to do on paper. */

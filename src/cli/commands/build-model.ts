@@ -20,7 +20,7 @@ export const buildModelCommand: CommandModule<object, InferredOptionTypes<typeof
   builder: (y) => y.options(options),
   handler: async (args) => {
     const { MODEL_DEFINITIONS } = await import('../../../model/registry');
-    const { writeArtifacts } = await import('../../training/artifacts');
+    const { writeArtifacts } = await import('../../training/run/artifacts');
     const { paramCount } = await import('../../graph/model-definition');
     const def = MODEL_DEFINITIONS[args.model];
     const built = writeArtifacts(def, args.artifacts, args.seed);
@@ -29,7 +29,7 @@ export const buildModelCommand: CommandModule<object, InferredOptionTypes<typeof
     console.log(`wrote ${built.initialModel} (Xavier init, seed ${args.seed})`);
     if (args.format === 'ort-training') {
       const { buildOrtArtifacts, writeOrtArtifacts } = await import('../../ort-training/artifact-files');
-      const { readInitialParams } = await import('../../training/artifacts');
+      const { readInitialParams } = await import('../../training/run/artifacts');
       const { recipeFromFlags } = await import('../recipe-options');
       const lr = recipeFromFlags({ model: args.model, lr: args.lr }).learningRate;
       const p = writeOrtArtifacts(args.artifacts, def.name, buildOrtArtifacts(def, readInitialParams(def, args.artifacts), lr));

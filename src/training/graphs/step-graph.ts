@@ -3,11 +3,11 @@
 //   mean loss, correct count);
 // - the gradient graph: (parameters, x, y) -> (d loss / d parameter, mean loss, correct count);
 // - the update graph: (lr, parameters and state, gradients) -> updated parameters and state.
-import { gradients } from '../autodiff/backward';
-import { GraphBuilder } from '../graph/graph-builder';
-import { BATCH_DIM, forwardContext, IR_VERSION, ModelDefinition, OPSET, PRODUCER, RandomSource, stateOf } from '../graph/model-definition';
+import { gradients } from '../../autodiff/backward';
+import { GraphBuilder } from '../../graph/graph-builder';
+import { BATCH_DIM, forwardContext, IR_VERSION, ModelDefinition, OPSET, PRODUCER, RandomSource, stateOf } from '../../graph/model-definition';
 import { randomInputName, randomInputsOf } from './random-inputs';
-import { Graph, Model, Value } from '../graph/types';
+import { Graph, Model, Value } from '../../graph/types';
 import { batchLastForward, DEFAULT_TRAINING_LAYOUT, TrainingLayout } from './batch-last-forward';
 import { oneHot, softmaxCrossEntropy } from './loss';
 import { applyOptimizer, carriedTensors, describeOptimizer, OptimizerConfig, PLAIN_SGD } from './optimizers/optimizer';

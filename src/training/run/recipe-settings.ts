@@ -1,7 +1,7 @@
 // The optimizer and schedule settings of a recipe (PyTorch's names and defaults), checked and
 // turned into the OptimizerConfig and ScheduleConfig the graphs and schedules take. The CLI's
 // flags and the library's options both come through here.
-import { OptimizerConfig, OptimizerName, PLAIN_SGD } from './optimizers/optimizer';
+import { OptimizerConfig, OptimizerName, PLAIN_SGD } from '../graphs/optimizers/optimizer';
 import { CONSTANT_LR, ScheduleConfig } from './schedules';
 
 /** A setting out of its range, or one that does not apply; the message names settings as the caller's `name` does. */

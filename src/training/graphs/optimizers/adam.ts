@@ -5,8 +5,8 @@
 // The bias corrections c = 1 - b^t are carried as state, updated as c' = b * c + (1 - b) from 0:
 // in float32, 1 - b^t itself would lose most of its digits (1 - 0.999 in float32 is off by 1.3e-5).
 import type { Optimizer, OptimizerConfig } from './optimizer-interface';
-import type { GraphBuilder } from '../../graph/graph-builder';
-import type { Value } from '../../graph/types';
+import type { GraphBuilder } from '../../../graph/graph-builder';
+import type { Value } from '../../../graph/types';
 
 function adamShared(b: GraphBuilder, lr: Value, scalars: Record<string, Value>, c: OptimizerConfig) {
   // c_t = 1 - beta^t by its recursion; 1 - beta is rounded once, from double precision.

@@ -1,20 +1,15 @@
 // The default engine: the derived training-step graph on onnxruntime-node. Parameters and
 // optimizer state go in, their updated values come out, and are fed back at the next step
 // (on WebGPU without leaving GPU memory).
-import { Dataset } from '../data/dataset';
-import { ModelDefinition } from '../graph/model-definition';
-import { HostTensor } from '../runtime/host-tensor';
-import { DeviceTensor, isDeviceTensor, RuntimeSession, SessionConfig } from '../runtime/session';
-import { encodeModel } from '../onnx/encode';
-import { ParamValues } from './init';
+import { ModelDefinition, ParamValues } from '../../graph/model-definition';
+import { HostTensor } from '../../runtime/host-tensor';
+import { DeviceTensor, isDeviceTensor, RuntimeSession, SessionConfig } from '../../runtime/session';
+import { encodeModel } from '../../onnx/encode';
 import { carriedFeeds, carriedIn, learningRateFeed } from './parameter-feeds';
-import { carriedTensors, OptimizerConfig } from './optimizers/optimizer';
-import { optimizerOf } from './recipe';
-import { randomFeeds, randomInputsOf } from './random-inputs';
-import type { TrainingState } from './checkpoint';
+import { carriedTensors, OptimizerConfig } from '../graphs/optimizers/optimizer';
+import { randomFeeds, randomInputsOf } from '../graphs/random-inputs';
 import { checkOneStep, singleStep, StepEngine } from './step-engine';
-import { train, TrainHooks, TrainOutcome } from './trainer';
-import { buildCopyOutGraph, copiedName, STEP_INPUTS, STEP_OUTPUTS, updatedName } from './step-graph';
+import { buildCopyOutGraph, copiedName, STEP_INPUTS, STEP_OUTPUTS, updatedName } from '../graphs/step-graph';
 
 export async function nativeEngine(
   def: ModelDefinition,
@@ -69,21 +64,4 @@ export async function nativeEngine(
 function hostScalar(t: HostTensor | DeviceTensor): number {
   if (isDeviceTensor(t)) throw new Error('loss and correct count stay on the host');
   return Number(t.data[0]);
-}
-
-/** train() on the native engine: opens the session, runs, releases it. */
-export async function trainWithStepGraph(
-  def: ModelDefinition,
-  stepModel: Uint8Array | string,
-  start: TrainingState,
-  data: Dataset,
-  config: SessionConfig,
-  hooks: TrainHooks = {},
-): Promise<TrainOutcome> {
-  const engine = await nativeEngine(def, stepModel, start.params, optimizerOf(start.recipe), config, { seed: start.recipe.seed });
-  try {
-    return await train(engine, start, data, hooks);
-  } finally {
-    await engine.release();
-  }
 }

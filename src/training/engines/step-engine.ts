@@ -1,7 +1,7 @@
 // What the training loop needs from whatever runs the steps: the project's own step graph on
 // onnxruntime-node (one step, or K steps in an ONNX Loop, per run), or ONNX Runtime's training
 // API (src/ort-training).
-import { ParamValues } from './init';
+import { ParamValues } from '../../graph/model-definition';
 
 export interface StepsResult {
   /** Mean loss and correct count of each step, in order. */

@@ -1,7 +1,7 @@
 // What an optimizer is, for the files that implement one (sgd.ts, adam.ts): its settings and
 // the interface its implementation fills in. optimizer.ts holds the table of them.
-import type { GraphBuilder } from '../../graph/graph-builder';
-import type { Value } from '../../graph/types';
+import type { GraphBuilder } from '../../../graph/graph-builder';
+import type { Value } from '../../../graph/types';
 
 export type OptimizerName = 'sgd' | 'adam' | 'adamw';
 

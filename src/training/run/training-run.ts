@@ -1,19 +1,19 @@
 // A training run as a library call: from a starting state, data and an engine to the outcome and
 // the exported inference model, reporting what happens as events (batches, epochs, validations,
 // save points). It prints nothing and writes no file: the CLI (and any other user) decides that.
-import { Dataset } from '../data/dataset';
-import { ModelDefinition, PRODUCER } from '../graph/model-definition';
-import { Model } from '../graph/types';
-import { evaluateModel } from '../inference/evaluate';
-import { DEFAULT_INFERENCE_BATCH } from '../inference/inference-batch';
-import { buildInferenceModel, INFERENCE_IO } from '../inference/inference-graph';
-import { encodeModel } from '../onnx/encode';
-import { SessionConfig } from '../runtime/session';
-import { ParamValues, XAVIER_MAGNITUDE } from './init';
-import { describeOptimizer } from './optimizers/optimizer';
+import { Dataset } from '../../data/dataset';
+import { ModelDefinition, PRODUCER, ParamValues } from '../../graph/model-definition';
+import { Model } from '../../graph/types';
+import { evaluateModel } from '../../inference/evaluate';
+import { DEFAULT_INFERENCE_BATCH } from '../../inference/inference-batch';
+import { buildInferenceModel, INFERENCE_IO } from '../../inference/inference-graph';
+import { encodeModel } from '../../onnx/encode';
+import { SessionConfig } from '../../runtime/session';
+import { XAVIER_MAGNITUDE } from '../graphs/init';
+import { describeOptimizer } from '../graphs/optimizers/optimizer';
 import { optimizerOf, scheduleOf } from './recipe';
 import { CONSTANT_LR, describeSchedule, learningRateAt } from './schedules';
-import { StepEngine } from './step-engine';
+import { StepEngine } from '../engines/step-engine';
 import { train, TrainOutcome } from './trainer';
 import { EpochReport, TrainingState } from './training-state';
 

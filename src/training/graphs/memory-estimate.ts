@@ -5,9 +5,9 @@
 // step graph at batch 10,000 the live tensors come to 3.7 GB and the process peaked at 7.8 GB.
 // (With Shape nodes as Reshape targets in the backward pass the live set was 4.8 GB, the peak 7.1 GB:
 // ONNX Runtime's peak follows its own plan more than this count.)
-import { BATCH_DIM } from '../graph/model-definition';
-import { symbolic } from '../graph/shape-inference';
-import { Model, Value } from '../graph/types';
+import { BATCH_DIM } from '../../graph/model-definition';
+import { symbolic } from '../../graph/shape-inference';
+import { Model, Value } from '../../graph/types';
 
 const BYTES = { float32: 4, int64: 8, bool: 1 } as const;
 

@@ -1,5 +1,5 @@
 // The state of a training run, as the trainer advances it and a checkpoint keeps it.
-import type { ParamValues } from './init';
+import type { ParamValues } from '../../graph/model-definition';
 import type { Recipe } from './recipe';
 
 export interface EpochReport {

@@ -1,8 +1,8 @@
 // The carried tensors (parameters and optimizer state) as session feeds and back, shared by the
 // engines that run the project's graphs.
-import { HostTensor } from '../runtime/host-tensor';
-import { ParamValues } from './init';
-import { CarriedTensor } from './optimizers/optimizer';
+import { HostTensor } from '../../runtime/host-tensor';
+import { ParamValues } from '../../graph/model-definition';
+import { CarriedTensor } from '../graphs/optimizers/optimizer';
 
 /** One float32 feed per carried tensor, named as the graphs' inputs. */
 export function carriedFeeds(carried: readonly CarriedTensor[], values: ParamValues): Record<string, HostTensor> {

@@ -1,6 +1,6 @@
 // The recipe of a training run: what is trained, on how much data, with which optimizer and
 // learning-rate schedule. It travels whole: flags -> recipe -> graphs, engines, checkpoint.
-import { OptimizerConfig, PLAIN_SGD } from './optimizers/optimizer';
+import { OptimizerConfig, PLAIN_SGD } from '../graphs/optimizers/optimizer';
 import { CONSTANT_LR, ScheduleConfig } from './schedules';
 
 export interface Recipe {

@@ -3,14 +3,13 @@
 // the host combines them weighted by slice size (= the gradient of the whole batch's mean loss),
 // one update graph applies the optimizer once (its state lives with the updater), and the new
 // parameters go to every replica.
-import { ModelDefinition } from '../graph/model-definition';
-import { HostTensor } from '../runtime/host-tensor';
-import { RuntimeSession, SessionConfig } from '../runtime/session';
-import { ParamValues } from './init';
+import { ModelDefinition, ParamValues } from '../../graph/model-definition';
+import { HostTensor } from '../../runtime/host-tensor';
+import { RuntimeSession, SessionConfig } from '../../runtime/session';
 import { carriedFeeds, carriedIn, learningRateFeed } from './parameter-feeds';
-import { carriedTensors, OptimizerConfig } from './optimizers/optimizer';
+import { carriedTensors, OptimizerConfig } from '../graphs/optimizers/optimizer';
 import { checkOneStep, singleStep, StepEngine } from './step-engine';
-import { gradName, STEP_INPUTS, STEP_OUTPUTS, updatedName } from './step-graph';
+import { gradName, STEP_INPUTS, STEP_OUTPUTS, updatedName } from '../graphs/step-graph';
 
 /** Slice sizes like MXNet's split_and_load: equal parts, the last one takes the remainder. */
 export function splitSizes(count: number, replicas: number): number[] {

@@ -3,11 +3,9 @@
 // fan_in = dims[1] * receptive field, fan_out = dims[0] * receptive field.
 import { uniformFloat64 } from 'pure-rand/distribution/uniformFloat64';
 import { xoroshiro128plus } from 'pure-rand/generator/xoroshiro128plus';
-import { ModelDefinition, ParamSpec, StateSpec, stateOf } from '../graph/model-definition';
+import { ModelDefinition, ParamSpec, ParamValues, StateSpec, stateOf } from '../../graph/model-definition';
 
 export const XAVIER_MAGNITUDE = 2.24;
-
-export type ParamValues = Map<string, Float32Array>;
 
 export function xavierScale(dims: number[], magnitude = XAVIER_MAGNITUDE): number {
   if (dims.length < 2) throw new Error(`Xavier init needs a weight of rank >= 2, got [${dims}]`);

@@ -10,11 +10,11 @@
 // Ops not lowered here (dense layers among them: batch-first, a sample's result does not depend on
 // the batch size) run exactly as the model wrote them, on values turned back to batch-first.
 // The exported inference model is untouched: it is built from the model's own forward pass.
-import { intAttr, intsAttr } from '../autodiff/grad-rule';
-import { GraphBuilder } from '../graph/graph-builder';
-import { ImageOrder, outputSize, PatchGeometry, patchRows } from '../graph/patches';
-import { ForwardContext, forwardContext, ModelDefinition } from '../graph/model-definition';
-import { Node, Value, elementCount } from '../graph/types';
+import { intAttr, intsAttr } from '../../autodiff/grad-rule';
+import { GraphBuilder } from '../../graph/graph-builder';
+import { ImageOrder, outputSize, PatchGeometry, patchRows } from '../../graph/patches';
+import { ForwardContext, forwardContext, ModelDefinition } from '../../graph/model-definition';
+import { Node, Value, elementCount } from '../../graph/types';
 
 /** How the training graphs lay out activations: batch-last (GEMM convolutions) or the model's own batch-first. */
 export type TrainingLayout = 'batch-last' | 'batch-first';

@@ -2,9 +2,9 @@
 // graph inputs that the host fills at every step. Step s of a run with seed k always gets the same
 // values, whichever engine runs it (one step or K per run), on whatever device, and after a resume.
 import { xoroshiro128plus } from 'pure-rand/generator/xoroshiro128plus';
-import { GraphBuilder } from '../graph/graph-builder';
-import { BATCH_DIM, forwardContext, ModelDefinition, randomInputName, stateOf } from '../graph/model-definition';
-import { HostTensor } from '../runtime/host-tensor';
+import { GraphBuilder } from '../../graph/graph-builder';
+import { BATCH_DIM, forwardContext, ModelDefinition, randomInputName, stateOf } from '../../graph/model-definition';
+import { HostTensor } from '../../runtime/host-tensor';
 
 /** One random input: per-sample dims (the batch, and in the K-step Loop the steps, come in front). */
 export interface RandomInput {

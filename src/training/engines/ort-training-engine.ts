@@ -1,13 +1,12 @@
 // The --engine ort-training step engine: ONNX Runtime's TrainingSession (onnxruntime-web 1.18.0's
 // training build) runs the artifacts; parameters live inside the session and are read back with
 // getContiguousParameters, in the training graph's parameter order.
-import { ModelDefinition } from '../graph/model-definition';
-import { OrtTrainingSession } from '../runtime/ort-training-session';
-import { ParamValues } from '../training/init';
-import { checkOneStep, singleStep, StepEngine } from '../training/step-engine';
-import { STEP_INPUTS, STEP_OUTPUTS } from '../training/step-graph';
-import { checkOrtArtifacts, OrtArtifactBytes } from './artifact-files';
-import { checkpointFromParams, encodeOrtCheckpoint } from './checkpoint-flatbuffer';
+import { ModelDefinition, ParamValues } from '../../graph/model-definition';
+import { OrtTrainingSession } from '../../runtime/ort-training-session';
+import { checkOneStep, singleStep, StepEngine } from './step-engine';
+import { STEP_INPUTS, STEP_OUTPUTS } from '../graphs/step-graph';
+import { checkOrtArtifacts, OrtArtifactBytes } from '../../ort-training/artifact-files';
+import { checkpointFromParams, encodeOrtCheckpoint } from '../../ort-training/checkpoint-flatbuffer';
 
 /** Split the contiguous parameter vector into named tensors (definition order = graph input order). */
 export function splitParameters(def: ModelDefinition, flat: Float32Array): ParamValues {

@@ -1,16 +1,15 @@
 // --steps-per-run K: the training loop graph on onnxruntime-node, up to K optimizer steps per run().
 // Parameters and optimizer state stay inside the run between steps; they cross to and from the
 // host once per run.
-import { ModelDefinition } from '../graph/model-definition';
-import { HostTensor } from '../runtime/host-tensor';
-import { RuntimeSession, SessionConfig } from '../runtime/session';
-import { ParamValues } from './init';
+import { ModelDefinition, ParamValues } from '../../graph/model-definition';
+import { HostTensor } from '../../runtime/host-tensor';
+import { RuntimeSession, SessionConfig } from '../../runtime/session';
 import { carriedFeeds, carriedIn } from './parameter-feeds';
-import { carriedTensors, OptimizerConfig } from './optimizers/optimizer';
-import { LOOP_INPUTS, LOOP_OUTPUTS } from './loop-graph';
+import { carriedTensors, OptimizerConfig } from '../graphs/optimizers/optimizer';
+import { LOOP_INPUTS, LOOP_OUTPUTS } from '../graphs/loop-graph';
 import { StepEngine } from './step-engine';
-import { randomFeeds, randomInputsOf } from './random-inputs';
-import { updatedName } from './step-graph';
+import { randomFeeds, randomInputsOf } from '../graphs/random-inputs';
+import { updatedName } from '../graphs/step-graph';
 
 export async function loopEngine(
   def: ModelDefinition,

@@ -4,9 +4,9 @@
 // State tensors travel exactly like parameters: inputs and `.updated` outputs of the step graph,
 // loop-carried in the K-step Loop, through the data-parallel update graph, in the checkpoint.
 // The rest of the house asks this file, never a particular optimizer.
-import { GraphBuilder } from '../../graph/graph-builder';
-import { ModelDefinition, stateOf } from '../../graph/model-definition';
-import { Value } from '../../graph/types';
+import { GraphBuilder } from '../../../graph/graph-builder';
+import { ModelDefinition, stateOf } from '../../../graph/model-definition';
+import { Value } from '../../../graph/types';
 import { adam, adamw } from './adam';
 import type { Optimizer, OptimizerConfig, OptimizerName } from './optimizer-interface';
 import { sgd } from './sgd';

@@ -1,13 +1,13 @@
 // The files build-model writes and train reads, under one artifacts directory.
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ModelDefinition } from '../graph/model-definition';
-import { buildInferenceModel, paramsFromModel } from '../inference/inference-graph';
-import { writeFileAtomic } from '../io/atomic-write';
-import { decodeModel } from '../onnx/decode';
-import { encodeModel } from '../onnx/encode';
-import { initParams, ParamValues } from './init';
-import { buildTrainingStep } from './step-graph';
+import { ModelDefinition, ParamValues } from '../../graph/model-definition';
+import { buildInferenceModel, paramsFromModel } from '../../inference/inference-graph';
+import { writeFileAtomic } from '../../io/atomic-write';
+import { decodeModel } from '../../onnx/decode';
+import { encodeModel } from '../../onnx/encode';
+import { initParams } from '../graphs/init';
+import { buildTrainingStep } from '../graphs/step-graph';
 
 export const DEFAULT_ARTIFACTS_DIR = 'artifacts';
 

@@ -1,16 +1,18 @@
 // The training loop, whatever engine runs the steps (one or several per run): reusable batch
 // buffers, a seeded shuffle per epoch, per-epoch reports. It can start from a checkpointed state, stop cleanly between steps,
 // and refuses to apply a step whose loss is NaN/Inf or exploding.
-import { Dataset, fillBatch, sampleSize } from '../data/dataset';
-import { epochOrder } from '../data/shuffle';
+import { Dataset, fillBatch, sampleSize } from '../../data/dataset';
+import { epochOrder } from '../../data/shuffle';
+import { ModelDefinition, ParamValues } from '../../graph/model-definition';
+import { SessionConfig } from '../../runtime/session';
+import { nativeEngine } from '../engines/native-engine';
+import { StepEngine } from '../engines/step-engine';
 import type { Recipe } from './recipe';
+import { optimizerOf, scheduleOf } from './recipe';
+import { learningRateAt } from './schedules';
 import type { EpochReport, TrainingState } from './training-state';
 
 export type { EpochReport } from './training-state';
-import { ParamValues } from './init';
-import { learningRateAt } from './schedules';
-import { scheduleOf } from './recipe';
-import { StepEngine } from './step-engine';
 
 
 export interface TrainHooks {
@@ -152,4 +154,21 @@ export async function train(
     if (epoch + 1 < recipe.epochs && hooks.shouldStop?.()) return { status: 'interrupted', state };
   }
   return { status: 'completed', state: await stateAt(recipe.epochs, 0, 0, 0) };
+}
+
+/** train() on the native engine: opens the session, runs, releases it. */
+export async function trainWithStepGraph(
+  def: ModelDefinition,
+  stepModel: Uint8Array | string,
+  start: TrainingState,
+  data: Dataset,
+  config: SessionConfig,
+  hooks: TrainHooks = {},
+): Promise<TrainOutcome> {
+  const engine = await nativeEngine(def, stepModel, start.params, optimizerOf(start.recipe), config, { seed: start.recipe.seed });
+  try {
+    return await train(engine, start, data, hooks);
+  } finally {
+    await engine.release();
+  }
 }

@@ -4,9 +4,9 @@
 // and <path> itself is never missing: the old file is linked to .prev, then the new one renamed over it.
 import { createHash } from 'node:crypto';
 import { copyFileSync, existsSync, linkSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
-import { writeTemporary } from '../io/atomic-write';
-import { DataError } from '../data/idx';
-import { ParamValues } from './init';
+import { writeTemporary } from '../../io/atomic-write';
+import { DataError } from '../../data/idx';
+import { ParamValues } from '../../graph/model-definition';
 import type { TrainingState } from './training-state';
 
 export type { Recipe } from './recipe';

@@ -4,8 +4,8 @@
 //   targets t = one-hot rows of y;  s = logits - max(logits);  log p = s - log(sum(exp(s)))
 //   loss = -mean_n sum_c t * log p;  d loss / d logits = (p - t) / N
 //   correct = sum_n,c t * one-hot(argmax(logits))   (a float count, exact below 2^24)
-import { GraphBuilder } from '../graph/graph-builder';
-import { Value } from '../graph/types';
+import { GraphBuilder } from '../../graph/graph-builder';
+import { Value } from '../../graph/types';
 
 /** Rows `labels` of the classes x classes identity: [...labels.shape, classes] float targets. */
 export function oneHot(b: GraphBuilder, labels: Value, classes: number, name = 'targets'): Value {

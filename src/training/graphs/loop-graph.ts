@@ -3,10 +3,10 @@
 //   inputs:  parameters and state, xs [K, N, ...sample], ys [K, N], lrs [K], random.<name> [K, N, ...]
 //   outputs: parameters and state after the K steps, losses [K], corrects [K]
 // Iteration i trains on xs[i], ys[i] with learning rate lrs[i]; K is read from xs at run time.
-import { GraphBuilder } from '../graph/graph-builder';
-import { BATCH_DIM, ModelDefinition, RandomSource, stateOf } from '../graph/model-definition';
+import { GraphBuilder } from '../../graph/graph-builder';
+import { BATCH_DIM, ModelDefinition, RandomSource, stateOf } from '../../graph/model-definition';
 import { randomInputName, randomInputsOf } from './random-inputs';
-import { attr, Graph, Model, Value } from '../graph/types';
+import { attr, Graph, Model, Value } from '../../graph/types';
 import { applyOptimizer, carriedTensors, describeOptimizer, OptimizerConfig, PLAIN_SGD } from './optimizers/optimizer';
 import { oneHot } from './loss';
 import { asModel, lossAndGradients, updatedName } from './step-graph';

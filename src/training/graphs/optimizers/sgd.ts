@@ -4,7 +4,7 @@
 //   g = g + momentum * buf (Nesterov) or buf (momentum);  p' = p - lr * g
 // Without momentum no state is kept and the update is the seed's p' = p - lr * grad; the step
 // count is kept only where dampening needs to know the first step.
-import type { Value } from '../../graph/types';
+import type { Value } from '../../../graph/types';
 import type { Optimizer, Shared } from './optimizer-interface';
 
 const none: Record<string, Value> = {};
