@@ -9,6 +9,7 @@ import { DEFAULT_INFERENCE_BATCH } from '../src/inference/inference-batch';
 import { INFERENCE_IO, paramsFromModel } from '../src/inference/inference-graph';
 import { modelBytes } from '../src/library/model-bytes';
 import { train } from '../src/library/train';
+import { defaultStepsPerRun } from '../src/training/engines/open-engine';
 import { MODEL_DEFINITIONS } from '../model/registry';
 import { decodeModel } from '../src/onnx/decode';
 import { hasWebGpu, useWasmThreads } from '../src/runtime/web-session';
@@ -16,12 +17,6 @@ import { fineTunePlan, scratchPlan, TrainingPlan } from './training-plan';
 import type { Backend, FromWorker, ToWorker } from './training-messages';
 
 const lenet = MODEL_DEFINITIONS.lenet;
-/**
- * Steps per ONNX Runtime run on WebAssembly: the K-step Loop graph keeps the parameters inside the
- * run between steps. Measured (npm run bench:browser, 2 threads): 10 per run x1.45 the steps/s of
- * one per run. On WebGPU the parameters already stay in GPU memory, and one step per run is kept.
- */
-const WASM_STEPS_PER_RUN = 10;
 const post = (m: FromWorker, transfer: Transferable[] = []) => (self as unknown as Worker).postMessage(m, transfer);
 
 async function fetchBytes(url: string): Promise<Uint8Array> {
@@ -77,7 +72,10 @@ async function run(m: ToWorker): Promise<void> {
   const total = Math.ceil(plan.data.images.count / plan.options.batchSize!) * (plan.options.epochs ?? 1);
   const started = performance.now();
   let step = 0;
-  const stepsPerRun = m.stepsPerRun ?? (backend === 'wasm' ? WASM_STEPS_PER_RUN : 1);
+  // The library's default: 10 per run on WebAssembly (measured with npm run bench:browser, 2 threads:
+  // x1.45 the steps/s of one per run); 1 on WebGPU, where the parameters already stay in GPU memory.
+  const session = { ep: backend === 'webgpu' ? ('webgpu' as const) : ('cpu' as const), threads: n };
+  const stepsPerRun = m.stepsPerRun ?? defaultStepsPerRun(session, plan.options.batchSize!);
   // The first run also loads the graph into ONNX Runtime: the rate counts the steps after it.
   const warm = Math.min(stepsPerRun, total);
   let firstAt = 0;
@@ -85,7 +83,7 @@ async function run(m: ToWorker): Promise<void> {
   const rate = () => (step > warm ? (step - warm) / ((lastAt - firstAt) / 1000) : 0);
   const trained = await train(lenet, plan.data, {
     ...plan.options,
-    session: { ep: backend === 'webgpu' ? 'webgpu' : 'cpu', threads: n },
+    session,
     stepsPerRun,
     on: {
       onBatch: (_done, _of, _mean, s) => {

@@ -8,6 +8,9 @@
 //   exportModel(trained, 'lenet.onnx');
 export { defineModel, ModelDefinitionError } from './graph/define-model';
 export { train, checkDataFits } from './library/train';
+export { ortTrainingEngine } from './training/engines/ort-training-engine';
+export { defaultStepsPerRun } from './training/engines/open-engine';
+export type { EngineFactory } from './training/engines/open-engine';
 export type { TrainOptions, TrainedModel, OptimizerOptions, ScheduleOptions, TrainingEvents, EpochReport, ParamValues } from './library/train';
 export { evaluate } from './library/evaluate';
 export type { EvaluateOptions, Evaluable, Evaluation } from './library/evaluate';

@@ -1,6 +1,7 @@
 // Options shared by several commands, declared once.
 import type { Options } from 'yargs';
-import { EXECUTION_PROVIDERS } from '../runtime/session';
+import { EXECUTION_PROVIDERS, SessionConfig } from '../runtime/session';
+import { defaultStepsPerRun } from '../training/engines/open-engine';
 import { UsageError } from './errors';
 import { DEFAULT_ARTIFACTS_DIR } from '../training/run/artifacts';
 import { projectPath } from './user-cwd';
@@ -79,21 +80,12 @@ export function checkEngineCombination(args: Record<string, unknown>): true {
   return true;
 }
 
-/**
- * Steps per run when --steps-per-run is not given, for the native engine on the CPU: up to 10, and
- * at most 2,000 samples per run (the K batches are fed at once). The Loop gives the same results bit
- * for bit; it saves the host copies of the parameters and optimizer state (measured: x0.95 per SGD
- * step at batch 100, whole `--recipe fast` runs x0.8 with AdamW's three copies).
- */
-export const CPU_STEPS_PER_RUN = 10;
-const CPU_SAMPLES_PER_RUN = 2000;
-
-/** --steps-per-run, or its default: as above for one native session on the CPU, else 1. */
+/** --steps-per-run, or the engines' default for the other flags. */
 export function stepsPerRunOf(args: Record<string, unknown>, batchSize: number): number {
   const k = args['steps-per-run'];
   if (typeof k === 'number') return k;
-  const oneCpuSession = args.engine !== 'ort-training' && args.replicas === undefined && args.devices === undefined && (args.ep ?? 'cpu') === 'cpu';
-  return oneCpuSession ? Math.max(1, Math.min(CPU_STEPS_PER_RUN, Math.floor(CPU_SAMPLES_PER_RUN / batchSize))) : 1;
+  const dataParallel = args.replicas !== undefined || args.devices !== undefined;
+  return defaultStepsPerRun({ otherEngine: args.engine === 'ort-training', dataParallel, ep: args.ep as SessionConfig['ep'] }, batchSize);
 }
 
 export function checkThreads(args: Record<string, unknown>): true {

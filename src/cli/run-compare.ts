@@ -3,15 +3,11 @@
 // the largest differences in loss and parameters. Returns the exit code: 1 when they disagree.
 import { makeDataset } from '../data/dataset';
 import { datasetNamed, loadSplit, locateDataset } from '../data/idx-dataset';
-import { encodeModel } from '../onnx/encode';
 import { SessionConfig } from '../runtime/session';
 import { initParams } from '../training/graphs/init';
 import { ParamValues } from '../graph/model-definition';
-import { loopEngine } from '../training/engines/loop-engine';
-import { buildTrainingLoop } from '../training/graphs/loop-graph';
-import { nativeEngine } from '../training/engines/native-engine';
+import { openEngine } from '../training/engines/open-engine';
 import { StepEngine } from '../training/engines/step-engine';
-import { buildTrainingStep } from '../training/graphs/step-graph';
 import { initialState, train } from '../training/run/trainer';
 import type { CompareEpArgs } from './compare-ep-options';
 import { UsageError } from './errors';
@@ -38,12 +34,9 @@ export async function compareProviders(args: CompareEpArgs): Promise<number> {
   const where = `${args.ep}${args.ep === 'cuda' ? ` (device ${args['device-id']})` : ''}${k > 1 ? `, ${k} steps per run` : ''}`;
   console.log(`${args.steps} steps of ${def.name} (batch ${recipe.batchSize}, ${describeOptimizer(optimizerOf(recipe), recipe.learningRate)}) on ${where} against the CPU, from the same start and batches`);
 
-  const opt = optimizerOf(recipe);
-  const step = encodeModel(buildTrainingStep(def, opt));
-  const tested = k > 1
-    ? await loopEngine(def, encodeModel(buildTrainingLoop(def, opt)), params, opt, session(args.ep), k, { seed: recipe.seed })
-    : await nativeEngine(def, step, params, opt, session(args.ep), { seed: recipe.seed });
-  const reference = await nativeEngine(def, step, params, opt, session('cpu'), { seed: recipe.seed });
+  const onOne = (ep: SessionConfig['ep'], stepsPerRun: number) => openEngine(def, params, recipe, { replicas: [], session: session(ep), stepsPerRun });
+  const tested = await onOne(args.ep, k);
+  const reference = await onOne('cpu', 1);
   const runOn = async (engine: StepEngine) => {
     const losses: number[] = [];
     const recording: StepEngine = {

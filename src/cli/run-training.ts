@@ -11,6 +11,7 @@ import { ortArtifactPaths } from '../ort-training/artifact-files';
 import { checkpointFromParams, encodeOrtCheckpoint } from '../ort-training/checkpoint-flatbuffer';
 import { artifactPaths, ensureArtifacts, readInitialParams } from '../training/run/artifacts';
 import { TrainingState, writeCheckpoint } from '../training/run/checkpoint';
+import { ortTrainingEngine } from '../training/engines/ort-training-engine';
 import { initialOptimizerState } from '../training/graphs/optimizers/optimizer';
 import { datasetOf } from '../training/run/recipe';
 import { optimizerOf } from '../training/run/recipe';
@@ -20,7 +21,6 @@ import { exportModel, train } from '../index';
 import { trainingData } from './cli-data';
 import { parseDevices } from './device-options';
 import { UsageError } from './errors';
-import { openEngine } from './open-engine';
 import { sessionFromArgs, stepsPerRunOf } from './options';
 import { progressBar } from './progress';
 import { parseCheckpointEvery } from './recipe-options';
@@ -110,19 +110,14 @@ async function trainLocked(args: TrainArgs, { def, artifacts, checkpointPath, re
     lastSaved = `${checkpointPath} (epoch ${s.epoch + 1}, step ${s.step})`;
   };
   const runStarted = performance.now();
-  // The run goes through the library's train(), with the CLI's engine choice, save points and signals.
+  // The run goes through the library's train(), with the CLI's engine, save points and signals.
   const outcome = await train(def, data, {
     start,
-    engine: (model, params, r) =>
-      openEngine(model, params, r, {
-        engine: args.engine,
-        replicas: parseDevices(args, session),
-        session,
-        stepsPerRun: stepsPerRunOf(args, recipe.batchSize),
-        artifactsDir: artifacts,
-        trainingStepFile: paths.trainingStep,
-        onLog: (line) => console.log(line),
-      }),
+    engine: args.engine === 'ort-training' ? ortTrainingEngine(artifacts, (line) => console.log(line)) : undefined,
+    replicas: parseDevices(args, session),
+    stepsPerRun: stepsPerRunOf(args, recipe.batchSize),
+    trainingStepFile: paths.trainingStep,
+    onLog: (line) => console.log(line),
     session,
     validation: valEvery
       ? { data: source.validation()!, every: valEvery.unit === 'steps' ? { steps: valEvery.count } : valEvery.count, stopAtAccuracy: args['stop-at-accuracy'] }

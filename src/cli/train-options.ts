@@ -1,6 +1,7 @@
 // The flags of `train`, declared once: the command parses them, the training run reads them.
 import type { InferredOptionTypes } from 'yargs';
-import { CPU_STEPS_PER_RUN, dataOption, MODELS, runtimeOptions } from './options';
+import { CPU_STEPS_PER_RUN } from '../training/engines/open-engine';
+import { dataOption, MODELS, runtimeOptions } from './options';
 import { RECIPE_DEFAULTS, RECIPE_PRESETS, RecipePreset } from './recipe-options';
 import { optimizerOptions } from './optimizer-options';
 

@@ -4,18 +4,14 @@
 import { Dataset, sampleSize } from '../data/dataset';
 import { DataError } from '../data/idx-format';
 import { ModelDefinition, ParamValues } from '../graph/model-definition';
-import { encodeModel } from '../onnx/encode';
 import { ExecutionProvider, SessionConfig } from '../runtime/session';
 import { initParams } from '../training/graphs/init';
-import { loopEngine } from '../training/engines/loop-engine';
-import { buildTrainingLoop } from '../training/graphs/loop-graph';
-import { nativeEngine } from '../training/engines/native-engine';
+import { EngineFactory, openEngine } from '../training/engines/open-engine';
 import { initialOptimizerState, OptimizerConfig, OptimizerName } from '../training/graphs/optimizers/optimizer';
 import { optimizerOf, Recipe } from '../training/run/recipe';
 import { optimizerConfigOf, OptimizerSettings, scheduleConfigOf, ScheduleSettings } from '../training/run/recipe-settings';
 import { ScheduleConfig } from '../training/run/schedules';
 import { StepEngine } from '../training/engines/step-engine';
-import { buildTrainingStep } from '../training/graphs/step-graph';
 import { initialState } from '../training/run/trainer';
 import { runTrainingJob, TrainingEvents } from '../training/run/training-run';
 import { EpochReport, TrainingState } from '../training/run/training-state';
@@ -50,7 +46,11 @@ export interface TrainOptions {
   ep?: ExecutionProvider;
   /** CPU threads (default 0: ONNX Runtime picks). */
   threads?: number;
-  /** Optimizer steps per ONNX Runtime run (an ONNX Loop); default 1. */
+  /**
+   * Optimizer steps per ONNX Runtime run (an ONNX Loop; the same results bit for bit, fewer host
+   * copies). Default 1, so that an abort takes effect after the current step; `defaultStepsPerRun`
+   * gives the CLI's faster choice.
+   */
   stepsPerRun?: number;
   /**
    * Scored on this data every `every` epochs (default 1) or `{ steps }` steps; with
@@ -68,8 +68,17 @@ export interface TrainOptions {
    * parameters) or one the caller made with its own recipe. The recipe options above are then not used.
    */
   start?: TrainingState;
-  /** Runs the steps on another engine (ONNX Runtime's training API, data-parallel replicas); released when training ends. */
-  engine?: (model: ModelDefinition, params: ParamValues, recipe: Recipe) => Promise<StepEngine>;
+  /**
+   * Runs the steps on another engine than the derived graphs on onnxruntime-node, e.g.
+   * `ortTrainingEngine(dir)` (ONNX Runtime's training API), or one of your own; released when training ends.
+   */
+  engine?: EngineFactory;
+  /** Data parallel on the native engine: each batch split over one session per entry. */
+  replicas?: SessionConfig[];
+  /** A plain-SGD step graph file to run as it is (build-model's) instead of building one in memory. */
+  trainingStepFile?: string;
+  /** One line about the engine chosen. */
+  onLog?: (line: string) => void;
   /** Session settings beyond `ep` and `threads` (device id, spinning threads, CPU fallback). */
   session?: SessionConfig;
 }
@@ -150,14 +159,12 @@ export async function train(model: ModelDefinition, data: Dataset, options: Trai
   }
   const { recipe } = start;
   const session: SessionConfig = options.session ?? { ep: options.ep ?? 'cpu', threads: options.threads ?? 0 };
+  const replicas = options.replicas ?? [];
   const stepsPerRun = options.stepsPerRun ?? 1;
   if (!Number.isInteger(stepsPerRun) || stepsPerRun < 1) throw new RangeError(`stepsPerRun must be a positive whole number, got ${stepsPerRun}`);
-  const optimizer = optimizerOf(recipe);
   const engine = options.engine
     ? await options.engine(model, start.params, recipe)
-    : stepsPerRun > 1
-      ? await loopEngine(model, encodeModel(buildTrainingLoop(model, optimizer)), start.params, optimizer, session, stepsPerRun, { seed: recipe.seed })
-      : await nativeEngine(model, encodeModel(buildTrainingStep(model, optimizer)), start.params, optimizer, session, { seed: recipe.seed });
+    : await openEngine(model, start.params, recipe, { replicas, session, stepsPerRun, trainingStepFile: options.trainingStepFile, onLog: options.onLog });
   const v = options.validation;
   try {
     const result = await runTrainingJob(

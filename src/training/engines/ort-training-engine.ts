@@ -5,7 +5,9 @@ import { ModelDefinition, ParamValues } from '../../graph/model-definition';
 import { OrtTrainingSession } from '../../runtime/ort-training-session';
 import { checkOneStep, singleStep, StepEngine } from './step-engine';
 import { STEP_INPUTS, STEP_OUTPUTS } from '../graphs/step-graph';
-import { checkOrtArtifacts, OrtArtifactBytes } from '../../ort-training/artifact-files';
+import { buildOrtArtifacts, checkOrtArtifacts, OrtArtifactBytes, readOrtArtifacts, writeOrtArtifacts } from '../../ort-training/artifact-files';
+import type { EngineFactory } from './open-engine';
+import { optimizerOf } from '../run/recipe';
 import { checkpointFromParams, encodeOrtCheckpoint } from '../../ort-training/checkpoint-flatbuffer';
 
 /** Split the contiguous parameter vector into named tensors (definition order = graph input order). */
@@ -49,5 +51,18 @@ export async function ortEngine(def: ModelDefinition, artifacts: OrtArtifactByte
     },
     params: async () => splitParameters(def, await session.parameters()),
     release: () => session.release(),
+  };
+}
+
+/**
+ * The engine factory for train(): at the start of the run the artifacts are written to
+ * `artifactsDir` from the model and the recipe (its learning rate is baked into the optimizer
+ * model), then read back: what runs is what is on disk.
+ */
+export function ortTrainingEngine(artifactsDir: string, onLog: (line: string) => void = () => {}): EngineFactory {
+  return async (def, params, recipe) => {
+    const ort = writeOrtArtifacts(artifactsDir, def.name, buildOrtArtifacts(def, params, recipe.learningRate, optimizerOf(recipe)));
+    onLog(`ONNX Runtime training API (onnxruntime-web 1.18.0, WebAssembly): artifacts in ${ort.dir}`);
+    return ortEngine(def, readOrtArtifacts(artifactsDir, def.name)!, params, recipe.learningRate);
   };
 }
