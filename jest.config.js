@@ -5,5 +5,7 @@ module.exports = {
   globalSetup: '<rootDir>/test/helpers/global-setup.ts',
   testMatch: ['**/*.test.ts'],
   transform: { '^.+\\.ts$': 'ts-jest' },
+  // The CLI's lazy import()s name the compiled file ('./x.js', as Node's import() needs in dist/).
+  moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
   testTimeout: 120000,
 };

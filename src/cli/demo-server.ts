@@ -9,10 +9,11 @@ import { AddressInfo } from 'node:net';
 import { extname, join, normalize, resolve, sep } from 'node:path';
 import { Dataset, firstSamples } from '../data/dataset';
 import { formatImages, formatLabels } from '../data/idx-format';
+import { PACKAGE_ROOT } from '../io/package-root';
 import { DEMO_DATA_COUNTS, DEMO_DATA_PATHS } from './demo-data';
+import { UsageError } from './errors';
 
-const ROOT = resolve(__dirname, '../..');
-export const DEMO_DIST = join(ROOT, 'demo-dist');
+export const DEMO_DIST = join(PACKAGE_ROOT, 'demo-dist');
 
 const TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -25,8 +26,10 @@ const TYPES: Record<string, string> = {
 };
 
 export async function buildDemo(): Promise<string> {
+  const configFile = join(PACKAGE_ROOT, 'demo/vite.config.ts');
+  if (!existsSync(configFile)) throw new UsageError('the demo is built from the project\'s sources with Vite: run `npm run demo` in a clone of the project');
   const { build } = await import('vite');
-  await build({ configFile: join(ROOT, 'demo/vite.config.ts'), logLevel: 'warn' });
+  await build({ configFile, logLevel: 'warn' });
   return DEMO_DIST;
 }
 

@@ -10,6 +10,7 @@ import { demoCommand } from './commands/demo';
 import { evaluateCommand } from './commands/evaluate';
 import { predictCommand } from './commands/predict';
 import { trainCommand } from './commands/train';
+import { INSTALLED } from '../io/package-root';
 import { reportError, UsageError } from './errors';
 import { checkCommandLineLength, checkRepeatedFlags, ignoreClosedOutput } from './process-guards';
 
@@ -20,7 +21,7 @@ async function main(argv: string[]): Promise<void> {
     checkCommandLineLength();
     checkRepeatedFlags(argv);
     await yargs(argv)
-      .scriptName('npm run')
+      .scriptName(INSTALLED ? 'lenet-onnx-ts' : 'npm run')
       .command(buildModelCommand)
       .command(trainCommand)
       .command(evaluateCommand)

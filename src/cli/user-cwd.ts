@@ -3,11 +3,10 @@
 // own default folders (artifacts/) are named relative to it. Imported first by main.ts.
 import { existsSync } from 'node:fs';
 import { relative, resolve } from 'node:path';
-
-export const PROJECT_ROOT = resolve(__dirname, '../..');
+import { defaultsRoot } from '../io/package-root';
 
 const initCwd = process.env.INIT_CWD;
 if (initCwd && process.env.npm_lifecycle_event && existsSync(initCwd)) process.chdir(initCwd);
 
-/** A path inside the project, as seen from the user's folder. */
-export const projectPath = (p: string) => relative(process.cwd(), resolve(PROJECT_ROOT, p)) || '.';
+/** A path inside the project (or, installed, the user's folder), as seen from the user's folder. */
+export const projectPath = (p: string) => relative(process.cwd(), resolve(defaultsRoot(), p)) || '.';

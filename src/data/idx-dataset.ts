@@ -10,6 +10,7 @@ import { DATASETS, IdxDataset, IdxFileKey, MNIST, recognise } from './dataset-ca
 import { Dataset, makeDataset } from './dataset';
 import { downloadFromMirrors, ProgressCallback } from './download';
 import { DataError, maybeGunzip, parseImages, parseLabels } from './idx';
+import { defaultsRoot } from '../io/package-root';
 
 /** MNIST's files with the SHA-256 of the .gz files its mirrors serve. */
 export const MNIST_FILES = Object.fromEntries(
@@ -18,8 +19,7 @@ export const MNIST_FILES = Object.fromEntries(
 
 export const DEFAULT_MIRRORS = MNIST.mirrors;
 /** The project's own data folder for a dataset (where `train` downloads to). */
-export const defaultDataDir = (d: IdxDataset) => resolve(__dirname, '../../data', d.name);
-export const DEFAULT_DATA_DIR = defaultDataDir(MNIST);
+export const defaultDataDir = (d: IdxDataset) => resolve(defaultsRoot(), 'data', d.name);
 
 /** The mirrors to try: the dataset's `$..._MIRRORS` (comma-separated base URLs) when set, else its public ones. */
 export function mirrorsOf(env: string | undefined, fallback: readonly string[]): readonly string[] {

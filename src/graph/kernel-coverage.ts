@@ -5,10 +5,11 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { DType, Graph, Model, Node, Value } from './types';
+import { PACKAGE_ROOT } from '../io/package-root';
 
 /** The tables kept in the repository (see kernel-tables/README.md for their sources). */
-export const DEFAULT_KERNEL_TABLE = resolve(__dirname, '../../kernel-tables/ort-kernels.json');
-export const DEFAULT_WEBGPU_KERNEL_TABLE = resolve(__dirname, '../../kernel-tables/ort-webgpu-kernels.json');
+export const DEFAULT_KERNEL_TABLE = resolve(PACKAGE_ROOT, 'kernel-tables/ort-kernels.json');
+export const DEFAULT_WEBGPU_KERNEL_TABLE = resolve(PACKAGE_ROOT, 'kernel-tables/ort-webgpu-kernels.json');
 
 export interface KernelEntry {
   since: number;

@@ -11,7 +11,6 @@ import { initialOptimizerState, OptimizerConfig, OptimizerName } from '../traini
 import { optimizerOf, Recipe } from '../training/run/recipe';
 import { optimizerConfigOf, OptimizerSettings, scheduleConfigOf, ScheduleSettings } from '../training/run/recipe-settings';
 import { ScheduleConfig } from '../training/run/schedules';
-import { StepEngine } from '../training/engines/step-engine';
 import { initialState } from '../training/run/trainer';
 import { runTrainingJob, TrainingEvents } from '../training/run/training-run';
 import { EpochReport, TrainingState } from '../training/run/training-state';

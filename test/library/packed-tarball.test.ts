@@ -1,8 +1,9 @@
 // The package as another TypeScript project gets it: `npm pack`, install the tarball in a fresh
 // project, type-check a program against its declarations with the project's own tsc (no tsx),
-// and run 20 training steps of a model defined there.
+// and run 20 training steps of a model defined there; then the package's command (`npx
+// lenet-onnx-ts`, compiled, no tsx) trains and evaluates LeNet with its files in the app's folder.
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ROOT } from '../helpers/cli';
@@ -40,7 +41,7 @@ async function main(): Promise<void> {
 main();
 `;
 
-test('npm pack, install the tarball in a new project, compile against its types with tsc and train 20 steps', () => {
+test('npm pack, install the tarball in a new project, compile against its types with tsc and train 20 steps; npx lenet-onnx-ts trains and evaluates', () => {
   const dir = mkdtempSync(join(tmpdir(), 'lenet-pack-'));
   try {
     npm(['pack', '--pack-destination', dir], ROOT);
@@ -58,6 +59,14 @@ test('npm pack, install the tarball in a new project, compile against its types 
     expect(result.status).toBe('completed');
     expect(result.accuracy).toBeGreaterThan(0.3);
     expect(result.bytes).toBeGreaterThan(100_000);
+
+    const cli = (args: string[]) => npm(['exec', '--no', '--', 'lenet-onnx-ts', ...args], app);
+    const trained = cli(['train', '--data-dir', MNIST_DIR, '--limit', '2000', '--epochs', '1', '--threads', '1', '--no-progress']);
+    expect(trained).toMatch(/training acc at epoch 1\/1: accuracy=0\.\d+/);
+    expect(trained).toContain('wrote artifacts/lenet.onnx');
+    expect(existsSync(join(app, 'artifacts', 'lenet.onnx'))).toBe(true);
+    expect(cli(['evaluate', '--data-dir', MNIST_DIR, '--min-accuracy', '0.5'])).toMatch(/validation acc: accuracy=0\.\d+/);
+    expect(readdirSync(join(app, 'node_modules', 'lenet-onnx-ts'))).not.toContain('artifacts');
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -19,18 +19,18 @@ export const buildModelCommand: CommandModule<object, InferredOptionTypes<typeof
   describe: 'emit the training-step graph and the initial model as ONNX files',
   builder: (y) => y.options(options),
   handler: async (args) => {
-    const { MODEL_DEFINITIONS } = await import('../../../model/registry');
-    const { writeArtifacts } = await import('../../training/run/artifacts');
-    const { paramCount } = await import('../../graph/model-definition');
+    const { MODEL_DEFINITIONS } = await import('../../../model/registry.js');
+    const { writeArtifacts } = await import('../../training/run/artifacts.js');
+    const { paramCount } = await import('../../graph/model-definition.js');
     const def = MODEL_DEFINITIONS[args.model];
     const built = writeArtifacts(def, args.artifacts, args.seed);
     console.log(`${def.name}: ${paramCount(def).toLocaleString('en-US')} parameters, training step of ${built.trainingNodes} ONNX nodes`);
     console.log(`wrote ${built.trainingStep}`);
     console.log(`wrote ${built.initialModel} (Xavier init, seed ${args.seed})`);
     if (args.format === 'ort-training') {
-      const { buildOrtArtifacts, writeOrtArtifacts } = await import('../../ort-training/artifact-files');
-      const { readInitialParams } = await import('../../training/run/artifacts');
-      const { recipeFromFlags } = await import('../recipe-options');
+      const { buildOrtArtifacts, writeOrtArtifacts } = await import('../../ort-training/artifact-files.js');
+      const { readInitialParams } = await import('../../training/run/artifacts.js');
+      const { recipeFromFlags } = await import('../recipe-options.js');
       const lr = recipeFromFlags({ model: args.model, lr: args.lr }).learningRate;
       const p = writeOrtArtifacts(args.artifacts, def.name, buildOrtArtifacts(def, readInitialParams(def, args.artifacts), lr));
       console.log(`wrote ${p.dir}/{training_model.onnx, eval_model.onnx, optimizer_model.onnx, checkpoint} (SGD lr ${lr})`);

@@ -25,9 +25,9 @@ export const checkEpCommand: CommandModule<object, InferredOptionTypes<typeof op
   describe: 'check that every emitted graph runs entirely on an execution provider',
   builder: (y) => y.options(options),
   handler: async (args) => {
-    const { UsageError } = await import('../errors');
-    const { uncoveredNodes, readKernelTable, DEFAULT_KERNEL_TABLE, DEFAULT_WEBGPU_KERNEL_TABLE } = await import('../../graph/kernel-coverage');
-    const { emittedModels } = await import('../emitted-models');
+    const { UsageError } = await import('../errors.js');
+    const { uncoveredNodes, readKernelTable, DEFAULT_KERNEL_TABLE, DEFAULT_WEBGPU_KERNEL_TABLE } = await import('../../graph/kernel-coverage.js');
+    const { emittedModels } = await import('../emitted-models.js');
     const provider = PROVIDERS[args.ep];
     const file = args.kernels ?? process.env.ORT_KERNELS_JSON ?? (args.ep === 'webgpu' ? DEFAULT_WEBGPU_KERNEL_TABLE : DEFAULT_KERNEL_TABLE);
     const table = readKernelTable(file, (why) => new UsageError(`${file}: ${why}; pass --kernels FILE (see kernel-tables/README.md)`));
@@ -36,7 +36,7 @@ export const checkEpCommand: CommandModule<object, InferredOptionTypes<typeof op
     let problems = 0;
     console.log(`kernels registered for ${provider} (${file}):`);
     for (const [name, model] of models) {
-      const onHost: import('../../graph/kernel-coverage').CoverageProblem[] = [];
+      const onHost: import('../../graph/kernel-coverage.js').CoverageProblem[] = [];
       const missing = uncoveredNodes(model, table, provider, onHost);
       problems += missing.length;
       const host = onHost.length ? `; on the host by design (Loop control): ${onHost.map((n) => `${n.opType} (${n.node})`).join(', ')}` : '';
@@ -52,10 +52,10 @@ export const checkEpCommand: CommandModule<object, InferredOptionTypes<typeof op
 };
 
 /** Loads every model on the provider and counts the compute nodes ONNX Runtime put elsewhere. */
-async function checkPlacements(ep: 'cuda' | 'webgpu', provider: string, models: [string, import('../../graph/types').Model][]) {
-  const { nodePlacements } = await import('../../runtime/placements');
-  const { loopControlNodes } = await import('../../graph/kernel-coverage');
-  const { encodeModel } = await import('../../onnx/encode');
+async function checkPlacements(ep: 'cuda' | 'webgpu', provider: string, models: [string, import('../../graph/types.js').Model][]) {
+  const { nodePlacements } = await import('../../runtime/placements.js');
+  const { loopControlNodes } = await import('../../graph/kernel-coverage.js');
+  const { encodeModel } = await import('../../onnx/encode.js');
   let problems = 0;
   console.log(`placements ONNX Runtime reports on this machine's ${ep} adapter:`);
   for (const [name, model] of models) {

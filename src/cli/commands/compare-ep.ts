@@ -18,7 +18,7 @@ export const compareEpCommand: CommandModule<object, CompareEpArgs> = {
           checkRuntimeCombination(a),
       ),
   handler: async (args) => {
-    const { compareProviders } = await import('../run-compare');
+    const { compareProviders } = await import('../run-compare.js');
     process.exitCode = await compareProviders(args);
   },
 };

@@ -23,9 +23,9 @@ export const demoCommand: CommandModule<object, InferredOptionTypes<typeof optio
       return true;
     }),
   handler: async (args) => {
-    const { buildDemo, demoDataFiles, serveDemo, portIsFree } = await import('../demo-server');
-    const { loadSplit, locateMnist } = await import('../../data/idx-dataset');
-    const { classifierFile } = await import('../classifier-file');
+    const { buildDemo, demoDataFiles, serveDemo, portIsFree } = await import('../demo-server.js');
+    const { loadSplit, locateMnist } = await import('../../data/idx-dataset.js');
+    const { classifierFile } = await import('../classifier-file.js');
     const modelFile = classifierFile(args).path; // fails early, with a clear message
     await portIsFree(args.port); // before the build, which takes a while
     // The page's training modes learn from a slice of MNIST; without it the page still predicts.

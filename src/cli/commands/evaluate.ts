@@ -25,14 +25,14 @@ export const evaluateCommand: CommandModule<object, EvaluateArgs> = {
   builder: (y) =>
     y.options(options).check((a) => checkPositive(a, ['batch-size', 'limit']) && checkFraction(a, 'min-accuracy') && checkThreads(a) && checkRuntimeCombination(a)),
   handler: async (args) => {
-    const { datasetNamed, locateDataset, loadSplit } = await import('../../data/idx-dataset');
-    const { firstSamples } = await import('../../data/dataset');
-    const { UsageError } = await import('../errors');
-    const { classifierFile } = await import('../classifier-file');
+    const { datasetNamed, locateDataset, loadSplit } = await import('../../data/idx-dataset.js');
+    const { firstSamples } = await import('../../data/dataset.js');
+    const { UsageError } = await import('../errors.js');
+    const { classifierFile } = await import('../classifier-file.js');
     const model = classifierFile(args);
-    const { isImageFolder, imageFolderData } = await import('../cli-data');
-    const { MODEL_DEFINITIONS } = await import('../../../model/registry');
-    let all: import('../../data/dataset').Dataset;
+    const { isImageFolder, imageFolderData } = await import('../cli-data.js');
+    const { MODEL_DEFINITIONS } = await import('../../../model/registry.js');
+    let all: import('../../data/dataset.js').Dataset;
     let classNames: readonly string[];
     if (isImageFolder(args['data-dir'])) {
       if (args.dataset !== undefined) throw new UsageError(`--data-dir ${args['data-dir']} is a folder of pictures (class sub-folders), not ${args.dataset}'s files: drop --dataset`);
@@ -46,7 +46,7 @@ export const evaluateCommand: CommandModule<object, EvaluateArgs> = {
     }
     if (args.limit !== undefined && args.limit > all.images.count) throw new UsageError(`--limit ${args.limit} is larger than the ${all.images.count} images`);
     const test = args.limit === undefined ? all : firstSamples(all, args.limit);
-    const { evaluate } = await import('../../index');
+    const { evaluate } = await import('../../index.js');
     const result = await evaluate({ file: model.path, model: MODEL_DEFINITIONS[args.model] }, test, {
       batchSize: args['batch-size'],
       session: sessionFromArgs(args),
@@ -57,7 +57,7 @@ export const evaluateCommand: CommandModule<object, EvaluateArgs> = {
     );
     if (args.details) console.log(formatConfusion(result.confusion, result.perClass, classNames));
     if (args.json) {
-      const { writeFileAtomic } = await import('../../io/atomic-write');
+      const { writeFileAtomic } = await import('../../io/atomic-write.js');
       const report = { model: model.path, ...result };
       writeFileAtomic(args.json, new TextEncoder().encode(`${JSON.stringify(report, null, 2)}\n`));
       console.log(`wrote ${args.json}`);

@@ -27,11 +27,11 @@ export const predictCommand: CommandModule<object, PredictArgs> = {
         return checkPositive(a, ['top']) && checkThreads(a) && checkRuntimeCombination(a);
       }) as never,
   handler: async (args) => {
-    const { readGrayImage } = await import('../../data/image-file');
-    const { pictureFiles } = await import('../../data/picture-files');
-    const { noDigitReason, toMnistInput, topK } = await import('../../inference/preprocess');
-    const { classify } = await import('../../inference/predict');
-    const { classifierFile } = await import('../classifier-file');
+    const { readGrayImage } = await import('../../data/image-file.js');
+    const { pictureFiles } = await import('../../data/picture-files.js');
+    const { noDigitReason, toMnistInput, topK } = await import('../../inference/preprocess.js');
+    const { classify } = await import('../../inference/predict.js');
+    const { classifierFile } = await import('../classifier-file.js');
     const model = classifierFile(args);
     const files = pictureFiles(args.images ?? [], args.list);
     const found: { file: string; input?: Float32Array; error?: string }[] = [];

@@ -25,7 +25,7 @@ export const trainCommand: CommandModule<object, TrainArgs> = {
           (a['val-fraction'] === undefined || checkOpenFraction(a, 'val-fraction')),
       ),
   handler: async (args) => {
-    const { runTraining } = await import('../run-training');
+    const { runTraining } = await import('../run-training.js');
     process.exitCode = await runTraining(args);
   },
 };
