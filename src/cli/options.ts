@@ -1,6 +1,7 @@
 // Options shared by several commands, declared once.
 import type { Options } from 'yargs';
-import { EXECUTION_PROVIDERS, SessionConfig } from '../runtime/session';
+import { EXECUTION_PROVIDERS, ExecutionProvider, PROVIDERS } from '../runtime/providers';
+import { SessionConfig } from '../runtime/session';
 import { defaultStepsPerRun } from '../training/engines/open-engine';
 import { UsageError } from './errors';
 import { DEFAULT_ARTIFACTS_DIR } from '../training/run/artifacts';
@@ -60,8 +61,10 @@ export function checkOpenFraction(args: Record<string, unknown>, name: string): 
 
 /** Options that only make sense together. */
 export function checkRuntimeCombination(args: Record<string, unknown>): true {
-  if (args['device-id'] && args.ep !== 'cuda') {
-    throw new UsageError(`--device-id applies to --ep cuda only (got --ep ${String(args.ep)})`);
+  const ep = (args.ep ?? 'cpu') as ExecutionProvider;
+  if (args['device-id'] && !PROVIDERS[ep].deviceIds) {
+    const withIds = EXECUTION_PROVIDERS.filter((p) => PROVIDERS[p].deviceIds).map((p) => `--ep ${p}`).join(', ');
+    throw new UsageError(`--device-id applies to ${withIds} only (got --ep ${ep})`);
   }
   return true;
 }
@@ -95,7 +98,7 @@ export function checkThreads(args: Record<string, unknown>): true {
 }
 
 /** The session settings every command derives from the runtime options. */
-export function sessionFromArgs(a: { ep: 'cpu' | 'cuda' | 'webgpu'; 'device-id': number; threads: number; spinning: boolean; fallback: 'none' | 'cpu' }) {
+export function sessionFromArgs(a: { ep: ExecutionProvider; 'device-id': number; threads: number; spinning: boolean; fallback: 'none' | 'cpu' }) {
   let warned = false;
   const warnOnce = (reason: string) => {
     if (!warned) console.error(`warning: ${reason}\nrunning on the CPU instead (--fallback cpu)`);

@@ -3,6 +3,7 @@
 // the largest differences in loss and parameters. Returns the exit code: 1 when they disagree.
 import { makeDataset } from '../data/dataset';
 import { datasetNamed, loadSplit, locateDataset } from '../data/idx-dataset';
+import { PROVIDERS } from '../runtime/providers';
 import { SessionConfig } from '../runtime/session';
 import { initParams } from '../training/graphs/init';
 import { ParamValues } from '../graph/model-definition';
@@ -31,7 +32,7 @@ export async function compareProviders(args: CompareEpArgs): Promise<number> {
   const params = new Map([...initParams(def, INIT_SEED), ...initialOptimizerState(def, optimizerOf(recipe))]);
   const session = (ep: SessionConfig['ep']): SessionConfig => ({ ep, deviceId: args['device-id'], threads: args.threads, spinning: args.spinning });
   const k = args['steps-per-run'];
-  const where = `${args.ep}${args.ep === 'cuda' ? ` (device ${args['device-id']})` : ''}${k > 1 ? `, ${k} steps per run` : ''}`;
+  const where = `${args.ep}${PROVIDERS[args.ep].deviceIds ? ` (device ${args['device-id']})` : ''}${k > 1 ? `, ${k} steps per run` : ''}`;
   console.log(`${args.steps} steps of ${def.name} (batch ${recipe.batchSize}, ${describeOptimizer(optimizerOf(recipe), recipe.learningRate)}) on ${where} against the CPU, from the same start and batches`);
 
   const onOne = (ep: SessionConfig['ep'], stepsPerRun: number) => openEngine(def, params, recipe, { replicas: [], session: session(ep), stepsPerRun });

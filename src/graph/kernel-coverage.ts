@@ -6,10 +6,13 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { DType, Graph, Model, Node, Value } from './types';
 import { PACKAGE_ROOT } from '../io/package-root';
+import { ExecutionProvider, PROVIDERS } from '../runtime/providers';
 
 /** The tables kept in the repository (see kernel-tables/README.md for their sources). */
-export const DEFAULT_KERNEL_TABLE = resolve(PACKAGE_ROOT, 'kernel-tables/ort-kernels.json');
-export const DEFAULT_WEBGPU_KERNEL_TABLE = resolve(PACKAGE_ROOT, 'kernel-tables/ort-webgpu-kernels.json');
+/** The kernel table shipped for a provider (kernel-tables/, named in the provider table). */
+export const kernelTableFile = (ep: ExecutionProvider) => resolve(PACKAGE_ROOT, 'kernel-tables', PROVIDERS[ep].kernelTable);
+export const DEFAULT_KERNEL_TABLE = kernelTableFile('cuda');
+export const DEFAULT_WEBGPU_KERNEL_TABLE = kernelTableFile('webgpu');
 
 export interface KernelEntry {
   since: number;

@@ -4,11 +4,12 @@
 // them is the same in Node and in a browser.
 import type * as OrtCommon from 'onnxruntime-common';
 import { HostTensor } from './host-tensor';
+import { ExecutionProvider, PROVIDERS } from './providers';
 
 export type OrtModule = Pick<typeof OrtCommon, 'InferenceSession' | 'Tensor'>;
 
-export type ExecutionProvider = 'cpu' | 'cuda' | 'webgpu';
-export const EXECUTION_PROVIDERS: readonly ExecutionProvider[] = ['cpu', 'cuda', 'webgpu'];
+export type { ExecutionProvider } from './providers';
+export { EXECUTION_PROVIDERS } from './providers';
 
 export interface SessionConfig {
   /** 'cpu' is WebAssembly in a browser. */
@@ -91,7 +92,7 @@ export class OrtSession {
     const ortFeeds: Record<string, OrtCommon.Tensor> = {};
     for (const [name, t] of Object.entries(feeds)) {
       if (!isDeviceTensor(t)) ortFeeds[name] = new this.ort.Tensor(t.dtype, t.data as never, t.dims);
-      else if (this.ep === 'webgpu') ortFeeds[name] = deviceTensors.get(t)!;
+      else if (PROVIDERS[this.ep].keepsOutputsOnDevice) ortFeeds[name] = deviceTensors.get(t)!;
       else throw new RuntimeError(`feed '${name}' is in GPU memory, but this session runs on ${this.ep}`);
     }
     let results: OrtCommon.InferenceSession.ReturnType;
@@ -110,8 +111,8 @@ export class OrtSession {
   }
 }
 
-/** The outputs to keep in GPU memory, as ONNX Runtime's session option (none off WebGPU). */
+/** The outputs to keep in GPU memory, as ONNX Runtime's session option (none where the provider cannot). */
 export function deviceOutputOption(cfg: SessionConfig): { preferredOutputLocation?: Record<string, 'gpu-buffer'> } {
-  const onDevice = cfg.ep === 'webgpu' && cfg.deviceOutputs?.length ? cfg.deviceOutputs : undefined;
+  const onDevice = PROVIDERS[cfg.ep ?? 'cpu'].keepsOutputsOnDevice && cfg.deviceOutputs?.length ? cfg.deviceOutputs : undefined;
   return onDevice ? { preferredOutputLocation: Object.fromEntries(onDevice.map((name) => [name, 'gpu-buffer' as const])) } : {};
 }

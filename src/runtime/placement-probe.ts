@@ -2,12 +2,13 @@
 // Runtime's verbose log on, which prints where each node was placed (to stderr), then exits.
 //   node [--import tsx] placement-probe.ts <model.onnx> <ep> [extended|disabled]
 import * as ort from 'onnxruntime-node';
+import { ExecutionProvider, PROVIDERS } from './providers';
 
 async function main(): Promise<void> {
   const [file, ep, optimization = 'extended'] = process.argv.slice(2);
   ort.env.logLevel = 'verbose';
   const session = await ort.InferenceSession.create(file, {
-    executionProviders: [ep === 'cuda' ? { name: 'cuda' } : ep],
+    executionProviders: [PROVIDERS[ep as ExecutionProvider].node(0) as ort.InferenceSession.ExecutionProviderConfig],
     // 'extended' as the training sessions run (session.ts); 'disabled' keeps every node as written
     graphOptimizationLevel: optimization === 'disabled' ? 'disabled' : 'extended',
     logSeverityLevel: 0,

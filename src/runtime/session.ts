@@ -1,7 +1,8 @@
 // The ONLY module that imports onnxruntime-node: sessions on the CPU/CUDA/WebGPU providers.
 // (The browser bundle replaces this module with web-session.ts, which has the same exports.)
 import * as ort from 'onnxruntime-node';
-import { deviceOutputOption, ExecutionProvider, OrtSession, RuntimeError, SessionConfig } from './ort-session-core';
+import { deviceOutputOption, OrtSession, RuntimeError, SessionConfig } from './ort-session-core';
+import { PROVIDERS } from './providers';
 
 export { EXECUTION_PROVIDERS, isDeviceTensor, RuntimeError } from './ort-session-core';
 export type { DeviceTensor, ExecutionProvider, SessionConfig } from './ort-session-core';
@@ -11,8 +12,7 @@ ort.env.logLevel = 'fatal';
 
 function sessionOptions(cfg: SessionConfig): ort.InferenceSession.SessionOptions {
   const ep = cfg.ep ?? 'cpu';
-  const providers: ort.InferenceSession.ExecutionProviderConfig[] =
-    ep === 'cuda' ? [{ name: 'cuda', deviceId: cfg.deviceId ?? 0 }] : ep === 'webgpu' ? ['webgpu'] : ['cpu'];
+  const providers = [PROVIDERS[ep].node(cfg.deviceId ?? 0) as ort.InferenceSession.ExecutionProviderConfig];
   const spinning = cfg.spinning ?? false;
   return {
     // the outputs not named stay on the host
@@ -37,24 +37,10 @@ export class RuntimeSession extends OrtSession {
     try {
       return new RuntimeSession(ort, await ort.InferenceSession.create(model as Uint8Array, sessionOptions(cfg)), ep);
     } catch (e) {
-      const reason = describeLoadFailure(e as Error, ep);
+      const reason = PROVIDERS[ep].cannotStart((e as Error).message.split('\n')[0]);
       if (ep === 'cpu' || cfg.fallback !== 'cpu') throw new RuntimeError(reason);
       cfg.onFallback?.(reason);
       return RuntimeSession.create(model, { ...cfg, ep: 'cpu', fallback: undefined });
     }
   }
-}
-
-function describeLoadFailure(e: Error, ep: ExecutionProvider): string {
-  const msg = e.message.split('\n')[0];
-  if (ep === 'cuda' && /cuda|provider|libonnxruntime_providers/i.test(msg)) {
-    return (
-      `the CUDA execution provider is not available (${msg}). ` +
-      'Install it with `ONNXRUNTIME_NODE_INSTALL=cuda12 node node_modules/onnxruntime-node/script/install.js` ' +
-        '(needs the CUDA 12 runtime and cuDNN 9), ' +
-      'or train with --ep cpu.'
-    );
-  }
-  if (ep === 'webgpu') return `the WebGPU execution provider could not start (${msg}); train with --ep cpu.`;
-  return `ONNX Runtime could not load the model: ${msg}`;
 }

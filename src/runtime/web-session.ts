@@ -4,6 +4,7 @@
 // browser. 'cpu' is ONNX Runtime's WebAssembly provider here; 'webgpu' the browser's GPU.
 import * as ort from 'onnxruntime-web/webgpu';
 import { deviceOutputOption, ExecutionProvider, OrtModule, OrtSession, RuntimeError, SessionConfig } from './ort-session-core';
+import { PROVIDERS } from './providers';
 
 export { EXECUTION_PROVIDERS, isDeviceTensor, RuntimeError } from './ort-session-core';
 export type { DeviceTensor, ExecutionProvider, SessionConfig } from './ort-session-core';
@@ -28,17 +29,18 @@ export class RuntimeSession extends OrtSession {
   /** Load a model (bytes or a URL) on the chosen provider: 'cpu' = WebAssembly, or 'webgpu'. */
   static async create(model: Uint8Array | string, cfg: SessionConfig = {}): Promise<RuntimeSession> {
     const ep: ExecutionProvider = cfg.ep ?? 'cpu';
-    if (ep === 'cuda') throw new RuntimeError('CUDA is not available in a browser: use webgpu or cpu (WebAssembly)');
+    const web = PROVIDERS[ep].web;
+    if ('unavailable' in web) throw new RuntimeError(web.unavailable);
     try {
       const session = await webOrt.InferenceSession.create(model as Uint8Array, {
         ...deviceOutputOption(cfg),
-        executionProviders: [ep === 'webgpu' ? 'webgpu' : 'wasm'],
+        executionProviders: [web.name],
         graphOptimizationLevel: 'extended',
         logSeverityLevel: 3,
       });
       return new RuntimeSession(webOrt, session, ep);
     } catch (e) {
-      const reason = `ONNX Runtime Web could not load the model on ${ep === 'webgpu' ? 'WebGPU' : 'WebAssembly'}: ${(e as Error).message.split('\n')[0]}`;
+      const reason = `ONNX Runtime Web could not load the model on ${web.title}: ${(e as Error).message.split('\n')[0]}`;
       if (ep === 'cpu' || cfg.fallback !== 'cpu') throw new RuntimeError(reason);
       cfg.onFallback?.(reason);
       return RuntimeSession.create(model, { ...cfg, ep: 'cpu', fallback: undefined });

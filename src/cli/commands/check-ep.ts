@@ -2,12 +2,11 @@
 // provider (no silent fallback to the CPU)? Checked against ONNX Runtime's registered-kernel table
 // and, where the provider can start on this machine, against the placements ONNX Runtime reports.
 import type { CommandModule, InferredOptionTypes } from 'yargs';
+import { EXECUTION_PROVIDERS, ExecutionProvider, PROVIDERS } from '../../runtime/providers';
 import { MODELS } from '../options';
 
-const PROVIDERS = { cpu: 'CPUExecutionProvider', cuda: 'CUDAExecutionProvider', webgpu: 'WebGpuExecutionProvider' } as const;
-
 const options = {
-  ep: { choices: ['cpu', 'cuda', 'webgpu'] as const, default: 'cuda' as const, describe: 'execution provider to check' },
+  ep: { choices: EXECUTION_PROVIDERS, default: 'cuda' as ExecutionProvider, describe: 'execution provider to check' },
   kernels: {
     type: 'string',
     describe: 'ONNX Runtime kernel table as JSON (default $ORT_KERNELS_JSON, else the one in kernel-tables/ for the provider)',
@@ -26,10 +25,10 @@ export const checkEpCommand: CommandModule<object, InferredOptionTypes<typeof op
   builder: (y) => y.options(options),
   handler: async (args) => {
     const { UsageError } = await import('../errors.js');
-    const { uncoveredNodes, readKernelTable, DEFAULT_KERNEL_TABLE, DEFAULT_WEBGPU_KERNEL_TABLE } = await import('../../graph/kernel-coverage.js');
+    const { uncoveredNodes, readKernelTable, kernelTableFile } = await import('../../graph/kernel-coverage.js');
     const { emittedModels } = await import('../emitted-models.js');
-    const provider = PROVIDERS[args.ep];
-    const file = args.kernels ?? process.env.ORT_KERNELS_JSON ?? (args.ep === 'webgpu' ? DEFAULT_WEBGPU_KERNEL_TABLE : DEFAULT_KERNEL_TABLE);
+    const provider = PROVIDERS[args.ep].ortName;
+    const file = args.kernels ?? process.env.ORT_KERNELS_JSON ?? kernelTableFile(args.ep);
     const table = readKernelTable(file, (why) => new UsageError(`${file}: ${why}; pass --kernels FILE (see kernel-tables/README.md)`));
     if (!table.providers[provider]) throw new UsageError(`${file}: no ${provider} in this kernel table; pass --kernels FILE (see kernel-tables/README.md)`);
     const models = emittedModels(args.model as (typeof MODELS)[number][] | undefined);
@@ -52,7 +51,7 @@ export const checkEpCommand: CommandModule<object, InferredOptionTypes<typeof op
 };
 
 /** Loads every model on the provider and counts the compute nodes ONNX Runtime put elsewhere. */
-async function checkPlacements(ep: 'cuda' | 'webgpu', provider: string, models: [string, import('../../graph/types.js').Model][]) {
+async function checkPlacements(ep: ExecutionProvider, provider: string, models: [string, import('../../graph/types.js').Model][]) {
   const { nodePlacements } = await import('../../runtime/placements.js');
   const { loopControlNodes } = await import('../../graph/kernel-coverage.js');
   const { encodeModel } = await import('../../onnx/encode.js');

@@ -3,6 +3,7 @@
 // (on WebGPU without leaving GPU memory).
 import { ModelDefinition, ParamValues } from '../../graph/model-definition';
 import { HostTensor } from '../../runtime/host-tensor';
+import { PROVIDERS } from '../../runtime/providers';
 import { DeviceTensor, isDeviceTensor, RuntimeSession, SessionConfig } from '../../runtime/session';
 import { encodeModel } from '../../onnx/encode';
 import { carriedFeeds, carriedIn, learningRateFeed } from './parameter-feeds';
@@ -24,7 +25,7 @@ export async function nativeEngine(
   // On WebGPU the updated parameters and state stay in GPU memory and go straight back in; they
   // come to the host only when asked for (validation, checkpoints, the end), through a copy graph.
   // (keepOnDevice: false copies them to the host and back every step, for measuring what that costs.)
-  const resident = config.ep === 'webgpu' && keepOnDevice;
+  const resident = PROVIDERS[config.ep ?? 'cpu'].keepsOutputsOnDevice && keepOnDevice;
   const session = await RuntimeSession.create(stepModel, resident ? { ...config, deviceOutputs: carried.map((t) => updatedName(t.name)) } : config);
   const copyOut = resident ? await RuntimeSession.create(encodeModel(buildCopyOutGraph(def, optimizer)), config) : undefined;
   const feeds: Record<string, HostTensor | DeviceTensor> = carriedFeeds(carried, params);

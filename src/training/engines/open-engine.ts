@@ -4,6 +4,7 @@
 // ort-training-engine.ts, kept out of this module so that a browser bundle of train() leaves it out.)
 import { ModelDefinition, ParamValues } from '../../graph/model-definition';
 import { encodeModel } from '../../onnx/encode';
+import { PROVIDERS } from '../../runtime/providers';
 import { SessionConfig } from '../../runtime/session';
 import { PLAIN_SGD } from '../graphs/optimizers/optimizer';
 import { buildTrainingLoop } from '../graphs/loop-graph';
@@ -48,7 +49,8 @@ export async function openEngine(def: ModelDefinition, params: ParamValues, reci
   const log = c.onLog ?? (() => {});
   const opt = optimizerOf(recipe);
   if (c.replicas.length) {
-    const where = c.replicas[0].ep === 'cuda' ? `CUDA devices (${c.replicas.map((r) => r.deviceId)})` : 'CPU sessions';
+    const ep = PROVIDERS[c.replicas[0].ep ?? 'cpu'];
+    const where = ep.deviceIds ? `${ep.title} devices (${c.replicas.map((r) => r.deviceId)})` : `${ep.title} sessions`;
     log(`data parallel over ${c.replicas.length} ${where}`);
     const models = { gradients: encodeModel(buildGradientGraph(def)), update: encodeModel(buildUpdateGraph(def, opt)) };
     return dataParallelEngine(def, models, params, opt, c.replicas);
