@@ -1,14 +1,10 @@
 // The training recipe as given on the command line: defaults, --resume consistency, save points.
 import type { Recipe } from '../training/run/checkpoint';
 import { datasetOf, optimizerOf, scheduleOf } from '../training/run/recipe';
-import { PLAIN_SGD } from '../training/graphs/optimizers/optimizer';
-import { CONSTANT_LR } from '../training/run/schedules';
 import { UsageError } from './errors';
-import { ADAM_LEARNING_RATE, optimizerClashes, OptimizerFlags, optimizerFromFlags, scheduleFromFlags } from './optimizer-options';
+import { recipeFrom } from '../library/recipe-defaults';
+import { optimizerClashes, OptimizerFlags, optimizerFromFlags, scheduleFromFlags } from './optimizer-options';
 
-/** The seed tutorial's recipe; its MLP chapter used a learning rate of 0.02. */
-export const RECIPE_DEFAULTS = { epochs: 10, batchSize: 100, learningRate: 0.03, seed: 42 } as const;
-const LEARNING_RATE_BY_MODEL: Record<string, number> = { lenet: 0.03, mlp: 0.02 };
 
 /**
  * Named starting points; explicit flags override their values. `fast`: the quickest way to 99%
@@ -38,21 +34,17 @@ export function recipeFromFlags(given: RecipeFlags & { model: string }): Recipe 
   const f: RecipeFlags & { model: string } = { ...RECIPE_PRESETS[given.recipe ?? 'seed'], ...explicit, model: given.model };
   const optimizer = optimizerFromFlags(f);
   const schedule = scheduleFromFlags(f);
-  const defaultRate = optimizer.name === 'sgd' ? (LEARNING_RATE_BY_MODEL[f.model] ?? RECIPE_DEFAULTS.learningRate) : ADAM_LEARNING_RATE;
-  return {
-    model: f.model,
-    epochs: f.epochs ?? RECIPE_DEFAULTS.epochs,
-    batchSize: f['batch-size'] ?? RECIPE_DEFAULTS.batchSize,
-    learningRate: f.lr ?? defaultRate,
-    seed: f.seed ?? RECIPE_DEFAULTS.seed,
-    ...(f.limit !== undefined ? { limit: f.limit } : {}),
-    // MNIST is written as before (no dataset field).
-    ...(f.dataset !== undefined && f.dataset !== 'mnist' ? { dataset: f.dataset } : {}),
-    ...(f['val-fraction'] !== undefined ? { valFraction: f['val-fraction'] } : {}),
-    // The seed's plain SGD at a constant rate is written as before (no optimizer or schedule).
-    ...(optimizer !== PLAIN_SGD ? { optimizer } : {}),
-    ...(schedule !== CONSTANT_LR ? { schedule } : {}),
-  };
+  return recipeFrom(f.model, {
+    epochs: f.epochs,
+    batchSize: f['batch-size'],
+    learningRate: f.lr,
+    seed: f.seed,
+    limit: f.limit,
+    dataset: f.dataset,
+    valFraction: f['val-fraction'],
+    optimizer,
+    schedule,
+  });
 }
 
 /**

@@ -2,7 +2,8 @@
 import type { InferredOptionTypes } from 'yargs';
 import { CPU_STEPS_PER_RUN } from '../training/engines/open-engine';
 import { dataOption, MODELS, runtimeOptions } from './options';
-import { RECIPE_DEFAULTS, RECIPE_PRESETS, RecipePreset } from './recipe-options';
+import { defaultLearningRate, RECIPE_DEFAULTS } from '../library/recipe-defaults';
+import { RECIPE_PRESETS, RecipePreset } from './recipe-options';
 import { optimizerOptions } from './optimizer-options';
 
 // The recipe flags (and --model, --artifacts) have no yargs default: with --resume they come from
@@ -18,7 +19,7 @@ export const trainOptions = {
   },
   epochs: { type: 'number', describe: `passes over the training images (default ${RECIPE_DEFAULTS.epochs})` },
   'batch-size': { type: 'number', describe: `samples per SGD step (default ${RECIPE_DEFAULTS.batchSize})` },
-  lr: { type: 'number', describe: `(base) learning rate (default: SGD ${RECIPE_DEFAULTS.learningRate}, mlp 0.02; Adam/AdamW 0.001)` },
+  lr: { type: 'number', describe: `(base) learning rate (default: SGD ${defaultLearningRate('lenet', 'sgd')}, mlp ${defaultLearningRate('mlp', 'sgd')}; Adam/AdamW ${defaultLearningRate('lenet', 'adamw')})` },
   ...optimizerOptions,
   seed: { type: 'number', describe: `seed of the shuffle, and of the init when train builds the artifacts (default ${RECIPE_DEFAULTS.seed})` },
   limit: { type: 'number', describe: 'train on the first N training images only' },

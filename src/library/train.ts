@@ -6,6 +6,7 @@ import { DataError } from '../data/idx-format';
 import { ModelDefinition, ParamValues } from '../graph/model-definition';
 import { ExecutionProvider, SessionConfig } from '../runtime/session';
 import { initParams } from '../training/graphs/init';
+import { recipeFrom } from './recipe-defaults';
 import { EngineFactory, openEngine } from '../training/engines/open-engine';
 import { initialOptimizerState, OptimizerConfig, OptimizerName } from '../training/graphs/optimizers/optimizer';
 import { optimizerOf, Recipe } from '../training/run/recipe';
@@ -33,7 +34,7 @@ export interface TrainOptions {
   batchSize?: number;
   /** 'sgd' (default), 'adam', 'adamw', or one with its settings (torch.optim's names and defaults). */
   optimizer?: OptimizerName | OptimizerOptions;
-  /** The base learning rate (default 0.03 for SGD, 0.001 for Adam and AdamW). */
+  /** The base learning rate (default 0.03 for SGD, 0.02 for the MLP with SGD, 0.001 for Adam and AdamW). */
   learningRate?: number;
   /** 'constant' (default), 'step', 'cosine', 'onecycle', or one with its settings; applied per step. */
   schedule?: ScheduleConfig['name'] | ScheduleOptions;
@@ -128,16 +129,7 @@ export function checkDataFits(model: ModelDefinition, data: Dataset): void {
 
 /** The recipe the options describe (fresh runs). */
 function recipeOf(model: ModelDefinition, data: Dataset, options: TrainOptions): Recipe {
-  const optimizer = optimizerConfig(options.optimizer);
-  const recipe: Recipe = {
-    model: model.name,
-    epochs: options.epochs ?? 10,
-    batchSize: options.batchSize ?? 100,
-    learningRate: options.learningRate ?? (optimizer.name === 'sgd' ? 0.03 : 0.001),
-    seed: options.seed ?? 42,
-    optimizer,
-    schedule: scheduleConfig(options.schedule),
-  };
+  const recipe = recipeFrom(model.name, { ...options, optimizer: optimizerConfig(options.optimizer), schedule: scheduleConfig(options.schedule) });
   if (!Number.isInteger(recipe.epochs) || recipe.epochs < 1) throw new RangeError(`epochs must be a positive whole number, got ${recipe.epochs}`);
   if (!Number.isInteger(recipe.batchSize) || recipe.batchSize < 1 || recipe.batchSize > data.images.count) {
     throw new RangeError(`batchSize must be a whole number from 1 to the ${data.images.count} samples, got ${recipe.batchSize}`);

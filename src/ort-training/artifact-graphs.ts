@@ -10,7 +10,7 @@ import { Model, Value } from '../graph/types';
 import { oneHot, softmaxCrossEntropy } from '../training/graphs/loss';
 import { asModel, differentiate, refuseModelState, STEP_INPUTS, STEP_OUTPUTS } from '../training/graphs/step-graph';
 import { attr } from '../graph/types';
-import { OptimizerConfig, PLAIN_SGD } from '../training/graphs/optimizers/optimizer';
+import { OPTIMIZERS, OptimizerConfig, PLAIN_SGD } from '../training/graphs/optimizers/optimizer';
 
 export const MS_DOMAIN = 'com.microsoft';
 export const LAZY_RESET_GRAD = 'lazy_reset_grad';
@@ -19,14 +19,8 @@ export const gradAccumulated = (param: string) => `${param}_grad.accumulation.ou
 export const OPTIMIZER_INPUTS = ['learning_rate', 'step', 'params', 'gradients', 'first_order_moments'] as const;
 export const ADAMW_INPUTS = [...OPTIMIZER_INPUTS, 'second_order_moments'] as const;
 
-/** What ORT's training API can run of an optimizer: plain SGD and AdamW. The reason why not, else undefined. */
-export function ortOptimizerProblem(c: OptimizerConfig): string | undefined {
-  if (c.name === 'adamw') return undefined;
-  if (c.name === 'sgd' && c.momentum === 0 && c.weightDecay === 0) return undefined;
-  return c.name === 'adam'
-    ? "ORT's training API has AdamW (decoupled decay) but no Adam with L2 decay: use --optimizer adamw"
-    : "ORT's training API's SGD (SGDOptimizerV2) has no momentum or weight decay";
-}
+/** What ORT's training API can run of an optimizer (each one's declaration says): the reason why not, else undefined. */
+export const ortOptimizerProblem = (c: OptimizerConfig): string | undefined => OPTIMIZERS[c.name].ortTrainingApiProblem(c);
 
 export function buildOrtTrainingModel(def: ModelDefinition): Model {
   refuseModelState(def, "ONNX Runtime's training API engine");

@@ -1,7 +1,7 @@
 // The optimizer and schedule settings of a recipe (PyTorch's names and defaults), checked and
 // turned into the OptimizerConfig and ScheduleConfig the graphs and schedules take. The CLI's
 // flags and the library's options both come through here.
-import { OptimizerConfig, OptimizerName, PLAIN_SGD } from '../graphs/optimizers/optimizer';
+import { allSettings, OPTIMIZERS, OptimizerConfig, OptimizerName, PLAIN_SGD } from '../graphs/optimizers/optimizer';
 import { CONSTANT_LR, ScheduleConfig } from './schedules';
 
 /** A setting out of its range, or one that does not apply; the message names settings as the caller's `name` does. */
@@ -14,16 +14,8 @@ export class SettingError extends RangeError {}
 export type SettingName = (setting: string) => string;
 const asIs: SettingName = (s) => s;
 
-export interface OptimizerSettings {
-  name?: OptimizerName;
-  momentum?: number;
-  dampening?: number;
-  nesterov?: boolean;
-  weightDecay?: number;
-  beta1?: number;
-  beta2?: number;
-  eps?: number;
-}
+/** An optimizer by name, with any of its settings (the others take its defaults). */
+export type OptimizerSettings = { name?: OptimizerName } & Partial<Omit<OptimizerConfig, 'name'>>;
 
 export interface ScheduleSettings {
   name?: ScheduleConfig['name'];
@@ -33,32 +25,36 @@ export interface ScheduleSettings {
   gamma?: number;
 }
 
-const SGD_ONLY = ['momentum', 'dampening', 'nesterov'] as const;
-const ADAM_ONLY = ['beta1', 'beta2', 'eps'] as const;
+const RANGES = {
+  unit: { ok: (v: number) => v >= 0 && v < 1, says: 'must be in [0, 1)' },
+  nonnegative: { ok: (v: number) => v >= 0, says: 'must be 0 or more' },
+  positive: { ok: (v: number) => v > 0, says: 'must be positive' },
+} as const;
 
+/**
+ * The optimizer's settings checked and completed from its declarations (optimizers/*.ts): a setting
+ * it does not take is refused, the others get its defaults, and settings it does not declare keep
+ * the defaults of the optimizer that does (the flat record recipes and checkpoints store).
+ */
 export function optimizerConfigOf(o: OptimizerSettings, label: SettingName = asIs): OptimizerConfig {
   const fail = (setting: string, rest: string) => new SettingError(`${label(setting)} ${rest}`);
   const name = o.name ?? 'sgd';
-  const misplaced = (name === 'sgd' ? ADAM_ONLY : SGD_ONLY).find((k) => o[k] !== undefined);
-  if (misplaced) throw fail(misplaced, `does not apply to ${label('optimizer')} ${name}`);
-  const c: OptimizerConfig = {
-    name,
-    momentum: o.momentum ?? 0,
-    dampening: o.dampening ?? 0,
-    nesterov: o.nesterov ?? false,
-    weightDecay: o.weightDecay ?? (name === 'adamw' ? 0.01 : 0),
-    beta1: o.beta1 ?? 0.9,
-    beta2: o.beta2 ?? 0.999,
-    eps: o.eps ?? 1e-8,
-  };
-  for (const k of ['momentum', 'dampening', 'beta1', 'beta2'] as const) {
-    if (!(c[k] >= 0 && c[k] < 1)) throw fail(k, `must be in [0, 1), got ${c[k]}`);
+  const own = OPTIMIZERS[name].settings;
+  const settings = allSettings();
+  const misplaced = settings.find(([key]) => o[key] !== undefined && !own.some((s) => s.key === key));
+  if (misplaced) throw fail(misplaced[0], `does not apply to ${label('optimizer')} ${name}`);
+  const c = { name } as Record<string, unknown>;
+  for (const [key, takers] of settings) {
+    const spec = own.find((s) => s.key === key) ?? takers[0][1];
+    const value = o[key] ?? spec.default;
+    if (spec.range !== 'boolean' && !RANGES[spec.range].ok(value as number)) throw fail(key, `${RANGES[spec.range].says}, got ${value}`);
+    c[key] = value;
   }
-  if (!(c.weightDecay >= 0)) throw fail('weightDecay', `must be 0 or more, got ${c.weightDecay}`);
-  if (!(c.eps > 0)) throw fail('eps', `must be positive, got ${c.eps}`);
-  if (c.nesterov && (c.momentum === 0 || c.dampening !== 0)) throw fail('nesterov', `needs ${label('momentum')} above 0 and no ${label('dampening')} (as in torch.optim.SGD)`);
-  const plain = Object.entries(PLAIN_SGD).every(([k, v]) => c[k as keyof OptimizerConfig] === v);
-  return plain ? PLAIN_SGD : c;
+  const config = c as unknown as OptimizerConfig;
+  const broken = OPTIMIZERS[name].check?.(config, label);
+  if (broken) throw fail(...broken);
+  const plain = Object.entries(PLAIN_SGD).every(([k, v]) => config[k as keyof OptimizerConfig] === v);
+  return plain ? PLAIN_SGD : config;
 }
 
 export function scheduleConfigOf(o: ScheduleSettings, label: SettingName = asIs): ScheduleConfig {

@@ -4,7 +4,7 @@
 //   p' = p - (lr / (1 - b1^t)) * m / (sqrt(v) / sqrt(1 - b2^t) + eps)
 // The bias corrections c = 1 - b^t are carried as state, updated as c' = b * c + (1 - b) from 0:
 // in float32, 1 - b^t itself would lose most of its digits (1 - 0.999 in float32 is off by 1.3e-5).
-import type { Optimizer, OptimizerConfig } from './optimizer-interface';
+import type { Optimizer, OptimizerConfig, SettingSpec } from './optimizer-interface';
 import type { GraphBuilder } from '../../../graph/graph-builder';
 import type { Value } from '../../../graph/types';
 
@@ -27,6 +27,33 @@ function adamUpdate(decoupled: boolean): Optimizer['update'] {
   };
 }
 
-const state = () => ({ slots: ['exp_avg', 'exp_avg_sq'], scalars: ['bias_correction1', 'bias_correction2'] });
-export const adam: Optimizer = { state, shared: adamShared, update: adamUpdate(false) };
-export const adamw: Optimizer = { state, shared: adamShared, update: adamUpdate(true) };
+const betas: SettingSpec[] = [
+  { key: 'beta1', default: 0.9, range: 'unit', help: 'decay of the first moment' },
+  { key: 'beta2', default: 0.999, range: 'unit', help: 'decay of the second moment' },
+  { key: 'eps', default: 1e-8, range: 'positive', help: 'added to the denominator' },
+];
+const common = {
+  // PyTorch's default rate for both.
+  defaultLearningRate: 0.001,
+  describe(this: Optimizer, c: OptimizerConfig, rate: string) {
+    return `${this.title}${rate}, betas (${c.beta1}, ${c.beta2}), eps ${c.eps}${c.weightDecay ? `, weight decay ${c.weightDecay}` : ''}`;
+  },
+  state: () => ({ slots: ['exp_avg', 'exp_avg_sq'], scalars: ['bias_correction1', 'bias_correction2'] }),
+  shared: adamShared,
+};
+
+export const adam: Optimizer = {
+  ...common,
+  title: 'Adam',
+  settings: [...betas, { key: 'weightDecay', default: 0, range: 'nonnegative', help: 'L2 penalty added to the gradient' }],
+  ortTrainingApiProblem: () => "ORT's training API has AdamW (decoupled decay) but no Adam with L2 decay: use --optimizer adamw",
+  update: adamUpdate(false),
+};
+
+export const adamw: Optimizer = {
+  ...common,
+  title: 'AdamW',
+  settings: [...betas, { key: 'weightDecay', default: 0.01, range: 'nonnegative', help: 'decoupled weight decay' }],
+  ortTrainingApiProblem: () => undefined,
+  update: adamUpdate(true),
+};

@@ -1,11 +1,17 @@
-// What an optimizer is, for the files that implement one (sgd.ts, adam.ts): its settings and
-// the interface its implementation fills in. optimizer.ts holds the table of them.
+// What an optimizer is, for the files that implement one (sgd.ts, adam.ts): the settings it
+// declares, its default learning rate, what ONNX Runtime's training API can run of it, its
+// description, and its update as graph ops. optimizer.ts holds the table of them; flags, checks,
+// resume clashes and descriptions are derived from these declarations.
 import type { GraphBuilder } from '../../../graph/graph-builder';
 import type { Value } from '../../../graph/types';
 
 export type OptimizerName = 'sgd' | 'adam' | 'adamw';
 
-/** The settings of every optimizer, PyTorch's names and defaults (torch.optim.SGD / Adam / AdamW). */
+/**
+ * The settings of every optimizer, PyTorch's names and defaults (torch.optim.SGD / Adam / AdamW).
+ * One flat record, as recipes and checkpoints store it: a setting an optimizer does not declare
+ * keeps the default of the optimizer that does.
+ */
 export interface OptimizerConfig {
   name: OptimizerName;
   momentum: number;
@@ -17,10 +23,35 @@ export interface OptimizerConfig {
   eps: number;
 }
 
+export type SettingKey = Exclude<keyof OptimizerConfig, 'name'>;
+
+/** A setting's allowed values: [0, 1), 0 or more, above 0, or a switch. */
+export type SettingRange = 'unit' | 'nonnegative' | 'positive' | 'boolean';
+
+/** One setting an optimizer takes: the library calls it `key`, the CLI `--<key in kebab-case>`. */
+export interface SettingSpec {
+  key: SettingKey;
+  default: number | boolean;
+  range: SettingRange;
+  help: string;
+}
+
 /** Per-step values shared by every parameter's update (computed once per step). */
 export type Shared = Record<string, Value>;
 
 export interface Optimizer {
+  /** As people write it: 'SGD', 'AdamW'. */
+  title: string;
+  /** The settings it takes, in the order help and descriptions list them. */
+  settings: readonly SettingSpec[];
+  /** Its learning rate when none is given (a model may ask for another with SGD: the MLP's tutorial chapter). */
+  defaultLearningRate: number;
+  /** Why ONNX Runtime's training API cannot run it with these settings; undefined when it can. */
+  ortTrainingApiProblem(c: OptimizerConfig): string | undefined;
+  /** A rule across settings (e.g. Nesterov needs momentum): the setting at fault and why, or undefined. */
+  check?(c: OptimizerConfig, label: (setting: string) => string): [SettingKey, string] | undefined;
+  /** A short description: "SGD lr 0.03, momentum 0.9", "AdamW lr 0.001, betas (0.9, 0.999), eps 1e-8". */
+  describe(c: OptimizerConfig, rate: string): string;
   /**
    * The state these settings need: per-parameter slots, named `<param>.<slot>`, each shaped like
    * its parameter, and whole-run float32 scalars, named `optimizer.<name>`; all start at zero.

@@ -8,13 +8,13 @@ import { GraphBuilder } from '../../../graph/graph-builder';
 import { ModelDefinition, stateOf } from '../../../graph/model-definition';
 import { Value } from '../../../graph/types';
 import { adam, adamw } from './adam';
-import type { Optimizer, OptimizerConfig, OptimizerName } from './optimizer-interface';
+import type { Optimizer, OptimizerConfig, OptimizerName, SettingKey, SettingSpec } from './optimizer-interface';
 import { sgd } from './sgd';
 
-export type { Optimizer, OptimizerConfig, OptimizerName, Shared } from './optimizer-interface';
+export type { Optimizer, OptimizerConfig, OptimizerName, SettingKey, SettingRange, SettingSpec, Shared } from './optimizer-interface';
 export { PLAIN_SGD } from './optimizer-interface';
 
-/** Every optimizer, by the name --optimizer takes. A new one: its file, and a line here. */
+/** Every optimizer, by the name --optimizer takes. A new one: its file, and an entry here. */
 export const OPTIMIZERS: Record<OptimizerName, Optimizer> = { sgd, adam, adamw };
 
 const implementationOf = (c: OptimizerConfig): Optimizer => OPTIMIZERS[c.name];
@@ -85,11 +85,14 @@ export function applyOptimizer(
 
 /** A short description for logs and model metadata: "SGD lr 0.03", "AdamW lr 0.001, betas (0.9, 0.999), ...". */
 export function describeOptimizer(c: OptimizerConfig, lr?: number): string {
-  const rate = lr === undefined ? '' : ` lr ${lr}`;
-  if (c.name === 'sgd') {
-    const extras = [c.momentum ? `momentum ${c.momentum}` : '', c.dampening ? `dampening ${c.dampening}` : '', c.nesterov ? 'nesterov' : '', c.weightDecay ? `weight decay ${c.weightDecay}` : ''];
-    return [`SGD${rate}`, ...extras].filter(Boolean).join(', ');
+  return implementationOf(c).describe(c, lr === undefined ? '' : ` lr ${lr}`);
+}
+
+/** Every setting any optimizer declares, once, in table order: [key, the optimizers that take it]. */
+export function allSettings(): [SettingKey, [OptimizerName, SettingSpec][]][] {
+  const byKey = new Map<SettingKey, [OptimizerName, SettingSpec][]>();
+  for (const [name, opt] of Object.entries(OPTIMIZERS) as [OptimizerName, Optimizer][]) {
+    for (const s of opt.settings) byKey.set(s.key, [...(byKey.get(s.key) ?? []), [name, s]]);
   }
-  const name = c.name === 'adam' ? 'Adam' : 'AdamW';
-  return `${name}${rate}, betas (${c.beta1}, ${c.beta2}), eps ${c.eps}${c.weightDecay ? `, weight decay ${c.weightDecay}` : ''}`;
+  return [...byKey];
 }

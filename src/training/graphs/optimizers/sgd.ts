@@ -10,6 +10,22 @@ import type { Optimizer, Shared } from './optimizer-interface';
 const none: Record<string, Value> = {};
 
 export const sgd: Optimizer = {
+  title: 'SGD',
+  settings: [
+    { key: 'momentum', default: 0, range: 'unit', help: 'momentum factor' },
+    { key: 'dampening', default: 0, range: 'unit', help: 'dampening of the momentum' },
+    { key: 'nesterov', default: false, range: 'boolean', help: 'Nesterov momentum (needs momentum, no dampening)' },
+    { key: 'weightDecay', default: 0, range: 'nonnegative', help: 'L2 penalty added to the gradient' },
+  ],
+  // The seed tutorial's rate.
+  defaultLearningRate: 0.03,
+  ortTrainingApiProblem: (c) => (c.momentum === 0 && c.weightDecay === 0 ? undefined : "ORT's training API's SGD (SGDOptimizerV2) has no momentum or weight decay"),
+  check: (c, label) =>
+    c.nesterov && (c.momentum === 0 || c.dampening !== 0) ? ['nesterov', `needs ${label('momentum')} above 0 and no ${label('dampening')} (as in torch.optim.SGD)`] : undefined,
+  describe(c, rate) {
+    const extras = [c.momentum ? `momentum ${c.momentum}` : '', c.dampening ? `dampening ${c.dampening}` : '', c.nesterov ? 'nesterov' : '', c.weightDecay ? `weight decay ${c.weightDecay}` : ''];
+    return [`SGD${rate}`, ...extras].filter(Boolean).join(', ');
+  },
   state: (c) => ({ slots: c.momentum ? ['momentum_buffer'] : [], scalars: c.momentum && c.dampening ? ['step'] : [] }),
   shared(b, lr, scalars, c) {
     if (c.momentum === 0) return { shared: { lr } as Shared, scalarsNext: none };
