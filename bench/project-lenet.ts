@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { lenet } from '../model/lenet.onnx-builder';
 import { fillBatch } from '../src/data/dataset';
-import { loadSplit, locateMnist } from '../src/data/idx-dataset';
+import { loadSplit, locateMnist } from '../src/data/dataset-files';
 import { inOrder } from '../src/data/shuffle';
 import { evaluateModel } from '../src/inference/evaluate';
 import { DEFAULT_INFERENCE_BATCH } from '../src/inference/inference-batch';

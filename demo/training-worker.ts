@@ -3,7 +3,7 @@
 // Vite build puts src/runtime/web-session.ts in place of the Node runtime; nothing else differs.
 import { DEMO_DATA_PATHS } from '../src/cli/demo-data';
 import { Dataset, makeDataset } from '../src/data/dataset';
-import { parseUnpackedImages, parseUnpackedLabels } from '../src/data/idx-format';
+import { parseUnpackedImages, parseUnpackedLabels } from '../src/data/idx-bytes';
 import { evaluateModel } from '../src/inference/evaluate';
 import { DEFAULT_INFERENCE_BATCH } from '../src/inference/inference-batch';
 import { INFERENCE_IO, paramsFromModel } from '../src/inference/inference-graph';

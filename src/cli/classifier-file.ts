@@ -1,5 +1,5 @@
 // The model file that evaluate/predict/demo use: --model-file, else <artifacts>/<model>.onnx, checked.
-import { ClassifierIo, loadClassifier } from '../inference/model-check';
+import { ClassifierIo, loadClassifier } from '../inference/load-classifier';
 import { artifactPaths } from '../training/run/artifacts';
 import { MODEL_DEFINITIONS } from '../../model/registry';
 import { MODELS } from './options';

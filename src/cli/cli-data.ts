@@ -5,7 +5,7 @@ import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { Dataset } from '../data/dataset';
 import { DATASETS } from '../data/dataset-catalog';
-import { DataLocation, datasetNamed, loadSplit, locateDataset, shapeMismatch } from '../data/idx-dataset';
+import { DataLocation, datasetNamed, loadSplit, locateDataset, shapeMismatch } from '../data/dataset-files';
 import { loadImageFolder, splitValidation } from '../data/image-folder';
 import { ModelDefinition } from '../graph/model-definition';
 import { UsageError } from './errors';

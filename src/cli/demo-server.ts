@@ -8,7 +8,7 @@ import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http
 import { AddressInfo } from 'node:net';
 import { extname, join, normalize, resolve, sep } from 'node:path';
 import { Dataset, firstSamples } from '../data/dataset';
-import { formatImages, formatLabels } from '../data/idx-format';
+import { formatImages, formatLabels } from '../data/idx-bytes';
 import { PACKAGE_ROOT } from '../io/package-root';
 import { DEMO_DATA_COUNTS, DEMO_DATA_PATHS } from './demo-data';
 import { UsageError } from './errors';

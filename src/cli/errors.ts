@@ -1,5 +1,5 @@
 // One clear line for the user's mistakes (exit 2); a short internal-error line otherwise (exit 1).
-import { DataError } from '../data/idx';
+import { DataError } from '../data/idx-file';
 import { OnnxDecodeError } from '../onnx/decode';
 import { RuntimeError } from '../runtime/session';
 import { OrtArtifactError } from '../ort-training/validate';

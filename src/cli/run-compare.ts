@@ -2,7 +2,7 @@
 // graph) and on the chosen provider (the step graph, or the loop graph with --steps-per-run), then
 // the largest differences in loss and parameters. Returns the exit code: 1 when they disagree.
 import { makeDataset } from '../data/dataset';
-import { datasetNamed, loadSplit, locateDataset } from '../data/idx-dataset';
+import { datasetNamed, loadSplit, locateDataset } from '../data/dataset-files';
 import { PROVIDERS } from '../runtime/providers';
 import { SessionConfig } from '../runtime/session';
 import { initParams } from '../training/graphs/init';

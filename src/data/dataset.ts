@@ -1,5 +1,5 @@
 // A labelled image set, and the MNIST convention for feeding it: pixels / 255 as float32 [N,1,28,28].
-import { DataError, ImageSet } from './idx-format';
+import { DataError, ImageSet } from './idx-bytes';
 
 export interface Dataset {
   name: string;

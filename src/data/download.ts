@@ -6,7 +6,7 @@ import { createHash } from 'node:crypto';
 import { createWriteStream, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { commitTemporary, temporarySibling } from '../io/atomic-write';
-import { DataError, maybeGunzip } from './idx';
+import { DataError, maybeGunzip } from './idx-file';
 
 export type ProgressCallback = (received: number, total: number | undefined) => void;
 

@@ -2,7 +2,7 @@
 // Transparent areas count as white paper.
 import sharp from 'sharp';
 import type { GrayImage } from './gray-image';
-import { DataError } from './idx';
+import { DataError } from './idx-file';
 
 export async function readGrayImage(path: string): Promise<GrayImage> {
   try {

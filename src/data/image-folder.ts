@@ -7,7 +7,7 @@ import { readdirSync, statSync } from 'node:fs';
 import { extname, join } from 'node:path';
 import sharp from 'sharp';
 import { Dataset, makeDataset } from './dataset';
-import { DataError } from './idx';
+import { DataError } from './idx-file';
 import { PICTURE_EXTENSIONS } from './picture-files';
 import { epochOrder } from './shuffle';
 

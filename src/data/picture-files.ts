@@ -2,7 +2,7 @@
 // (sorted, not recursive), and --list files naming one path per line.
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { extname, join } from 'node:path';
-import { DataError } from './idx';
+import { DataError } from './idx-file';
 
 export const PICTURE_EXTENSIONS = new Set(['.png', '.jpg', '.jpeg', '.webp', '.gif', '.tif', '.tiff', '.avif', '.bmp']);
 

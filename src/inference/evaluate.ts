@@ -2,7 +2,7 @@
 import { Dataset, fillBatch, sampleSize } from '../data/dataset';
 import { inOrder } from '../data/shuffle';
 import { RuntimeError, RuntimeSession, SessionConfig } from '../runtime/session';
-import type { ClassifierIo } from './model-check';
+import type { ClassifierIo } from './load-classifier';
 import { checkScores } from './scores';
 
 export interface Evaluation {

@@ -1,6 +1,6 @@
 // Classify pictures with an exported model: preprocessed inputs in, class probabilities out.
 import { RuntimeError, RuntimeSession, SessionConfig } from '../runtime/session';
-import { ClassifierIo } from './model-check';
+import { ClassifierIo } from './load-classifier';
 import { MNIST_SIDE } from './preprocess';
 import { checkScores, toProbabilities } from './scores';
 

@@ -4,8 +4,8 @@
 import { resolve } from 'node:path';
 import { Dataset, makeDataset } from '../data/dataset';
 import { FASHION_MNIST, IdxDataset, MNIST } from '../data/dataset-catalog';
-import { DataError } from '../data/idx';
-import { loadSplit, locateDataset } from '../data/idx-dataset';
+import { DataError } from '../data/idx-file';
+import { loadSplit, locateDataset } from '../data/dataset-files';
 import { loadImageFolder, splitValidation } from '../data/image-folder';
 
 export type { Dataset } from '../data/dataset';

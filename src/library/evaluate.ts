@@ -5,7 +5,7 @@ import { ModelDefinition } from '../graph/model-definition';
 import { Evaluation, evaluateModel } from '../inference/evaluate';
 import { DEFAULT_INFERENCE_BATCH } from '../inference/inference-batch';
 import { buildInferenceModel, INFERENCE_IO } from '../inference/inference-graph';
-import { loadClassifier } from '../inference/model-check';
+import { loadClassifier } from '../inference/load-classifier';
 import { encodeModel } from '../onnx/encode';
 import { ExecutionProvider, SessionConfig } from '../runtime/session';
 import { checkDataFits, TrainedModel } from './train';

@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { ModelDefinition, ParamValues } from '../graph/model-definition';
 import { paramsFromModel } from '../inference/inference-graph';
 import { decodeModel } from '../onnx/decode';
-import { DataError } from '../data/idx';
+import { DataError } from '../data/idx-file';
 import { describeFileError, isFileError } from '../io/file-errors';
 
 export function readParams(model: ModelDefinition, file: string): ParamValues {

@@ -2,7 +2,7 @@
 // history and the outcome out. The same derived graphs and engines as `npm run train` (which runs
 // through it), with no files written and nothing printed: progress arrives as events.
 import { Dataset, sampleSize } from '../data/dataset';
-import { DataError } from '../data/idx-format';
+import { DataError } from '../data/idx-bytes';
 import { ModelDefinition, ParamValues } from '../graph/model-definition';
 import { ExecutionProvider, SessionConfig } from '../runtime/session';
 import { initParams } from '../training/graphs/init';

@@ -3,7 +3,7 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loadSplit } from '../../src/data/idx-dataset';
+import { loadSplit } from '../../src/data/dataset-files';
 import { decodeModel } from '../../src/onnx/decode';
 import { cli } from '../helpers/cli';
 import { MNIST_DIR } from '../helpers/mnist-dir';

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { readGrayImage } from '../../src/data/image-file';
-import { loadSplit } from '../../src/data/idx-dataset';
+import { loadSplit } from '../../src/data/dataset-files';
 import { toMnistInput } from '../../src/inference/preprocess';
 import { GraphBuilder } from '../../src/graph/graph-builder';
 import { attr, Value } from '../../src/graph/types';

@@ -5,8 +5,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { FASHION_MNIST, MNIST } from '../../src/data/dataset-catalog';
-import { DataError } from '../../src/data/idx';
-import { datasetNamed, loadSplit, shapeMismatch } from '../../src/data/idx-dataset';
+import { DataError } from '../../src/data/idx-file';
+import { datasetNamed, loadSplit, shapeMismatch } from '../../src/data/dataset-files';
 import { FASHION_MNIST_DIR } from '../helpers/fashion-mnist-dir';
 import { MNIST_DIR } from '../helpers/mnist-dir';
 

@@ -7,8 +7,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { downloadFromMirrors } from '../../src/data/download';
-import { DataError } from '../../src/data/idx';
-import { DEFAULT_MIRRORS, loadSplit, locateMnist, MNIST_FILES, mnistMirrors } from '../../src/data/idx-dataset';
+import { DataError } from '../../src/data/idx-file';
+import { DEFAULT_MIRRORS, loadSplit, locateMnist, MNIST_FILES, mnistMirrors } from '../../src/data/dataset-files';
 import { MNIST_DIR } from '../helpers/mnist-dir';
 
 const GOOD = new TextEncoder().encode('the right bytes '.repeat(5000));

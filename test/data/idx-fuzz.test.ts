@@ -1,7 +1,7 @@
 // Property: any byte string either parses to a consistent data set or raises DataError,
 // never a RangeError/TypeError from deep inside. Fixed seed, bounded runs.
 import fc from 'fast-check';
-import { DataError, parseImages, parseLabels } from '../../src/data/idx';
+import { DataError, parseImages, parseLabels } from '../../src/data/idx-file';
 import { gz, idxImages, idxLabels } from './idx-fixtures';
 
 const FC = { seed: 20261126, numRuns: 400 };

@@ -1,4 +1,4 @@
-import { DataError, IDX_IMAGES_MAGIC, parseImages, parseLabels } from '../../src/data/idx';
+import { DataError, IDX_IMAGES_MAGIC, parseImages, parseLabels } from '../../src/data/idx-file';
 import { makeDataset, fillBatch } from '../../src/data/dataset';
 import { gz, idxImages, idxLabels } from './idx-fixtures';
 

@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loadSplit, MNIST_FILES } from '../../src/data/idx-dataset';
+import { loadSplit, MNIST_FILES } from '../../src/data/dataset-files';
 import { MNIST_DIR } from '../helpers/mnist-dir';
 
 test('the built-in checksums are those of the real files', () => {

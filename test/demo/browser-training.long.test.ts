@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { Browser, chromium, Page } from 'playwright-core';
 import { scratchPlan, ScratchOptimizer } from '../../demo/training-plan';
 import { firstSamples } from '../../src/data/dataset';
-import { loadSplit } from '../../src/data/idx-dataset';
+import { loadSplit } from '../../src/data/dataset-files';
 import { paramsFromModel } from '../../src/inference/inference-graph';
 import { train } from '../../src/library/train';
 import { MODEL_DEFINITIONS } from '../../model/registry';

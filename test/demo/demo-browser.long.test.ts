@@ -3,7 +3,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { Page } from 'playwright-core';
-import { loadSplit } from '../../src/data/idx-dataset';
+import { loadSplit } from '../../src/data/dataset-files';
 import { DemoFixture, openDemo } from '../helpers/demo-fixture';
 import { drawDigit } from '../helpers/draw-digit';
 import { MNIST_DIR } from '../helpers/mnist-dir';

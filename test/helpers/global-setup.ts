@@ -6,7 +6,7 @@
 // without a lock, so two test workers unpacking it at once could read half-written files.
 import { resolve } from 'node:path';
 import { FASHION_MNIST, MNIST } from '../../src/data/dataset-catalog';
-import { locateDataset } from '../../src/data/idx-dataset';
+import { locateDataset } from '../../src/data/dataset-files';
 import { findChromium } from './chromium';
 import { softwareGpu } from './software-gpu';
 

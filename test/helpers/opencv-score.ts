@@ -2,7 +2,7 @@
 // WebAssembly build on npm): an importer and runtime that share no code with ONNX Runtime.
 //   node --import tsx test/helpers/opencv-score.ts model.onnx mnist-dir  ->  JSON {accuracy, predictions}
 import { readFileSync } from 'node:fs';
-import { loadSplit } from '../../src/data/idx-dataset';
+import { loadSplit } from '../../src/data/dataset-files';
 
 interface Mat {
   data32F: Float32Array;

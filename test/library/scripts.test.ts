@@ -4,7 +4,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loadSplit } from '../../src/data/idx-dataset';
+import { loadSplit } from '../../src/data/dataset-files';
 import { ROOT } from '../helpers/cli';
 import { MNIST_DIR } from '../helpers/mnist-dir';
 import { writeDigitFolder } from '../helpers/mnist-pictures';

@@ -2,7 +2,7 @@
 // this project writes, and trains exactly like the project's own step graph.
 import { lenet } from '../../model/lenet.onnx-builder';
 import { makeDataset } from '../../src/data/dataset';
-import { loadSplit } from '../../src/data/idx-dataset';
+import { loadSplit } from '../../src/data/dataset-files';
 import { decodeModel } from '../../src/onnx/decode';
 import { encodeModel } from '../../src/onnx/encode';
 import { buildOrtArtifacts, checkOrtArtifacts } from '../../src/ort-training/artifact-files';

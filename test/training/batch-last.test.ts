@@ -4,7 +4,7 @@
 import { cnn } from '../../model/cnn.onnx-builder';
 import { lenet } from '../../model/lenet.onnx-builder';
 import { fillBatch } from '../../src/data/dataset';
-import { loadSplit } from '../../src/data/idx-dataset';
+import { loadSplit } from '../../src/data/dataset-files';
 import { inOrder } from '../../src/data/shuffle';
 import { ModelDefinition, randomInputName, stateOf } from '../../src/graph/model-definition';
 import { HostTensor } from '../../src/runtime/host-tensor';

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { lenet } from '../../model/lenet.onnx-builder';
 import { makeDataset } from '../../src/data/dataset';
-import { loadSplit } from '../../src/data/idx-dataset';
+import { loadSplit } from '../../src/data/dataset-files';
 import { encodeModel } from '../../src/onnx/encode';
 import { CheckpointError, decodeCheckpoint, encodeCheckpoint, previousCheckpoint, readCheckpoint, TrainingState, writeCheckpoint } from '../../src/training/run/checkpoint';
 import { initParams } from '../../src/training/graphs/init';

@@ -1,7 +1,7 @@
 // Data-parallel training over CPU replicas equals single-session training on the whole batch.
 import { lenet } from '../../model/lenet.onnx-builder';
 import { makeDataset } from '../../src/data/dataset';
-import { loadSplit } from '../../src/data/idx-dataset';
+import { loadSplit } from '../../src/data/dataset-files';
 import { encodeModel } from '../../src/onnx/encode';
 import { dataParallelEngine, splitSizes } from '../../src/training/engines/data-parallel-engine';
 import { initParams } from '../../src/training/graphs/init';

@@ -4,7 +4,7 @@
 import { lenet } from '../../model/lenet.onnx-builder';
 import { fillBatch } from '../../src/data/dataset';
 import { inOrder } from '../../src/data/shuffle';
-import { loadSplit } from '../../src/data/idx-dataset';
+import { loadSplit } from '../../src/data/dataset-files';
 import { initParams } from '../../src/training/graphs/init';
 import { buildGradientGraph, gradName } from '../../src/training/graphs/step-graph';
 import { lenetLoss64, Params64 } from '../helpers/lenet-f64';

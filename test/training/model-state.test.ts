@@ -2,7 +2,7 @@
 // and the K-step Loop update it identically, it ends up in the exported model, and the paths that
 // cannot carry it refuse a model that has it.
 import { Dataset, makeDataset } from '../../src/data/dataset';
-import { loadSplit } from '../../src/data/idx-dataset';
+import { loadSplit } from '../../src/data/dataset-files';
 import { GraphBuilder } from '../../src/graph/graph-builder';
 import { batchNorm, batchNormSpecs, dropout } from '../../src/graph/layers';
 import { ForwardContext, ModelDefinition, ParamValues } from '../../src/graph/model-definition';

@@ -3,7 +3,7 @@
 // one update graph) give the same to float tolerance, for momentum and AdamW under a schedule.
 import { lenet } from '../../model/lenet.onnx-builder';
 import { Dataset, makeDataset } from '../../src/data/dataset';
-import { loadSplit } from '../../src/data/idx-dataset';
+import { loadSplit } from '../../src/data/dataset-files';
 import { encodeModel } from '../../src/onnx/encode';
 import { dataParallelEngine } from '../../src/training/engines/data-parallel-engine';
 import { initParams } from '../../src/training/graphs/init';

@@ -9,7 +9,7 @@ import { initParams } from '../../src/training/graphs/init';
 import { carriedTensors, initialOptimizerState, OptimizerConfig, PLAIN_SGD } from '../../src/training/graphs/optimizers/optimizer';
 import { buildGradientGraph, buildTrainingStep, buildUpdateGraph, gradName, updatedName } from '../../src/training/graphs/step-graph';
 import { openSession } from '../helpers/run-model';
-import { loadSplit } from '../../src/data/idx-dataset';
+import { loadSplit } from '../../src/data/dataset-files';
 import { MNIST_DIR } from '../helpers/mnist-dir';
 import { fillBatch } from '../../src/data/dataset';
 import { inOrder } from '../../src/data/shuffle';

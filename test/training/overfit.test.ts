@@ -1,7 +1,7 @@
 // Training really learns: a small batch of real digits is fitted to near-zero loss.
 import { lenet } from '../../model/lenet.onnx-builder';
 import { makeDataset } from '../../src/data/dataset';
-import { loadSplit } from '../../src/data/idx-dataset';
+import { loadSplit } from '../../src/data/dataset-files';
 import { encodeModel } from '../../src/onnx/encode';
 import { initParams } from '../../src/training/graphs/init';
 import { buildTrainingStep } from '../../src/training/graphs/step-graph';

@@ -4,7 +4,7 @@
 import { lenet } from '../../model/lenet.onnx-builder';
 import { Dataset, fillBatch, makeDataset } from '../../src/data/dataset';
 import { inOrder } from '../../src/data/shuffle';
-import { loadSplit } from '../../src/data/idx-dataset';
+import { loadSplit } from '../../src/data/dataset-files';
 import { encodeModel } from '../../src/onnx/encode';
 import { HostTensor } from '../../src/runtime/host-tensor';
 import type { Recipe, TrainingState } from '../../src/training/run/checkpoint';

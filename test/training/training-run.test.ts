@@ -2,7 +2,7 @@
 // stops the run, and the exported model's metadata; nothing printed, no file written.
 import { mlp } from '../../model/mlp.onnx-builder';
 import { makeDataset } from '../../src/data/dataset';
-import { loadSplit } from '../../src/data/idx-dataset';
+import { loadSplit } from '../../src/data/dataset-files';
 import { encodeModel } from '../../src/onnx/encode';
 import { initParams } from '../../src/training/graphs/init';
 import { nativeEngine } from '../../src/training/engines/native-engine';

@@ -24,7 +24,7 @@ export const demoCommand: CommandModule<object, InferredOptionTypes<typeof optio
     }),
   handler: async (args) => {
     const { buildDemo, demoDataFiles, serveDemo, portIsFree } = await import('../demo-server.js');
-    const { loadSplit, locateMnist } = await import('../../data/idx-dataset.js');
+    const { loadSplit, locateMnist } = await import('../../data/dataset-files.js');
     const { classifierFile } = await import('../classifier-file.js');
     const modelFile = classifierFile(args).path; // fails early, with a clear message
     await portIsFree(args.port); // before the build, which takes a while

@@ -5,7 +5,7 @@
 import { createHash } from 'node:crypto';
 import { copyFileSync, existsSync, linkSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
 import { writeTemporary } from '../../io/atomic-write';
-import { DataError } from '../../data/idx';
+import { DataError } from '../../data/idx-file';
 import { ParamValues } from '../../graph/model-definition';
 import type { TrainingState } from './training-state';
 

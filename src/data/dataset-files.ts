@@ -9,7 +9,7 @@ import { join, resolve } from 'node:path';
 import { DATASETS, IdxDataset, IdxFileKey, MNIST, recognise } from './dataset-catalog';
 import { Dataset, makeDataset } from './dataset';
 import { downloadFromMirrors, ProgressCallback } from './download';
-import { DataError, maybeGunzip, parseImages, parseLabels } from './idx';
+import { DataError, maybeGunzip, parseImages, parseLabels } from './idx-file';
 import { defaultsRoot } from '../io/package-root';
 
 /** MNIST's files with the SHA-256 of the .gz files its mirrors serve. */

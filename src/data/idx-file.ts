@@ -1,9 +1,9 @@
 // IDX files (MNIST's format) as they come from disk or a download: gzipped or not.
 import { gunzipSync } from 'node:zlib';
-import { DataError, ImageSet, parseUnpackedImages, parseUnpackedLabels } from './idx-format';
+import { DataError, ImageSet, parseUnpackedImages, parseUnpackedLabels } from './idx-bytes';
 
-export { DataError, IDX_IMAGES_MAGIC, IDX_LABELS_MAGIC } from './idx-format';
-export type { ImageSet } from './idx-format';
+export { DataError, IDX_IMAGES_MAGIC, IDX_LABELS_MAGIC } from './idx-bytes';
+export type { ImageSet } from './idx-bytes';
 
 const GZIP_MAGIC = [0x1f, 0x8b];
 /** Refuse to inflate more than this (MNIST's largest file is 47 MB unpacked). */
