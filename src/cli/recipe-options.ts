@@ -12,6 +12,8 @@ import { optimizerClashes, OptimizerFlags, optimizerFromFlags, scheduleFromFlags
  * README's "Optimizers and schedules").
  */
 export const RECIPE_PRESETS = {
+  tutorial: {},
+  /** The tutorial's, by its earlier name. */
   seed: {},
   fast: { optimizer: 'adamw', lr: 6e-3, 'lr-schedule': 'onecycle', 'batch-size': 128, epochs: 2 },
 } as const satisfies Record<string, Partial<RecipeFlags>>;
@@ -31,7 +33,7 @@ export interface RecipeFlags extends OptimizerFlags {
 
 export function recipeFromFlags(given: RecipeFlags & { model: string }): Recipe {
   const explicit = Object.fromEntries(Object.entries(given).filter(([, v]) => v !== undefined));
-  const f: RecipeFlags & { model: string } = { ...RECIPE_PRESETS[given.recipe ?? 'seed'], ...explicit, model: given.model };
+  const f: RecipeFlags & { model: string } = { ...RECIPE_PRESETS[given.recipe ?? 'tutorial'], ...explicit, model: given.model };
   const optimizer = optimizerFromFlags(f);
   const schedule = scheduleFromFlags(f);
   return recipeFrom(f.model, {

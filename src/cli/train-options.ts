@@ -15,7 +15,7 @@ export const trainOptions = {
   ...dataOption,
   recipe: {
     choices: Object.keys(RECIPE_PRESETS) as RecipePreset[],
-    describe: 'a named recipe to start from (seed: the tutorial\'s, the default; fast: AdamW, one-cycle, batch 128, 2 epochs); flags override it',
+    describe: 'a named recipe to start from (tutorial: the tutorial\'s, the default, also called seed; fast: AdamW, one-cycle, batch 128, 2 epochs); flags override it',
   },
   epochs: { type: 'number', describe: `passes over the training images (default ${RECIPE_DEFAULTS.epochs})` },
   'batch-size': { type: 'number', describe: `samples per SGD step (default ${RECIPE_DEFAULTS.batchSize})` },
