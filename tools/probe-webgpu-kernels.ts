@@ -1,5 +1,5 @@
 // Regenerates kernel-tables/ort-webgpu-kernels.json by asking the installed onnxruntime-node which
-// node signatures its WebGPU provider runs (src/graph/kernel-probe.ts): every signature of every
+// node signatures its WebGPU provider runs (tools/kernel-probe.ts): every signature of every
 // graph the project emits, and the ops the project avoids because WebGPU lacks them. Needs a WebGPU
 // adapter (a GPU, or the software one: see README, "WebGPU").
 //   node --import tsx tools/probe-webgpu-kernels.ts [--out FILE]
@@ -8,7 +8,7 @@ import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { emittedModels } from '../src/cli/emitted-models';
 import { GraphBuilder } from '../src/graph/graph-builder';
-import { distinctSignatures, probeModel, tableFromProbe } from '../src/graph/kernel-probe';
+import { distinctSignatures, probeModel, tableFromProbe } from './kernel-probe';
 import { OPSET } from '../src/graph/model-definition';
 import { writeFileAtomic } from '../src/io/atomic-write';
 import { encodeModel } from '../src/onnx/encode';

@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { kernelTableFromMarkdown } from '../src/graph/kernel-table-markdown';
+import { kernelTableFromMarkdown } from './kernel-table-markdown';
 import { writeFileAtomic } from '../src/io/atomic-write';
 
 const { values, positionals } = parseArgs({

@@ -8,8 +8,8 @@ import { optimizerClashes, OptimizerFlags, optimizerFromFlags, scheduleFromFlags
 
 /**
  * Named starting points; explicit flags override their values. `fast`: the quickest way to 99%
- * validation accuracy measured here (AdamW, one-cycle schedule, batch 128, 2 epochs; see the
- * README's "Optimizers and schedules").
+ * validation accuracy measured here (AdamW, one-cycle schedule, batch 128, 2 epochs; see
+ * docs/how-training-works.md, "Optimizers and schedules").
  */
 export const RECIPE_PRESETS = {
   tutorial: {},

@@ -17,17 +17,7 @@ export function defaultLearningRate(model: string, optimizer: OptimizerName): nu
 }
 
 /** What a run chose; anything left out takes its default. */
-export interface RecipeChoices {
-  epochs?: number;
-  batchSize?: number;
-  learningRate?: number;
-  seed?: number;
-  optimizer: OptimizerConfig;
-  schedule: ScheduleConfig;
-  limit?: number;
-  dataset?: string;
-  valFraction?: number;
-}
+export type RecipeChoices = Partial<Omit<Recipe, 'model' | 'optimizer' | 'schedule'>> & { optimizer: OptimizerConfig; schedule: ScheduleConfig };
 
 /** The recipe of a fresh run, as checkpoints have always written it (MNIST, plain SGD and a constant rate left out). */
 export function recipeFrom(model: string, c: RecipeChoices): Recipe {

@@ -1,5 +1,5 @@
 // The three ONNX models of ONNX Runtime's on-device training format, derived from a model
-// definition with the project's own autodiff (the format: README, "The ONNX Runtime training-API engine"):
+// definition with the project's own autodiff (the format: docs/ort-training-api.md):
 // - training model: parameters, gradient buffers, lazy_reset_grad, x, y -> loss, correct; each
 //   gradient is written into its buffer by InPlaceAccumulatorV2 (the one com.microsoft op needed);
 // - eval model: parameters, x, y -> loss, correct;

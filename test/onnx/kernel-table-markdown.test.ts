@@ -2,7 +2,7 @@
 // exactly the table it was made from, and read the Markdown's own forms (open, closed and single
 // opset ranges, several constraints, commas inside type strings, other providers skipped).
 import { DEFAULT_KERNEL_TABLE, KernelEntry, readKernelTable } from '../../src/graph/kernel-coverage';
-import { kernelTableFromMarkdown } from '../../src/graph/kernel-table-markdown';
+import { kernelTableFromMarkdown } from '../../tools/kernel-table-markdown';
 
 const SOURCE = { repo: 'r', path: 'p', commit: 'c' };
 

@@ -3,8 +3,8 @@
 // distinct node signature (op and element types), each copy fed by its own graph inputs (constant
 // inputs stay constants); loaded with graph optimizations off, the placements ONNX Runtime reports
 // then tell, signature by signature, whether the provider has a kernel for it.
-import { KernelEntry, KernelTable, TYPE_STRING, typedValues } from './kernel-coverage';
-import { Graph, Model, Node, Tensor, Value } from './types';
+import { KernelEntry, KernelTable, TYPE_STRING, typedValues } from '../src/graph/kernel-coverage';
+import { Graph, Model, Node, Tensor, Value } from '../src/graph/types';
 
 export interface ProbeNode {
   node: Node;

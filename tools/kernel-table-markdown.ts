@@ -6,7 +6,7 @@
 // row names it, and each further row with empty first cells adds one more opset range of it:
 //   |Abs|*in* X:**T**<br> *out* Y:**T**|13+|**T** = tensor(double), tensor(float)|
 //   |||[6, 12]|**T** = tensor(double), tensor(float)|
-import type { KernelEntry, KernelTable } from './kernel-coverage';
+import type { KernelEntry, KernelTable } from '../src/graph/kernel-coverage';
 
 export interface KernelTableSource {
   repo: string;
