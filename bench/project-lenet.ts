@@ -16,7 +16,7 @@ import { encodeModel } from '../src/onnx/encode';
 import { SessionConfig } from '../src/runtime/session';
 import { initParams } from '../src/training/graphs/init';
 import { nativeEngine } from '../src/training/engines/native-engine';
-import { trainWithStepGraph } from '../src/training/run/trainer';
+import { runEpochsOnStepGraph } from '../src/training/run/trainer';
 import { PLAIN_SGD } from '../src/training/graphs/optimizers/optimizer';
 import { buildTrainingStep } from '../src/training/graphs/step-graph';
 import { buildTrainingLoop } from '../src/training/graphs/loop-graph';
@@ -42,7 +42,7 @@ async function main() {
   if (mode === 'epoch') {
     const data = loadSplit(dir, 'train');
     const t = performance.now();
-    await trainWithStepGraph(lenet, step, initialState(recipe, params), data, session);
+    await runEpochsOnStepGraph(lenet, step, initialState(recipe, params), data, session);
     const s = (performance.now() - t) / 1000;
     return { epoch_s: s, samples_per_s: 60000 / s, peak_rss_mb: peakRssMb() };
   }

@@ -47,7 +47,7 @@ export async function imageFolderData(dir: string, def: ModelDefinition): Promis
 }
 
 /** The training data of a run: `dataset` is the recipe's (an IDX dataset's name or IMAGE_FOLDER). */
-export async function trainingData(
+export async function loadTrainingData(
   def: ModelDefinition,
   dataset: string,
   o: { dataDir?: string; valFraction?: number; seed: number; wantValidation: boolean; onLog: (line: string) => void; onDownload?: DataLocation['onDownload'] },

@@ -9,7 +9,7 @@ import { initParams } from '../training/graphs/init';
 import { ParamValues } from '../graph/model-definition';
 import { openEngine } from '../training/engines/open-engine';
 import { StepEngine } from '../training/engines/step-engine';
-import { initialState, train } from '../training/run/trainer';
+import { initialState, runEpochs } from '../training/run/trainer';
 import type { CompareEpArgs } from './compare-ep-options';
 import { UsageError } from './errors';
 import { MODEL_DEFINITIONS } from '../../model/registry';
@@ -49,7 +49,7 @@ export async function compareProviders(args: CompareEpArgs): Promise<number> {
       },
     };
     try {
-      const outcome = await train(recording, initialState(recipe, params), data);
+      const outcome = await runEpochs(recording, initialState(recipe, params), data);
       return { losses, params: outcome.state.params };
     } finally {
       await engine.release();

@@ -16,10 +16,10 @@ import { RunReport } from './run-report';
 import type { TrainArgs } from './train-options';
 import { EXIT_INTERRUPTED, reportOutcome, RunEnd } from './train-outcome';
 import { planTraining, TrainPlan } from './train-plan';
-import { trainTarget } from './train-target';
+import { resolveTrainTarget } from './train-target';
 
-export async function runTraining(args: TrainArgs): Promise<number> {
-  const target = trainTarget(args);
+export async function runTrainCommand(args: TrainArgs): Promise<number> {
+  const target = resolveTrainTarget(args);
   const lock = lockFolder(target.artifacts, resumeCommand(target.checkpointPath).replace(/ --resume .*$/, ''));
   try {
     const plan = await planTraining(args, target);

@@ -8,7 +8,7 @@ import { TrainingState } from '../training/run/checkpoint';
 import { datasetOf, optimizerOf } from '../training/run/recipe';
 import { initialState } from '../training/run/trainer';
 import { describeMethod } from '../training/run/training-run';
-import { CliData, trainingData } from './cli-data';
+import { CliData, loadTrainingData } from './cli-data';
 import { UsageError } from './errors';
 import { progressBar } from './progress';
 import type { TrainArgs } from './train-options';
@@ -39,7 +39,7 @@ export async function planTraining(args: TrainArgs, target: TrainTarget): Promis
   if (state === 'rebuilt') console.log(`rebuilt ${paths.trainingStep} and ${paths.initialModel}: ${def.name}'s parameters changed (init seed ${recipe.seed})`);
   if (state === 'step-refreshed') console.log(`rebuilt ${paths.trainingStep} from model/${def.name}.onnx-builder.ts`);
 
-  const source = await trainingData(def, datasetOf(recipe), {
+  const source = await loadTrainingData(def, datasetOf(recipe), {
     dataDir: args['data-dir'],
     valFraction: recipe.valFraction,
     seed: recipe.seed,

@@ -29,7 +29,7 @@ export interface TrainTarget {
   saved?: TrainingState;
 }
 
-export function trainTarget(args: TrainArgs): TrainTarget {
+export function resolveTrainTarget(args: TrainArgs): TrainTarget {
   if (args.resume && args.recipe) throw new UsageError('--recipe does not go with --resume: the checkpoint holds its recipe');
   const saved = args.resume ? readCheckpoint(args.resume) : undefined;
   const model = (args.model ?? saved?.recipe.model ?? 'lenet') as (typeof MODELS)[number];

@@ -12,9 +12,9 @@ import { ortEngine } from '../../src/training/engines/ort-training-engine';
 import { initialOptimizerState, OptimizerConfig, PLAIN_SGD } from '../../src/training/graphs/optimizers/optimizer';
 import { OrtArtifactError, validateOrtArtifacts } from '../../src/ort-training/validate';
 import { initParams } from '../../src/training/graphs/init';
-import { trainWithStepGraph } from '../../src/training/run/trainer';
+import { runEpochsOnStepGraph as trainWithStepGraph } from '../../src/training/run/trainer';
 import { buildTrainingStep } from '../../src/training/graphs/step-graph';
-import { initialState, train } from '../../src/training/run/trainer';
+import { initialState, runEpochs as train } from '../../src/training/run/trainer';
 import { MNIST_DIR } from '../helpers/mnist-dir';
 
 const params = initParams(lenet, 8);

@@ -12,7 +12,7 @@ import { CheckpointError, decodeCheckpoint, encodeCheckpoint, previousCheckpoint
 import { initParams } from '../../src/training/graphs/init';
 import { buildTrainingStep } from '../../src/training/graphs/step-graph';
 import { initialState } from '../../src/training/run/trainer';
-import { trainWithStepGraph as train } from '../../src/training/run/trainer';
+import { runEpochsOnStepGraph as train } from '../../src/training/run/trainer';
 import { MNIST_DIR } from '../helpers/mnist-dir';
 
 const recipe = { model: 'lenet', epochs: 2, batchSize: 32, learningRate: 0.05, seed: 3, limit: 320 };

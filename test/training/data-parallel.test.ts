@@ -5,9 +5,9 @@ import { loadSplit } from '../../src/data/dataset-files';
 import { encodeModel } from '../../src/onnx/encode';
 import { dataParallelEngine, splitSizes } from '../../src/training/engines/data-parallel-engine';
 import { initParams } from '../../src/training/graphs/init';
-import { trainWithStepGraph } from '../../src/training/run/trainer';
+import { runEpochsOnStepGraph as trainWithStepGraph } from '../../src/training/run/trainer';
 import { buildGradientGraph, buildTrainingStep, buildUpdateGraph } from '../../src/training/graphs/step-graph';
-import { initialState, train } from '../../src/training/run/trainer';
+import { initialState, runEpochs as train } from '../../src/training/run/trainer';
 import { MNIST_DIR } from '../helpers/mnist-dir';
 import { PLAIN_SGD } from '../../src/training/graphs/optimizers/optimizer';
 

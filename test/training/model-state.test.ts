@@ -19,7 +19,7 @@ import { Recipe } from '../../src/training/run/recipe';
 import { CONSTANT_LR } from '../../src/training/run/schedules';
 import { StepEngine } from '../../src/training/engines/step-engine';
 import { buildGradientGraph, buildTrainingStep } from '../../src/training/graphs/step-graph';
-import { initialState, train } from '../../src/training/run/trainer';
+import { initialState, runEpochs as train } from '../../src/training/run/trainer';
 import { MNIST_DIR } from '../helpers/mnist-dir';
 
 const bn = batchNormSpecs('bn', 4);

@@ -6,7 +6,7 @@ import { encodeModel } from '../../src/onnx/encode';
 import { initParams } from '../../src/training/graphs/init';
 import { buildTrainingStep } from '../../src/training/graphs/step-graph';
 import { initialState } from '../../src/training/run/trainer';
-import { trainWithStepGraph as train } from '../../src/training/run/trainer';
+import { runEpochsOnStepGraph as train } from '../../src/training/run/trainer';
 import { MNIST_DIR } from '../helpers/mnist-dir';
 
 test('LeNet overfits 32 MNIST digits (loss -> ~0, accuracy 1)', async () => {

@@ -15,7 +15,7 @@ import { buildTrainingLoop, LOOP_OUTPUTS } from '../../src/training/graphs/loop-
 import { nativeEngine } from '../../src/training/engines/native-engine';
 import { StepEngine } from '../../src/training/engines/step-engine';
 import { buildTrainingStep, STEP_OUTPUTS, updatedName } from '../../src/training/graphs/step-graph';
-import { initialState, train, TrainHooks } from '../../src/training/run/trainer';
+import { initialState, runEpochs as train, TrainHooks } from '../../src/training/run/trainer';
 import { MNIST_DIR } from '../helpers/mnist-dir';
 import { PLAIN_SGD } from '../../src/training/graphs/optimizers/optimizer';
 import { openSession } from '../helpers/run-model';

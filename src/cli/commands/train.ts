@@ -25,8 +25,8 @@ export const trainCommand: CommandModule<object, TrainArgs> = {
           (a['val-fraction'] === undefined || checkOpenFraction(a, 'val-fraction')),
       ),
   handler: async (args) => {
-    const { runTraining } = await import('../run-training.js');
-    process.exitCode = await runTraining(args);
+    const { runTrainCommand } = await import('../run-training.js');
+    process.exitCode = await runTrainCommand(args);
   },
 };
 

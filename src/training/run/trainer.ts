@@ -52,7 +52,7 @@ export function initialState(recipe: Recipe, params: ParamValues): TrainingState
   return { recipe, epoch: 0, step: 0, lossSum: 0, correct: 0, history: [], params };
 }
 
-export async function train(
+export async function runEpochs(
   engine: StepEngine,
   start: TrainingState,
   data: Dataset,
@@ -156,8 +156,8 @@ export async function train(
   return { status: 'completed', state: await stateAt(recipe.epochs, 0, 0, 0) };
 }
 
-/** train() on the native engine: opens the session, runs, releases it. */
-export async function trainWithStepGraph(
+/** runEpochs() on the native engine: opens the session, runs, releases it. */
+export async function runEpochsOnStepGraph(
   def: ModelDefinition,
   stepModel: Uint8Array | string,
   start: TrainingState,
@@ -167,7 +167,7 @@ export async function trainWithStepGraph(
 ): Promise<TrainOutcome> {
   const engine = await nativeEngine(def, stepModel, start.params, optimizerOf(start.recipe), config, { seed: start.recipe.seed });
   try {
-    return await train(engine, start, data, hooks);
+    return await runEpochs(engine, start, data, hooks);
   } finally {
     await engine.release();
   }

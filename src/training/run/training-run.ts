@@ -14,7 +14,7 @@ import { describeOptimizer } from '../graphs/optimizers/optimizer';
 import { optimizerOf, scheduleOf } from './recipe';
 import { CONSTANT_LR, describeSchedule, learningRateAt } from './schedules';
 import { StepEngine } from '../engines/step-engine';
-import { train, TrainOutcome } from './trainer';
+import { runEpochs, TrainOutcome } from './trainer';
 import { EpochReport, TrainingState } from './training-state';
 
 export interface TrainingRunConfig {
@@ -66,7 +66,7 @@ export async function runTrainingJob(c: TrainingRunConfig, events: TrainingEvent
     return (await evaluateModel(io, validation!.data, { batchSize: DEFAULT_INFERENCE_BATCH, session: validation!.session })).accuracy;
   };
   const every = validation?.every;
-  const outcome = await train(c.engine, start, data, {
+  const outcome = await runEpochs(c.engine, start, data, {
     onBatch: events.onBatch,
     onEpoch: async (r, params) => {
       const valAccuracy = every?.unit === 'epochs' && r.epoch % every.count === 0 ? await validate(params) : undefined;
