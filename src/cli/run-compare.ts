@@ -9,13 +9,13 @@ import { initParams } from '../training/graphs/init';
 import { ParamValues } from '../graph/model-definition';
 import { openEngine } from '../training/engines/open-engine';
 import { StepEngine } from '../training/engines/step-engine';
-import { initialState, runEpochs } from '../training/run/trainer';
+import { freshStart, runEpochs } from '../training/run/trainer';
 import type { CompareEpArgs } from './compare-ep-options';
 import { UsageError } from './errors';
 import { MODEL_DEFINITIONS } from '../../model/registry';
 import { recipeFromFlags } from './recipe-options';
 import { optimizerOf } from '../training/run/recipe';
-import { describeOptimizer, initialOptimizerState } from '../training/graphs/optimizers/optimizer';
+import { describeOptimizer } from '../training/graphs/optimizers/optimizer';
 
 const INIT_SEED = 42;
 
@@ -29,7 +29,8 @@ export async function compareProviders(args: CompareEpArgs): Promise<number> {
   if (n > full.images.count) throw new UsageError(`--steps ${args.steps} x --batch-size ${recipe.batchSize} is more than the ${full.images.count} training images`);
   const size = full.images.rows * full.images.cols;
   const data = makeDataset(`${full.name}[:${n}]`, { ...full.images, count: n, pixels: full.images.pixels.subarray(0, n * size) }, full.labels.subarray(0, n));
-  const params = new Map([...initParams(def, INIT_SEED), ...initialOptimizerState(def, optimizerOf(recipe))]);
+  const start = freshStart(def, recipe, initParams(def, INIT_SEED));
+  const params = start.params;
   const session = (ep: SessionConfig['ep']): SessionConfig => ({ ep, deviceId: args['device-id'], threads: args.threads, spinning: args.spinning });
   const k = args['steps-per-run'];
   const where = `${args.ep}${PROVIDERS[args.ep].deviceIds ? ` (device ${args['device-id']})` : ''}${k > 1 ? `, ${k} steps per run` : ''}`;
@@ -49,7 +50,7 @@ export async function compareProviders(args: CompareEpArgs): Promise<number> {
       },
     };
     try {
-      const outcome = await runEpochs(recording, initialState(recipe, params), data);
+      const outcome = await runEpochs(recording, start, data);
       return { losses, params: outcome.state.params };
     } finally {
       await engine.release();

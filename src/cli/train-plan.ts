@@ -2,11 +2,10 @@
 // the artifacts folder, the data found and checked against the model, the starting state (fresh or
 // resumed) and the one line that says what will run.
 import { Dataset, firstSamples } from '../data/dataset';
-import { initialOptimizerState } from '../training/graphs/optimizers/optimizer';
 import { artifactPaths, ensureArtifacts, readInitialParams } from '../training/run/artifacts';
 import { TrainingState } from '../training/run/checkpoint';
-import { datasetOf, optimizerOf } from '../training/run/recipe';
-import { initialState } from '../training/run/trainer';
+import { datasetOf } from '../training/run/recipe';
+import { freshStart } from '../training/run/trainer';
 import { describeMethod } from '../training/run/training-run';
 import { CliData, loadTrainingData } from './cli-data';
 import { UsageError } from './errors';
@@ -62,7 +61,7 @@ export async function planTraining(args: TrainArgs, target: TrainTarget): Promis
   if (memoryNote) console.error(memoryNote);
   const start: TrainingState = saved
     ? { ...saved, recipe }
-    : initialState(recipe, new Map([...readInitialParams(def, artifacts), ...initialOptimizerState(def, optimizerOf(recipe))]));
+    : freshStart(def, recipe, readInitialParams(def, artifacts));
   const method = describeMethod(start);
   const stepsPerEpoch = Math.ceil(data.images.count / recipe.batchSize);
   console.log(

@@ -8,11 +8,11 @@ import { ExecutionProvider, SessionConfig } from '../runtime/session';
 import { initParams } from '../training/graphs/init';
 import { recipeFrom } from './recipe-defaults';
 import { EngineFactory, openEngine } from '../training/engines/open-engine';
-import { initialOptimizerState, OptimizerConfig, OptimizerName } from '../training/graphs/optimizers/optimizer';
-import { optimizerOf, Recipe } from '../training/run/recipe';
+import { OptimizerConfig, OptimizerName } from '../training/graphs/optimizers/optimizer';
+import { Recipe } from '../training/run/recipe';
 import { optimizerConfigOf, OptimizerSettings, scheduleConfigOf, ScheduleSettings } from '../training/run/recipe-settings';
 import { ScheduleConfig } from '../training/run/schedules';
-import { initialState } from '../training/run/trainer';
+import { freshStart } from '../training/run/trainer';
 import { runTrainingJob, TrainingEvents } from '../training/run/training-run';
 import { EpochReport, TrainingState } from '../training/run/training-state';
 
@@ -146,7 +146,7 @@ export async function train(model: ModelDefinition, data: Dataset, options: Trai
   if (!start) {
     const recipe = recipeOf(model, data, options);
     const fresh = options.initialParams ?? initParams(model, recipe.seed);
-    start = initialState(recipe, new Map([...fresh, ...initialOptimizerState(model, optimizerOf(recipe))]));
+    start = freshStart(model, recipe, fresh);
   }
   const { recipe } = start;
   const session: SessionConfig = options.session ?? { ep: options.ep ?? 'cpu', threads: options.threads ?? 0 };

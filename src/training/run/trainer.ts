@@ -7,6 +7,7 @@ import { ModelDefinition, ParamValues } from '../../graph/model-definition';
 import { SessionConfig } from '../../runtime/session';
 import { nativeEngine } from '../engines/native-engine';
 import { StepEngine } from '../engines/step-engine';
+import { initialOptimizerState } from '../graphs/optimizers/optimizer';
 import type { Recipe } from './recipe';
 import { optimizerOf, scheduleOf } from './recipe';
 import { learningRateAt } from './schedules';
@@ -50,6 +51,11 @@ export const EXPLODED_LOSS = 1000;
 
 export function initialState(recipe: Recipe, params: ParamValues): TrainingState {
   return { recipe, epoch: 0, step: 0, lossSum: 0, correct: 0, history: [], params };
+}
+
+/** The start of a fresh run: the model's parameters (and state), and the recipe's optimizer state at zero. */
+export function freshStart(def: ModelDefinition, recipe: Recipe, modelParams: ParamValues): TrainingState {
+  return initialState(recipe, new Map([...modelParams, ...initialOptimizerState(def, optimizerOf(recipe))]));
 }
 
 export async function runEpochs(
