@@ -3,7 +3,7 @@
 // interleaved rounds. Needs a trained model for the page (npm run train) and MNIST (as `demo`).
 // --screenshot FILE keeps a picture of the page after a run with its defaults (docs/browser-training.png).
 import { spawn } from 'node:child_process';
-import { cpus, loadavg } from 'node:os';
+import { loadavg } from 'node:os';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { Browser, chromium } from 'playwright-core';
@@ -11,6 +11,7 @@ import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { findChromium } from '../test/helpers/chromium';
 import { BROWSER_FLAGS, demoUrl, WEBGPU_FLAGS } from '../test/helpers/demo-process';
+import { cpuInfo, describeCpu } from './cpu-info';
 import { median } from './median';
 
 const ROOT = resolve(__dirname, '..');
@@ -98,11 +99,11 @@ async function main() {
     demo.stop();
   }
   const table = [...results].map(([config, runs]) => ({ config, steps_per_s: median(runs.map((r) => r.stepsPerSecond)), runs: runs.length }));
-  console.log(`\nLeNet, AdamW, batch 64, headless Chromium, ${cpus().length} cores, load ${loadavg()[0].toFixed(2)}`);
+  console.log(`\nLeNet, AdamW, batch 64, headless Chromium; CPU: ${describeCpu(cpuInfo())}; load ${loadavg()[0].toFixed(2)}`);
   console.log('| backend | steps/s (median) | samples/s |\n|---|---|---|');
   for (const r of table) console.log(`| ${r.config} | ${r.steps_per_s.toFixed(2)} | ${Math.round(64 * r.steps_per_s)} |`);
   mkdirSync(join(ROOT, 'bench/results'), { recursive: true });
-  writeFileSync(join(ROOT, `bench/results/browser-${new Date().toISOString().replace(/[:.]/g, '-')}.json`), JSON.stringify({ cores: cpus().length, table }, null, 2));
+  writeFileSync(join(ROOT, `bench/results/browser-${new Date().toISOString().replace(/[:.]/g, '-')}.json`), JSON.stringify({ cpu: cpuInfo(), table }, null, 2));
 }
 
 main().catch((e: Error) => {

@@ -2,12 +2,13 @@
 // invocation, interleaved round by round (A B A B ...), medians and ratios. Each measurement runs
 // in a fresh process. Results go to stdout as a table and to bench/results/<timestamp>.json.
 import { spawnSync } from 'node:child_process';
-import { cpus, loadavg, tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { DEFAULT_INFERENCE_BATCH } from '../src/inference/inference-batch';
+import { cpuInfo, describeCpu } from './cpu-info';
 import { median } from './median';
 
 const ROOT = resolve(__dirname, '..');
@@ -169,7 +170,9 @@ const ratios = {
   floor_fraction: FLOOR_EPOCH_S / m('project.epoch_s'),
 };
 console.log(`\nPyTorch: ${torchVersion ?? 'not found'} (${PYTHON})`);
-console.log(`${cpus().length} cores (${cpus()[0].model}), ${args.threads} threads each, ${args.rounds} interleaved rounds, medians; load average ${load.map((l) => l.toFixed(2)).join(' -> ')}\n`);
+const cpu = cpuInfo();
+console.log(`CPU: ${describeCpu(cpu)}`);
+console.log(`${args.threads} threads each, ${args.rounds} interleaved rounds, medians; load average ${load.map((l) => l.toFixed(2)).join(' -> ')}\n`);
 console.log('| system | train step @100 (ms) | epoch (s) | epoch, whole process (s) | samples/s | inference (img/s) |');
 console.log('|---|---|---|---|---|---|');
 for (const r of rows) console.log(`| ${r.join(' | ')} |`);
@@ -204,5 +207,5 @@ if (args.webgpu) {
 }
 const out = join(ROOT, 'bench/results', `${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
 mkdirSync(join(ROOT, 'bench/results'), { recursive: true });
-writeFileSync(out, `${JSON.stringify({ machine: { cores: cpus().length, cpu: cpus()[0].model, load }, torch: torchVersion, threads: args.threads, rounds: args.rounds, samples, ratios, profile }, null, 2)}\n`);
+writeFileSync(out, `${JSON.stringify({ machine: { ...cpu, load }, torch: torchVersion, threads: args.threads, rounds: args.rounds, samples, ratios, profile }, null, 2)}\n`);
 console.log(`\nwrote ${out}`);
