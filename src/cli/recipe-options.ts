@@ -1,6 +1,6 @@
 // The training recipe as given on the command line: defaults, --resume consistency, save points.
 import type { Recipe } from '../training/run/checkpoint';
-import { datasetOf, optimizerOf, scheduleOf } from '../training/run/recipe';
+import { datasetOf, optimizerOf, scheduleOf } from '../training/recipe';
 import { UsageError } from './errors';
 import { recipeFrom } from '../library/recipe-defaults';
 import { optimizerClashes, OptimizerFlags, optimizerFromFlags, scheduleFromFlags } from './optimizer-options';

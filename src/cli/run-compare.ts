@@ -14,7 +14,7 @@ import type { CompareEpArgs } from './compare-ep-options';
 import { UsageError } from './errors';
 import { MODEL_DEFINITIONS } from '../../model/registry';
 import { recipeFromFlags } from './recipe-options';
-import { optimizerOf } from '../training/run/recipe';
+import { optimizerOf } from '../training/recipe';
 import { describeOptimizer } from '../training/graphs/optimizers/optimizer';
 
 const INIT_SEED = 42;

@@ -8,7 +8,7 @@ import { describeFileError, isFileError } from '../io/file-errors';
 import { ortArtifactPaths } from '../ort-training/artifact-files';
 import { checkpointFromParams, encodeOrtCheckpoint } from '../ort-training/checkpoint-flatbuffer';
 import { TrainingState, writeCheckpoint } from '../training/run/checkpoint';
-import { optimizerOf } from '../training/run/recipe';
+import { optimizerOf } from '../training/recipe';
 import { exportModel, TrainedModel } from '../index';
 import { UsageError } from './errors';
 import { resumeCommand } from './resume-command';

@@ -4,7 +4,7 @@
 import { Dataset, firstSamples } from '../data/dataset';
 import { artifactPaths, ensureArtifacts, readInitialParams } from '../training/run/artifacts';
 import { TrainingState } from '../training/run/checkpoint';
-import { datasetOf } from '../training/run/recipe';
+import { datasetOf } from '../training/recipe';
 import { freshStart } from '../training/run/trainer';
 import { describeMethod } from '../training/run/training-run';
 import { CliData, loadTrainingData } from './cli-data';

@@ -18,7 +18,7 @@ import { MODEL_DEFINITIONS } from '../../model/registry';
 import { MODELS } from './options';
 import { recipeFromFlags, resumedRecipe } from './recipe-options';
 import { ortOptimizerProblem } from '../ort-training/artifact-graphs';
-import { optimizerOf } from '../training/run/recipe';
+import { optimizerOf } from '../training/recipe';
 import { projectPath } from './user-cwd';
 
 export interface TrainTarget {

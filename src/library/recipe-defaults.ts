@@ -3,7 +3,7 @@
 // (its declaration in src/training/graphs/optimizers/) and by model (the tutorial's MLP chapter
 // trained with SGD at 0.02).
 import { OPTIMIZERS, OptimizerConfig, OptimizerName, PLAIN_SGD } from '../training/graphs/optimizers/optimizer';
-import type { Recipe } from '../training/run/recipe';
+import type { Recipe } from '../training/recipe';
 import { CONSTANT_LR, ScheduleConfig } from '../training/run/schedules';
 
 export const RECIPE_DEFAULTS = { epochs: 10, batchSize: 100, seed: 42 } as const;

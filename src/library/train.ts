@@ -9,7 +9,7 @@ import { initParams } from '../training/graphs/init';
 import { recipeFrom } from './recipe-defaults';
 import { EngineFactory, openEngine } from '../training/engines/open-engine';
 import { OptimizerConfig, OptimizerName } from '../training/graphs/optimizers/optimizer';
-import { Recipe } from '../training/run/recipe';
+import { Recipe } from '../training/recipe';
 import { optimizerConfigOf, OptimizerSettings, scheduleConfigOf, ScheduleSettings } from '../training/run/recipe-settings';
 import { ScheduleConfig } from '../training/run/schedules';
 import { freshStart } from '../training/run/trainer';
@@ -21,7 +21,7 @@ export type { EpochReport } from '../training/run/training-state';
 export type { ParamValues } from '../graph/model-definition';
 export type { TrainingState } from '../training/run/training-state';
 export type { StepEngine } from '../training/engines/step-engine';
-export type { Recipe } from '../training/run/recipe';
+export type { Recipe } from '../training/recipe';
 export type { SessionConfig } from '../runtime/session';
 
 export type OptimizerOptions = OptimizerSettings & { name: OptimizerName };

@@ -12,7 +12,7 @@ import { loopEngine } from '../../src/training/engines/loop-engine';
 import { buildTrainingLoop } from '../../src/training/graphs/loop-graph';
 import { nativeEngine } from '../../src/training/engines/native-engine';
 import { carriedTensors, initialOptimizerState, OptimizerConfig, PLAIN_SGD } from '../../src/training/graphs/optimizers/optimizer';
-import { Recipe } from '../../src/training/run/recipe';
+import { Recipe } from '../../src/training/recipe';
 import { CONSTANT_LR } from '../../src/training/run/schedules';
 import { StepEngine } from '../../src/training/engines/step-engine';
 import { buildGradientGraph, buildTrainingStep, buildUpdateGraph } from '../../src/training/graphs/step-graph';

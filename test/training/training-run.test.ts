@@ -7,7 +7,7 @@ import { encodeModel } from '../../src/onnx/encode';
 import { initParams } from '../../src/training/graphs/init';
 import { nativeEngine } from '../../src/training/engines/native-engine';
 import { initialOptimizerState, PLAIN_SGD } from '../../src/training/graphs/optimizers/optimizer';
-import { Recipe } from '../../src/training/run/recipe';
+import { Recipe } from '../../src/training/recipe';
 import { CONSTANT_LR } from '../../src/training/run/schedules';
 import { buildTrainingStep } from '../../src/training/graphs/step-graph';
 import { initialState } from '../../src/training/run/trainer';

@@ -7,7 +7,7 @@ import { checkOneStep, singleStep, StepEngine } from './step-engine';
 import { STEP_INPUTS, STEP_OUTPUTS } from '../graphs/step-graph';
 import { buildOrtArtifacts, checkOrtArtifacts, OrtArtifactBytes, readOrtArtifacts, writeOrtArtifacts } from '../../ort-training/artifact-files';
 import type { EngineFactory } from './open-engine';
-import { optimizerOf } from '../run/recipe';
+import { optimizerOf } from '../recipe';
 import { checkpointFromParams, encodeOrtCheckpoint } from '../../ort-training/checkpoint-flatbuffer';
 
 /** Split the contiguous parameter vector into named tensors (definition order = graph input order). */

@@ -9,7 +9,7 @@ import { DataError } from '../../data/idx-file';
 import { ParamValues } from '../../graph/model-definition';
 import type { TrainingState } from './training-state';
 
-export type { Recipe } from './recipe';
+export type { Recipe } from '../recipe';
 export type { TrainingState } from './training-state';
 
 const MAGIC = 'LENETCK1';

@@ -8,8 +8,8 @@ import { SessionConfig } from '../../runtime/session';
 import { nativeEngine } from '../engines/native-engine';
 import { StepEngine } from '../engines/step-engine';
 import { initialOptimizerState } from '../graphs/optimizers/optimizer';
-import type { Recipe } from './recipe';
-import { optimizerOf, scheduleOf } from './recipe';
+import type { Recipe } from '../recipe';
+import { optimizerOf, scheduleOf } from '../recipe';
 import { learningRateAt } from './schedules';
 import type { EpochReport, TrainingState } from './training-state';
 

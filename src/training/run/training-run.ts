@@ -11,7 +11,7 @@ import { encodeModel } from '../../onnx/encode';
 import { SessionConfig } from '../../runtime/session';
 import { XAVIER_MAGNITUDE } from '../graphs/init';
 import { describeOptimizer } from '../graphs/optimizers/optimizer';
-import { optimizerOf, scheduleOf } from './recipe';
+import { optimizerOf, scheduleOf } from '../recipe';
 import { CONSTANT_LR, describeSchedule, learningRateAt } from './schedules';
 import { StepEngine } from '../engines/step-engine';
 import { runEpochs, TrainOutcome } from './trainer';

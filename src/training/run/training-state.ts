@@ -1,6 +1,6 @@
 // The state of a training run, as the trainer advances it and a checkpoint keeps it.
 import type { ParamValues } from '../../graph/model-definition';
-import type { Recipe } from './recipe';
+import type { Recipe } from '../recipe';
 
 export interface EpochReport {
   /** 1-based. */

@@ -1,7 +1,7 @@
 // The recipe of a training run: what is trained, on how much data, with which optimizer and
 // learning-rate schedule. It travels whole: flags -> recipe -> graphs, engines, checkpoint.
-import { OptimizerConfig, PLAIN_SGD } from '../graphs/optimizers/optimizer';
-import { CONSTANT_LR, ScheduleConfig } from './schedules';
+import { OptimizerConfig, PLAIN_SGD } from './graphs/optimizers/optimizer';
+import { CONSTANT_LR, ScheduleConfig } from './run/schedules';
 
 export interface Recipe {
   model: string;
