@@ -12,9 +12,6 @@ interface DeviceFlags {
 /** The session configs of the replicas, or [] for the single fused step. Throws UsageError on bad combinations. */
 export function parseDevices(f: DeviceFlags, base: SessionConfig = {}): SessionConfig[] {
   if (f.devices !== undefined && f.replicas !== undefined) throw new UsageError('give --devices (GPUs) or --replicas (CPU), not both');
-  if ((f.devices !== undefined || f.replicas !== undefined) && f.engine === 'ort-training') {
-    throw new UsageError('data parallel training (--devices/--replicas) runs on the native engine only');
-  }
   if (f.devices !== undefined) {
     if (f.ep === 'webgpu') throw new UsageError('--devices lists CUDA devices; it cannot be used with --ep webgpu');
     const ids = f.devices.split(',').map((s) => s.trim());

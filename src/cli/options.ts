@@ -2,6 +2,7 @@
 import type { Options } from 'yargs';
 import { EXECUTION_PROVIDERS, ExecutionProvider, PROVIDERS } from '../runtime/providers';
 import { SessionConfig } from '../runtime/session';
+import { EngineUse, EngineWords, engineProblem } from '../training/engines/engine-limits';
 import { defaultStepsPerRun } from '../training/engines/open-engine';
 import { UsageError } from './errors';
 import { DEFAULT_ARTIFACTS_DIR } from '../training/run/artifacts';
@@ -69,17 +70,27 @@ export function checkRuntimeCombination(args: Record<string, unknown>): true {
   return true;
 }
 
+/** The engines' limits (training/engines/engine-limits.ts) in the flags' words. */
+export const FLAG_WORDS: EngineWords = {
+  ortEngine: '--engine ort-training',
+  ep: '--ep',
+  stepsPerRun: '--steps-per-run',
+  dataParallel: 'data parallel training (--replicas/--devices)',
+  schedule: '--lr-schedule',
+  savePoints: '--resume/--checkpoint-every',
+};
+
+/** What the engine flags ask of an engine, for its limits. */
+export const engineUseOf = (args: Record<string, unknown>): EngineUse => ({
+  engine: args.engine === 'ort-training' ? 'ort-training' : 'native',
+  dataParallel: args.replicas !== undefined || args.devices !== undefined,
+  stepsPerRun: args['steps-per-run'] as number | undefined,
+  ep: args.ep as ExecutionProvider,
+});
+
 export function checkEngineCombination(args: Record<string, unknown>): true {
-  if (args.engine === 'ort-training' && args.ep !== 'cpu') {
-    throw new UsageError(`--engine ort-training runs on the CPU (WebAssembly); it cannot use --ep ${String(args.ep)}`);
-  }
-  const k = args['steps-per-run'];
-  if (typeof k === 'number' && k > 1) {
-    if (args.engine === 'ort-training') throw new UsageError('--steps-per-run applies to the native engine; ONNX Runtime\'s training API takes one step per call');
-    if (args.replicas !== undefined || args.devices !== undefined) {
-      throw new UsageError('--steps-per-run cannot be combined with data parallel training (--replicas/--devices), which combines gradients on the host every step');
-    }
-  }
+  const problem = engineProblem(engineUseOf(args), FLAG_WORDS);
+  if (problem) throw new UsageError(problem);
   return true;
 }
 

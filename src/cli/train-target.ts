@@ -8,17 +8,16 @@ import { buildTrainingStep } from '../training/graphs/step-graph';
 import { writeTemporary } from '../io/atomic-write';
 import { describeFileError, isFileError } from '../io/file-errors';
 import { dirname, resolve } from 'node:path';
-import { ModelDefinition, stateOf } from '../graph/model-definition';
+import { ModelDefinition } from '../graph/model-definition';
 import { DEFAULT_ARTIFACTS_DIR } from '../training/run/artifacts';
 import { readCheckpoint, Recipe, TrainingState } from '../training/run/checkpoint';
 import type { TrainArgs } from './train-options';
 import { IMAGE_FOLDER, isImageFolder } from './cli-data';
 import { UsageError } from './errors';
 import { MODEL_DEFINITIONS } from '../../model/registry';
-import { MODELS } from './options';
+import { engineUseOf, FLAG_WORDS, MODELS } from './options';
 import { recipeFromFlags, resumedRecipe } from './recipe-options';
-import { ortOptimizerProblem } from '../ort-training/artifact-graphs';
-import { optimizerOf } from '../training/recipe';
+import { engineProblem } from '../training/engines/engine-limits';
 import { projectPath } from './user-cwd';
 
 export interface TrainTarget {
@@ -42,12 +41,8 @@ export function resolveTrainTarget(args: TrainArgs): TrainTarget {
   if (pictures && args.dataset !== undefined) throw new UsageError(`--data-dir ${args['data-dir']} is a folder of pictures (class sub-folders), not ${args.dataset}'s files: drop --dataset`);
   const dataset = pictures ? IMAGE_FOLDER : args.dataset;
   const recipe = saved ? resumedRecipe(saved.recipe, { ...args, dataset, model: args.model }, args.resume!) : recipeFromFlags({ ...args, dataset, model });
-  if (args.engine === 'ort-training') checkOrtEngine(args, recipe);
-  const state = stateOf(def).length;
-  if (state && (args.engine === 'ort-training' || args.replicas !== undefined || args.devices !== undefined)) {
-    const path = args.engine === 'ort-training' ? '--engine ort-training' : 'data parallel training (--replicas/--devices)';
-    throw new UsageError(`${path} cannot carry ${def.name}'s batch-norm running statistics (${state} state tensors): use the native engine on one device`);
-  }
+  const problem = engineProblem({ ...engineUseOf(args), model: def, recipe, savePoints: !!(args.resume || args['checkpoint-every']) }, FLAG_WORDS);
+  if (problem) throw new UsageError(problem);
   if (saved && recipe.epochs < saved.epoch) {
     throw new UsageError(
       `--epochs ${recipe.epochs} is fewer than the ${saved.epoch} epochs ${args.resume} has already done; ` +
@@ -95,18 +90,4 @@ export function checkBatchMemory(def: ModelDefinition, batchSize: number, total 
   if (need > free) return `warning: ${what}; ${gb(free)} is free now`;
   if (need > 2e9) return `${what}`;
   return undefined;
-}
-
-/** What ONNX Runtime's web training API cannot do is refused before training, in one line. */
-function checkOrtEngine(args: TrainArgs, recipe: Recipe): void {
-  const problem = ortOptimizerProblem(optimizerOf(recipe));
-  if (problem) throw new UsageError(`--engine ort-training: ${problem}`);
-  if (recipe.schedule !== undefined) {
-    throw new UsageError('--engine ort-training runs at a constant rate (the web API cannot set one, so it is baked into the optimizer model); drop --lr-schedule');
-  }
-  if (optimizerOf(recipe).name === 'adamw' && (args.resume || args['checkpoint-every'])) {
-    throw new UsageError(
-      '--engine ort-training with AdamW cannot be checkpointed or resumed: the web API cannot read its moments back; drop --resume/--checkpoint-every, or use the native engine',
-    );
-  }
 }

@@ -7,6 +7,7 @@ import { ModelDefinition, ParamValues } from '../graph/model-definition';
 import { ExecutionProvider, SessionConfig } from '../runtime/session';
 import { initParams } from '../training/graphs/init';
 import { recipeFrom } from './recipe-defaults';
+import { engineProblem } from '../training/engines/engine-limits';
 import { EngineFactory, openEngine } from '../training/engines/open-engine';
 import { OptimizerConfig, OptimizerName } from '../training/graphs/optimizers/optimizer';
 import { Recipe } from '../training/recipe';
@@ -153,6 +154,12 @@ export async function train(model: ModelDefinition, data: Dataset, options: Trai
   const replicas = options.replicas ?? [];
   const stepsPerRun = options.stepsPerRun ?? 1;
   if (!Number.isInteger(stepsPerRun) || stepsPerRun < 1) throw new RangeError(`stepsPerRun must be a positive whole number, got ${stepsPerRun}`);
+  if (!options.engine || options.engine.kind) {
+    const use = { engine: options.engine?.kind ?? 'native', dataParallel: replicas.length > 0, stepsPerRun, ep: session.ep, model, recipe } as const;
+    const resumed = start.epoch > 0 || start.step > 0;
+    const problem = engineProblem({ ...use, savePoints: !!options.checkpointEvery || resumed });
+    if (problem) throw new RangeError(problem);
+  }
   const engine = options.engine
     ? await options.engine(model, start.params, recipe)
     : await openEngine(model, start.params, recipe, { replicas, session, stepsPerRun, trainingStepFile: options.trainingStepFile, onLog: options.onLog });

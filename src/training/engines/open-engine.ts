@@ -15,8 +15,11 @@ import { loopEngine } from './loop-engine';
 import { nativeEngine } from './native-engine';
 import { StepEngine } from './step-engine';
 
-/** Opens an engine for a run from its starting parameters and recipe; train() releases it at the end. */
-export type EngineFactory = (model: ModelDefinition, params: ParamValues, recipe: Recipe) => Promise<StepEngine>;
+/**
+ * Opens an engine for a run from its starting parameters and recipe; train() releases it at the
+ * end. `kind` names an engine whose limits train() knows (engine-limits.ts).
+ */
+export type EngineFactory = ((model: ModelDefinition, params: ParamValues, recipe: Recipe) => Promise<StepEngine>) & { kind?: 'ort-training' };
 
 export interface EngineChoice {
   /** Replica sessions for data parallel training; empty for one fused session. */

@@ -60,9 +60,10 @@ export async function ortEngine(def: ModelDefinition, artifacts: OrtArtifactByte
  * model), then read back: what runs is what is on disk.
  */
 export function ortTrainingEngine(artifactsDir: string, onLog: (line: string) => void = () => {}): EngineFactory {
-  return async (def, params, recipe) => {
+  const open: EngineFactory = async (def, params, recipe) => {
     const ort = writeOrtArtifacts(artifactsDir, def.name, buildOrtArtifacts(def, params, recipe.learningRate, optimizerOf(recipe)));
     onLog(`ONNX Runtime training API (onnxruntime-web 1.18.0, WebAssembly): artifacts in ${ort.dir}`);
     return ortEngine(def, readOrtArtifacts(artifactsDir, def.name)!, params, recipe.learningRate);
   };
+  return Object.assign(open, { kind: 'ort-training' as const });
 }
