@@ -1,7 +1,6 @@
 // Options shared by several commands, declared once.
 import type { Options } from 'yargs';
 import { EXECUTION_PROVIDERS, ExecutionProvider, PROVIDERS } from '../runtime/providers';
-import { SessionConfig } from '../runtime/session';
 import { EngineUse, EngineWords, engineProblem } from '../training/engines/engine-limits';
 import { defaultStepsPerRun } from '../training/engines/open-engine';
 import { UsageError } from './errors';
@@ -98,8 +97,7 @@ export function checkEngineCombination(args: Record<string, unknown>): true {
 export function stepsPerRunOf(args: Record<string, unknown>, batchSize: number): number {
   const k = args['steps-per-run'];
   if (typeof k === 'number') return k;
-  const dataParallel = args.replicas !== undefined || args.devices !== undefined;
-  return defaultStepsPerRun({ otherEngine: args.engine === 'ort-training', dataParallel, ep: args.ep as SessionConfig['ep'] }, batchSize);
+  return defaultStepsPerRun(engineUseOf(args), batchSize);
 }
 
 export function checkThreads(args: Record<string, unknown>): true {

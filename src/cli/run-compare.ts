@@ -30,13 +30,12 @@ export async function compareProviders(args: CompareEpArgs): Promise<number> {
   const size = full.images.rows * full.images.cols;
   const data = makeDataset(`${full.name}[:${n}]`, { ...full.images, count: n, pixels: full.images.pixels.subarray(0, n * size) }, full.labels.subarray(0, n));
   const start = freshStart(def, recipe, initParams(def, INIT_SEED));
-  const params = start.params;
   const session = (ep: SessionConfig['ep']): SessionConfig => ({ ep, deviceId: args['device-id'], threads: args.threads, spinning: args.spinning });
   const k = args['steps-per-run'];
   const where = `${args.ep}${PROVIDERS[args.ep].deviceIds ? ` (device ${args['device-id']})` : ''}${k > 1 ? `, ${k} steps per run` : ''}`;
   console.log(`${args.steps} steps of ${def.name} (batch ${recipe.batchSize}, ${describeOptimizer(optimizerOf(recipe), recipe.learningRate)}) on ${where} against the CPU, from the same start and batches`);
 
-  const onOne = (ep: SessionConfig['ep'], stepsPerRun: number) => openEngine(def, params, recipe, { replicas: [], session: session(ep), stepsPerRun });
+  const onOne = (ep: SessionConfig['ep'], stepsPerRun: number) => openEngine(def, start.params, recipe, { replicas: [], session: session(ep), stepsPerRun });
   const tested = await onOne(args.ep, k);
   const reference = await onOne('cpu', 1);
   const runOn = async (engine: StepEngine) => {

@@ -19,8 +19,6 @@ export const gradAccumulated = (param: string) => `${param}_grad.accumulation.ou
 export const OPTIMIZER_INPUTS = ['learning_rate', 'step', 'params', 'gradients', 'first_order_moments'] as const;
 export const ADAMW_INPUTS = [...OPTIMIZER_INPUTS, 'second_order_moments'] as const;
 
-/** What ORT's training API can run of an optimizer (each one's declaration says): the reason why not, else undefined. */
-export const ortOptimizerProblem = (c: OptimizerConfig): string | undefined => OPTIMIZERS[c.name].ortTrainingApiProblem(c);
 
 export function buildOrtTrainingModel(def: ModelDefinition): Model {
   refuseModelState(def, "ONNX Runtime's training API engine");
@@ -57,7 +55,7 @@ export function buildOrtEvalModel(def: ModelDefinition): Model {
  * graph; a new rate means a new optimizer model.
  */
 export function buildOrtOptimizerModel(learningRate: number, c: OptimizerConfig = PLAIN_SGD): Model {
-  const problem = ortOptimizerProblem(c);
+  const problem = OPTIMIZERS[c.name].ortTrainingApiProblem(c);
   if (problem) throw new Error(problem);
   const adamw = c.name === 'adamw';
   const b = new GraphBuilder(adamw ? 'adamw_optimizer' : 'sgd_optimizer');

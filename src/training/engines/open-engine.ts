@@ -13,6 +13,7 @@ import { optimizerOf, Recipe } from '../recipe';
 import { dataParallelEngine } from './data-parallel-engine';
 import { loopEngine } from './loop-engine';
 import { nativeEngine } from './native-engine';
+import type { EngineUse } from './engine-limits';
 import { StepEngine } from './step-engine';
 
 /**
@@ -42,8 +43,8 @@ export interface EngineChoice {
 export const CPU_STEPS_PER_RUN = 10;
 const CPU_SAMPLES_PER_RUN = 2000;
 
-export function defaultStepsPerRun(c: { otherEngine?: boolean; dataParallel?: boolean; ep?: SessionConfig['ep'] }, batchSize: number): number {
-  const oneCpuSession = !c.otherEngine && !c.dataParallel && (c.ep ?? 'cpu') === 'cpu';
+export function defaultStepsPerRun(c: Partial<Pick<EngineUse, 'engine' | 'dataParallel' | 'ep'>>, batchSize: number): number {
+  const oneCpuSession = (c.engine ?? 'native') === 'native' && !c.dataParallel && (c.ep ?? 'cpu') === 'cpu';
   return oneCpuSession ? Math.max(1, Math.min(CPU_STEPS_PER_RUN, Math.floor(CPU_SAMPLES_PER_RUN / batchSize))) : 1;
 }
 
