@@ -12,7 +12,10 @@ import { LeakyRelu } from './rules/LeakyRelu';
 import { GlobalAveragePool } from './rules/GlobalAveragePool';
 import { Dropout } from './rules/Dropout';
 import { Div } from './rules/Div';
+import { Clip } from './rules/Clip';
 import { Concat } from './rules/Concat';
+import { Erf } from './rules/Erf';
+import { LayerNormalization } from './rules/LayerNormalization';
 import { BatchNormalization } from './rules/BatchNormalization';
 import { AveragePool } from './rules/AveragePool';
 import { Conv } from './rules/Conv';
@@ -38,8 +41,8 @@ import { Transpose } from './rules/Transpose';
 import { Unsqueeze } from './rules/Unsqueeze';
 
 export const GRAD_RULES: Record<string, GradRule | 'none'> = {
-  Add, AveragePool, BatchNormalization, Concat, Conv, Div, Dropout, Flatten, Gather, GatherElements, Gemm,
-  GlobalAveragePool, Identity, LeakyRelu, LogSoftmax, MatMul, MaxPool, Mul, Neg, Pad, ReduceMax, ReduceMean, ReduceSum,
+  Add, AveragePool, BatchNormalization, Clip, Concat, Conv, Div, Dropout, Erf, Flatten, Gather, GatherElements, Gemm,
+  GlobalAveragePool, Identity, LayerNormalization, LeakyRelu, LogSoftmax, MatMul, MaxPool, Mul, Neg, Pad, ReduceMax, ReduceMean, ReduceSum,
   Relu, Reshape, Sigmoid, Softmax, Sqrt, Sub, Tanh, Transpose, Unsqueeze,
   ArgMax: 'none', Equal: 'none', Greater: 'none', Less: 'none', Shape: 'none', Size: 'none',
 };

@@ -5,8 +5,8 @@ import { Value } from './types';
 export interface ParamSpec {
   name: string;
   dims: number[];
-  /** 'xavier' for weights (fan-in/out from dims), 'zeros' for biases, 'ones' for normalization scales. */
-  init: 'xavier' | 'zeros' | 'ones';
+  /** 'xavier' for weights (fan-in/out from dims), 'zeros' for biases, 'ones' for normalization scales; 'file' for an imported model's (ModelDefinition.imported). */
+  init: 'xavier' | 'zeros' | 'ones' | 'file';
 }
 
 /**
@@ -79,6 +79,11 @@ export interface ModelDefinition {
   state?: StateSpec[];
   /** Builds logits [N, classes] from x [N, ...sampleDims]; `ctx` says the mode and holds the state. */
   forward(b: GraphBuilder, x: Value, params: Record<string, Value>, ctx: ForwardContext): Value;
+  /**
+   * Set for a model imported from an ONNX file (importModel): the file, which export writes again
+   * with the trained values, and the values in it that training starts from.
+   */
+  imported?: { file: Uint8Array; values: ParamValues };
 }
 
 /** Opset and IR version of every model the project writes (the ORT training build accepts <= 21 / <= 10). */

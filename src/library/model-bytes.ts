@@ -1,10 +1,13 @@
 // modelBytes(): a trained model as the bytes of its ONNX inference model (no file written), for
-// the browser's download and for exportModel().
+// the browser's download and for exportModel(). An imported model is its own file with the trained values.
 import { encodeModel } from '../onnx/encode';
+import { replaceInitializers } from '../onnx/replace-initializers';
 import { exportedModel } from '../training/run/training-run';
 import type { TrainedModel } from './train';
 
 export function modelBytes(trained: TrainedModel): Uint8Array {
+  const { imported, params } = trained.model;
+  if (imported) return replaceInitializers(imported.file, new Map(params.map((p) => [p.name, trained.params.get(p.name)!])));
   const result = { status: trained.status, state: trained.state, finalValAccuracy: trained.valAccuracy, seconds: trained.seconds };
   return encodeModel(exportedModel(trained.model, result, trained.classNames));
 }

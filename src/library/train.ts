@@ -115,8 +115,10 @@ export function classNamesOf(model: ModelDefinition, data?: Dataset): readonly s
 
 /** Refuses data whose samples or labels the model cannot take, in one sentence. */
 export function checkDataFits(model: ModelDefinition, data: Dataset): void {
-  const [channels, rows, cols] = model.sampleDims;
-  if (model.sampleDims.length !== 3 || channels !== 1 || rows !== data.images.rows || cols !== data.images.cols) {
+  // One grayscale image: [1, rows, cols], or its pixels as [rows, cols] or [rows * cols] (an imported model's input).
+  const { rows, cols } = data.images;
+  const takes = model.sampleDims.join(',');
+  if (takes !== `1,${rows},${cols}` && takes !== `${rows},${cols}` && takes !== `${rows * cols}`) {
     throw new DataError(`${data.name} holds ${data.images.rows}x${data.images.cols} grayscale images; model '${model.name}' takes [${model.sampleDims}]`);
   }
   const classes = data.classNames?.length;

@@ -179,3 +179,43 @@ describe('Dropout', () => {
   });
 });
 
+
+describe('rules that imported models need', () => {
+  const TOL = 2e-3;
+
+  checks('Clip');
+  test('Clip (ReLU6): the gradient passes strictly inside the bounds', async () => {
+    const data = randomFloats(24, 5, -2, 8).map((v) => (Math.abs(v) < 0.1 || Math.abs(v - 6) < 0.1 ? v + 0.3 : v));
+    const r = await gradCheck(
+      (b, v) => b.op('Clip', [v.x, b.f32(0, 'lo'), b.f32(6, 'hi')])[0],
+      [{ name: 'x', dims: [4, 6], data }],
+      { eps: 1e-2 },
+    );
+    expect(r.maxRelError).toBeLessThan(TOL);
+    const g = r.grads.x;
+    data.forEach((v, i) => expect(g[i] === 0).toBe(v <= 0 || v >= 6));
+  });
+
+  checks('Erf');
+  test('Erf', async () => {
+    const r = await gradCheck((b, v) => b.op('Erf', [v.x])[0], [{ name: 'x', dims: [3, 5] }]);
+    expect(r.maxRelError).toBeLessThan(TOL);
+  });
+
+  checks('LayerNormalization');
+  test.each([
+    [[4, 6], -1],
+    [[2, 3, 4], 1],
+  ])('LayerNormalization of %j over the axes from %i', async (dims, axis) => {
+    const features = (dims as number[]).slice((axis + dims.length) % dims.length);
+    const r = await gradCheck(
+      (b, v) => b.op('LayerNormalization', [v.x, v.scale, v.bias], { axis: { kind: 'int', value: axis }, epsilon: { kind: 'float', value: 1e-5 } })[0],
+      [
+        { name: 'x', dims: dims as number[] },
+        { name: 'scale', dims: features },
+        { name: 'bias', dims: features },
+      ],
+    );
+    expect(r.maxRelError).toBeLessThan(TOL);
+  });
+});

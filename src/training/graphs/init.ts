@@ -15,8 +15,9 @@ export function xavierScale(dims: number[], magnitude = XAVIER_MAGNITUDE): numbe
   return Math.sqrt(magnitude / ((fanIn + fanOut) / 2));
 }
 
-/** Parameters (Xavier or their declared constant) and model state (its declared initial value). */
+/** Parameters (Xavier or their declared constant) and model state (its declared initial value); an imported model's from its file. */
 export function initParams(def: ModelDefinition, seed: number, magnitude = XAVIER_MAGNITUDE): ParamValues {
+  if (def.imported) return new Map([...def.imported.values].map(([name, v]) => [name, v.slice()]));
   const rng = xoroshiro128plus(seed);
   const values: ParamValues = new Map();
   for (const spec of def.params) values.set(spec.name, initOne(spec, () => uniformFloat64(rng), magnitude));
@@ -28,6 +29,7 @@ function initOne(spec: ParamSpec | StateSpec, random: () => number, magnitude: n
   const data = new Float32Array(spec.dims.reduce((a, d) => a * d, 1));
   if (spec.init === 'zeros') return data;
   if (spec.init === 'ones') return data.fill(1);
+  if (spec.init === 'file') throw new Error(`parameter '${spec.name}' takes its values from an imported file, and the model has none`);
   const s = xavierScale(spec.dims, magnitude);
   for (let i = 0; i < data.length; i++) data[i] = (2 * random() - 1) * s;
   return data;

@@ -1,0 +1,107 @@
+// importModel(): an ONNX classifier someone else exported (PyTorch, a model zoo, another converter)
+// as a model definition that train(), evaluate() and exportModel() take like one written with the
+// DSL. What trains is chosen by trainable-params.ts; the forward pass is the file's own graph
+// (replay-forward.ts); export writes the file again with the trained values.
+import { readFileSync } from 'node:fs';
+import { basename, extname } from 'node:path';
+import { GRAD_RULES } from '../autodiff/registry';
+import { GraphBuilder } from '../graph/graph-builder';
+import { BATCH_DIM, forwardContext, ModelDefinition, ParamValues } from '../graph/model-definition';
+import { Graph, Node } from '../graph/types';
+import { describeFileError, isFileError } from '../io/file-errors';
+import { decodeModel } from '../onnx/decode';
+import { ImportError } from './import-error';
+import { ImportedGraph, replayForward } from './replay-forward';
+import { chooseTrainable } from './trainable-params';
+import { upgradeToCurrentOpset } from './upgrade-opset';
+
+export interface ImportOptions {
+  /** Initializers that train (names or globs, as generate_artifacts' requires_grad); default: every layer's weights and biases. */
+  trainable?: readonly string[];
+  /** Initializers kept as they are (names or globs, as its frozen_params). */
+  frozen?: readonly string[];
+  /** The model's name (default: the file's base name, or 'imported'). */
+  name?: string;
+}
+
+/** The nodes `target` depends on, in the graph's order. */
+function nodesFeeding(graph: Graph, target: string): Node[] {
+  const needed = new Set([target]);
+  const nodes: Node[] = [];
+  for (let i = graph.nodes.length - 1; i >= 0; i--) {
+    const n = graph.nodes[i];
+    if (!n.outputs.some((o) => needed.has(o.name))) continue;
+    n.inputs.forEach((v) => v && needed.add(v.name));
+    nodes.unshift(n);
+  }
+  return nodes;
+}
+
+/** Refuses a node on a trainable parameter's way to the output that has no gradient rule, naming what to freeze. */
+function checkDifferentiable(nodes: readonly Node[], trainable: Set<string>): void {
+  const behind = new Map<string, Set<string>>([...trainable].map((t) => [t, new Set([t])]));
+  for (const node of nodes) {
+    const params = new Set(node.inputs.flatMap((v) => [...(behind.get(v?.name ?? '') ?? [])]));
+    if (!params.size || GRAD_RULES[node.opType] === 'none') continue;
+    if (!GRAD_RULES[node.opType] && !['Dropout', 'Constant'].includes(node.opType)) {
+      const names = [...params];
+      throw new ImportError(`node '${node.name || node.outputs[0].name}' (${node.opType}) has no gradient rule and trainable parameters reach it (${names.slice(0, 4).join(', ')}${names.length > 4 ? `, ${names.length - 4} more` : ''}): freeze them (--freeze) or train only layers after it`);
+    }
+    node.outputs.forEach((o) => behind.set(o.name, params));
+  }
+}
+
+function readBytes(source: string | Uint8Array): Uint8Array {
+  if (typeof source !== 'string') return source;
+  try {
+    return readFileSync(source);
+  } catch (e) {
+    if (isFileError(e)) throw new ImportError(describeFileError(e));
+    throw e;
+  }
+}
+
+/** An ONNX model file (path or bytes) as a trainable model definition. */
+export function importModel(source: string | Uint8Array, options: ImportOptions = {}): ModelDefinition {
+  const file = readBytes(source);
+  const model = decodeModel(file);
+  const { graph } = model;
+  const name = options.name ?? (typeof source === 'string' ? basename(source, extname(source)) : 'imported');
+  const opset = model.opsets[''] ?? model.opsets['ai.onnx'];
+  if (opset === undefined || opset < 7) throw new ImportError(`${name}: ai.onnx opset ${opset ?? 'missing'}; opsets 7 and later can be imported`);
+  upgradeToCurrentOpset(graph, opset);
+
+  const initialized = new Set(graph.initializers.map((t) => t.name));
+  const inputs = graph.inputs.filter((v) => !initialized.has(v.name));
+  if (inputs.length !== 1) throw new ImportError(`${name}: ${inputs.length} graph inputs (${inputs.map((v) => v.name).join(', ')}); a model that takes one image batch can be imported`);
+  const [input] = inputs;
+  const dims = input.shape ?? [];
+  if (input.dtype !== 'float32' || dims.length < 2 || dims.slice(1).some((d) => typeof d !== 'number' || d < 1)) {
+    throw new ImportError(`${name}: input '${input.name}' is ${input.dtype} [${dims}]; it must be float32 [batch, ...sizes] with fixed sizes after the batch`);
+  }
+  const output = graph.outputs[0];
+  if (!output) throw new ImportError(`${name}: the graph has no outputs`);
+  const last = graph.nodes.find((n) => n.outputs[0]?.name === output.name);
+  const logits = last && ['Softmax', 'LogSoftmax'].includes(last.opType) && last.inputs[0] ? last.inputs[0].name : output.name;
+  const nodes = nodesFeeding(graph, logits);
+
+  const trainable = chooseTrainable(graph, nodes, options);
+  checkDifferentiable(nodes, trainable);
+  const imported: ImportedGraph = { graph, input: input.name, logits, nodes, trainable, fixedBatch: dims[0] === 1 };
+  const values: ParamValues = new Map();
+  const params = graph.initializers.filter((t) => trainable.has(t.name)).map((t) => {
+    values.set(t.name, Float32Array.from(t.data as Float32Array));
+    return { name: t.name, dims: t.dims, init: 'file' as const };
+  });
+  const forward = replayForward(imported);
+
+  // One forward pass on a scratch graph: the classes, and every node's refusal now rather than mid-training.
+  const b = new GraphBuilder(name);
+  const x = b.input('x', 'float32', [BATCH_DIM, ...(dims.slice(1) as number[])]);
+  const p = Object.fromEntries(params.map((s) => [s.name, b.input(s.name, 'float32', s.dims)]));
+  const scores = forward(b, x, p, forwardContext('infer', {})).shape;
+  if (!scores || scores.length !== 2 || typeof scores[1] !== 'number') {
+    throw new ImportError(`${name}: output '${logits}' is [${scores ?? '?'}]; a classifier's scores are [batch, classes]`);
+  }
+  return { name, sampleDims: dims.slice(1) as number[], classes: scores[1], params, forward, imported: { file, values } };
+}

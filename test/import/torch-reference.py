@@ -1,0 +1,171 @@
+"""Reference runs for the import tests: small networks in the shapes of well-known ones, exported
+with PyTorch's own exporters, then trained with torch.optim from the same weights and batch.
+
+usage: python torch-reference.py OUT_DIR
+Writes OUT_DIR/<model>.<exporter>.onnx and OUT_DIR/reference.json: per file, the batch (bytes and
+labels), the optimizer, and after each run the values of every trained initializer (matched to
+torch parameters by their starting values) and the updated module's scores on the batch.
+"""
+import json
+import sys
+import warnings
+
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+
+warnings.filterwarnings("ignore")
+torch.manual_seed(7)
+OUT = sys.argv[1]
+STEPS = 3
+BATCH = 16
+
+
+class ResNetStyle(nn.Module):
+    """Conv-BN-ReLU stem, two residual blocks (the second strided, with a 1x1 shortcut), global pool."""
+
+    def __init__(self):
+        super().__init__()
+        self.stem = nn.Sequential(nn.Conv2d(1, 8, 3, padding=1, bias=False), nn.BatchNorm2d(8), nn.ReLU())
+        self.a1 = nn.Sequential(nn.Conv2d(8, 8, 3, padding=1, bias=False), nn.BatchNorm2d(8), nn.ReLU(),
+                                nn.Conv2d(8, 8, 3, padding=1, bias=False), nn.BatchNorm2d(8))
+        self.b1 = nn.Sequential(nn.Conv2d(8, 16, 3, stride=2, padding=1, bias=False), nn.BatchNorm2d(16), nn.ReLU(),
+                                nn.Conv2d(16, 16, 3, padding=1, bias=False), nn.BatchNorm2d(16))
+        self.short = nn.Sequential(nn.Conv2d(8, 16, 1, stride=2, bias=False), nn.BatchNorm2d(16))
+        self.fc = nn.Linear(16, 10)
+
+    def forward(self, x):
+        y = self.stem(x)
+        y = F.relu(self.a1(y) + y)
+        y = F.relu(self.b1(y) + self.short(y))
+        y = F.adaptive_avg_pool2d(y, 1)
+        return self.fc(torch.flatten(y, 1))
+
+
+class MobileNetStyle(nn.Module):
+    """Inverted residuals: 1x1 expand, 3x3 depthwise (groups = channels), ReLU6, 1x1 project."""
+
+    def __init__(self):
+        super().__init__()
+        self.stem = nn.Sequential(nn.Conv2d(1, 8, 3, stride=2, padding=1, bias=False), nn.BatchNorm2d(8), nn.ReLU6())
+
+        def block(c, e):
+            return nn.Sequential(nn.Conv2d(c, e, 1, bias=False), nn.BatchNorm2d(e), nn.ReLU6(),
+                                 nn.Conv2d(e, e, 3, padding=1, groups=e, bias=False), nn.BatchNorm2d(e), nn.ReLU6(),
+                                 nn.Conv2d(e, c, 1, bias=False), nn.BatchNorm2d(c))
+        self.blocks = nn.ModuleList([block(8, 24), block(8, 24)])
+        self.head = nn.Linear(8, 10)
+
+    def forward(self, x):
+        y = self.stem(x)
+        for b in self.blocks:
+            y = y + b(y)
+        return self.head(y.mean([2, 3]))
+
+
+class SqueezeNetStyle(nn.Module):
+    """Fire modules: a 1x1 squeeze, then 1x1 and 3x3 expands joined by Concat; a conv classifier."""
+
+    def __init__(self):
+        super().__init__()
+        self.stem = nn.Conv2d(1, 16, 3, stride=2)
+        self.fires = nn.ModuleList([self.Fire(16, 4, 8), self.Fire(16, 4, 8)])
+        self.classifier = nn.Conv2d(16, 10, 1)
+
+    class Fire(nn.Module):
+        def __init__(self, cin, s, e):
+            super().__init__()
+            self.squeeze = nn.Conv2d(cin, s, 1)
+            self.e1 = nn.Conv2d(s, e, 1)
+            self.e3 = nn.Conv2d(s, e, 3, padding=1)
+
+        def forward(self, x):
+            s = F.relu(self.squeeze(x))
+            return torch.cat([F.relu(self.e1(s)), F.relu(self.e3(s))], 1)
+
+    def forward(self, x):
+        y = F.max_pool2d(F.relu(self.stem(x)), 3, 2, ceil_mode=True)
+        for f in self.fires:
+            y = f(y)
+        y = F.relu(self.classifier(y))
+        return torch.flatten(F.adaptive_avg_pool2d(y, 1), 1)
+
+
+class MlpStyle(nn.Module):
+    """Flatten, Linear, LayerNorm, GELU, Dropout, Linear; ends in log-softmax."""
+
+    def __init__(self):
+        super().__init__()
+        self.fc1 = nn.Linear(784, 64)
+        self.norm = nn.LayerNorm(64)
+        self.drop = nn.Dropout(0.2)
+        self.fc2 = nn.Linear(64, 10)
+
+    def forward(self, x):
+        y = self.drop(F.gelu(self.norm(self.fc1(torch.flatten(x, 1)))))
+        return F.log_softmax(self.fc2(y), 1)
+
+
+MODELS = {"resnet": ResNetStyle, "mobilenet": MobileNetStyle, "squeezenet": SqueezeNetStyle, "mlp": MlpStyle}
+OPTIMIZERS = {
+    "sgd": (lambda ps: torch.optim.SGD(ps, lr=0.05), {"name": "sgd", "learningRate": 0.05}),
+    "momentum": (lambda ps: torch.optim.SGD(ps, lr=0.05, momentum=0.9), {"name": "sgd", "momentum": 0.9, "learningRate": 0.05}),
+    "adamw": (lambda ps: torch.optim.AdamW(ps, lr=0.01), {"name": "adamw", "learningRate": 0.01}),
+}
+
+
+def export(module, path, dynamo):
+    x = torch.rand(2, 1, 28, 28)
+    if dynamo:
+        torch.onnx.export(module, (x,), path, dynamo=True, optimize=False, input_names=["input"], output_names=["scores"],
+                          dynamic_shapes={"x": {0: torch.export.Dim("batch")}})
+    else:
+        torch.onnx.export(module, (x,), path, dynamo=False, do_constant_folding=False, opset_version=17,
+                          input_names=["input"], output_names=["scores"], dynamic_axes={"input": {0: "batch"}})
+
+
+def run(name, exporter, opt_name):
+    import onnx
+    import onnx.numpy_helper as nh
+
+    torch.manual_seed(len(name) * 31 + len(exporter))
+    module = MODELS[name]()
+    for m in module.modules():  # running statistics that are not the identity, so that eval() matters
+        if isinstance(m, nn.BatchNorm2d):
+            m.running_mean.uniform_(-0.2, 0.2)
+            m.running_var.uniform_(0.5, 1.5)
+    module.eval()
+    path = f"{OUT}/{name}.{exporter}.onnx"
+    export(module, path, exporter == "dynamo")
+    initializers = {t.name: nh.to_array(t) for t in onnx.load(path).graph.initializer}
+    params = dict(module.named_parameters())
+    by_value = {}
+    for init_name, value in initializers.items():
+        for p_name, p in params.items():
+            if value.shape == tuple(p.shape) and torch.equal(torch.from_numpy(value.copy()), p.detach()):
+                by_value[init_name] = p_name
+    pixels = torch.randint(0, 256, (BATCH, 1, 28, 28), dtype=torch.uint8)
+    labels = torch.randint(0, 10, (BATCH,))
+    x = pixels.float() / 255
+    make, spec = OPTIMIZERS[opt_name]
+    opt = make(module.parameters())
+    for _ in range(STEPS):
+        opt.zero_grad()
+        scores = module(x)
+        loss = F.nll_loss(scores, labels) if name == "mlp" else F.cross_entropy(scores, labels)
+        loss.backward()
+        opt.step()
+    with torch.no_grad():
+        after = module(x)
+    return {
+        "file": f"{name}.{exporter}.onnx", "model": name, "exporter": exporter, "steps": STEPS, "optimizer": spec,
+        "pixels": pixels.flatten().tolist(), "labels": labels.tolist(),
+        "trained": {i: params[p].detach().flatten().tolist() for i, p in by_value.items()},
+        "scores": after.flatten().tolist(),
+    }
+
+
+runs = [run(m, e, "sgd") for m in MODELS for e in ("torchscript", "dynamo")]
+# Same seeds, so the same files again, trained with momentum and AdamW.
+runs += [run("resnet", "torchscript", "momentum"), run("mlp", "dynamo", "adamw")]
+json.dump({"torch": torch.__version__, "runs": runs}, open(f"{OUT}/reference.json", "w"))
