@@ -7,6 +7,8 @@
 //   console.log((await evaluate(trained, await datasets.mnist({ split: 'test' }))).accuracy);
 //   exportModel(trained, 'lenet.onnx');
 export { defineModel, ModelDefinitionError } from './graph/define-model';
+export { importModel } from './import/import-model';
+export type { ImportOptions } from './import/import-model';
 export { train, checkDataFits } from './library/train';
 export { ortTrainingEngine } from './training/engines/ort-training-engine';
 export { defaultStepsPerRun } from './training/engines/open-engine';

@@ -1,6 +1,6 @@
 // What an architecture file provides: its parameters and a forward pass written with the DSL.
 import { GraphBuilder } from './graph-builder';
-import { Value } from './types';
+import { Tensor, Value } from './types';
 
 export interface ParamSpec {
   name: string;
@@ -81,9 +81,10 @@ export interface ModelDefinition {
   forward(b: GraphBuilder, x: Value, params: Record<string, Value>, ctx: ForwardContext): Value;
   /**
    * Set for a model imported from an ONNX file (importModel): the file, which export writes again
-   * with the trained values, and the values in it that training starts from.
+   * with the trained values and with `inlined` (initializers it kept in external files), and the
+   * values in it that training starts from.
    */
-  imported?: { file: Uint8Array; values: ParamValues };
+  imported?: { file: Uint8Array; values: ParamValues; inlined: Tensor[] };
 }
 
 /** Opset and IR version of every model the project writes (the ORT training build accepts <= 21 / <= 10). */

@@ -61,12 +61,16 @@ const comparison: Rule = (c) => [{ dtype: 'bool', shape: broadcast(c.inputs.map(
 const normAxis = (axis: number, rank: number) => (axis < 0 ? axis + rank : axis);
 
 /** Spatial size of a sliding window: floor((in + padBegin + padEnd - dilation*(k-1) - 1) / stride) + 1. */
-function windowOut(inp: Dim, k: number, stride: number, padBegin: number, padEnd: number, dilation: number): Dim {
+function windowOut(inp: Dim, k: number, stride: number, padBegin: number, padEnd: number, dilation: number, ceil = false): Dim {
   if (typeof inp !== 'number') return `${inp}'`;
-  return Math.floor((inp + padBegin + padEnd - dilation * (k - 1) - 1) / stride) + 1;
+  const span = inp + padBegin + padEnd - dilation * (k - 1) - 1;
+  if (!ceil) return Math.floor(span / stride) + 1;
+  // ceil_mode: a last window that starts inside the input (or its begin padding) counts.
+  const out = Math.ceil(span / stride) + 1;
+  return (out - 1) * stride >= inp + padBegin ? out - 1 : out;
 }
 
-/** MaxPool / AveragePool: [N, C, ...spatial] -> [N, C, ...windows] (floor rounding: ceil_mode is never emitted). */
+/** MaxPool / AveragePool: [N, C, ...spatial] -> [N, C, ...windows] (MaxPool's optional Indices: int64, the same shape). */
 function pool(c: InferenceContext): OutputInfo[] {
   const x = first(c);
   if (!x.shape) return [{ dtype: x.dtype }];
@@ -74,8 +78,11 @@ function pool(c: InferenceContext): OutputInfo[] {
   const n = k.length;
   const strides = intsAttr(c, 'strides') ?? k.map(() => 1);
   const pads = intsAttr(c, 'pads') ?? [...k, ...k].map(() => 0);
-  const spatial = k.map((kk, i) => windowOut(x.shape![2 + i], kk, strides[i], pads[i], pads[i + n], 1));
-  return [{ dtype: x.dtype, shape: [x.shape[0], x.shape[1], ...spatial] }];
+  const dilations = intsAttr(c, 'dilations') ?? k.map(() => 1);
+  const ceil = intAttr(c, 'ceil_mode', 0) === 1;
+  const spatial = k.map((kk, i) => windowOut(x.shape![2 + i], kk, strides[i], pads[i], pads[i + n], dilations[i], ceil));
+  const shape = [x.shape[0], x.shape[1], ...spatial];
+  return [{ dtype: x.dtype, shape }, { dtype: 'int64', shape }];
 }
 
 function reduce(c: InferenceContext, axes: number[] | undefined): OutputInfo[] {

@@ -3,14 +3,15 @@
 // DSL. What trains is chosen by trainable-params.ts; the forward pass is the file's own graph
 // (replay-forward.ts); export writes the file again with the trained values.
 import { readFileSync } from 'node:fs';
-import { basename, extname } from 'node:path';
+import { basename, dirname, extname, isAbsolute, relative, resolve } from 'node:path';
 import { GRAD_RULES } from '../autodiff/registry';
 import { GraphBuilder } from '../graph/graph-builder';
 import { BATCH_DIM, forwardContext, ModelDefinition, ParamValues } from '../graph/model-definition';
 import { Graph, Node } from '../graph/types';
 import { describeFileError, isFileError } from '../io/file-errors';
-import { decodeModel } from '../onnx/decode';
+import { decodeModel, ExternalData, externalTensorNames } from '../onnx/decode';
 import { ImportError } from './import-error';
+import { OP_REWRITES } from './op-rewrites';
 import { ImportedGraph, replayForward } from './replay-forward';
 import { chooseTrainable } from './trainable-params';
 import { upgradeToCurrentOpset } from './upgrade-opset';
@@ -41,9 +42,10 @@ function nodesFeeding(graph: Graph, target: string): Node[] {
 function checkDifferentiable(nodes: readonly Node[], trainable: Set<string>): void {
   const behind = new Map<string, Set<string>>([...trainable].map((t) => [t, new Set([t])]));
   for (const node of nodes) {
-    const params = new Set(node.inputs.flatMap((v) => [...(behind.get(v?.name ?? '') ?? [])]));
+    const carrying = node.opType === 'CastLike' ? node.inputs.slice(0, 1) : node.inputs; // CastLike reads only its second input's type
+    const params = new Set(carrying.flatMap((v) => [...(behind.get(v?.name ?? '') ?? [])]));
     if (!params.size || GRAD_RULES[node.opType] === 'none') continue;
-    if (!GRAD_RULES[node.opType] && !['Dropout', 'Constant'].includes(node.opType)) {
+    if (!GRAD_RULES[node.opType] && !OP_REWRITES[node.opType] && node.opType !== 'Constant') {
       const names = [...params];
       throw new ImportError(`node '${node.name || node.outputs[0].name}' (${node.opType}) has no gradient rule and trainable parameters reach it (${names.slice(0, 4).join(', ')}${names.length > 4 ? `, ${names.length - 4} more` : ''}): freeze them (--freeze) or train only layers after it`);
     }
@@ -51,20 +53,35 @@ function checkDifferentiable(nodes: readonly Node[], trainable: Set<string>): vo
   }
 }
 
-function readBytes(source: string | Uint8Array): Uint8Array {
-  if (typeof source !== 'string') return source;
+function readBytes(path: string): Uint8Array {
   try {
-    return readFileSync(source);
+    return readFileSync(path);
   } catch (e) {
     if (isFileError(e)) throw new ImportError(describeFileError(e));
     throw e;
   }
 }
 
+/** Reads external tensor data beside the model file; a location outside its folder, or past a file's end, is refused. */
+function externalDataBeside(modelPath: string): ExternalData {
+  const folder = dirname(resolve(modelPath));
+  const files = new Map<string, Uint8Array>();
+  return (location, offset, length) => {
+    const path = resolve(folder, location);
+    if (relative(folder, path).startsWith('..') || isAbsolute(location)) throw new ImportError(`external data '${location}' lies outside the model's folder`);
+    const bytes = files.get(path) ?? readBytes(path);
+    files.set(path, bytes);
+    const end = length === undefined ? bytes.length : offset + length;
+    if (offset < 0 || end > bytes.length) throw new ImportError(`external data '${location}': bytes ${offset}-${end} lie past its end (${bytes.length} bytes)`);
+    return bytes.subarray(offset, end);
+  };
+}
+
 /** An ONNX model file (path or bytes) as a trainable model definition. */
 export function importModel(source: string | Uint8Array, options: ImportOptions = {}): ModelDefinition {
-  const file = readBytes(source);
-  const model = decodeModel(file);
+  const file = typeof source === 'string' ? readBytes(source) : source;
+  const model = decodeModel(file, typeof source === 'string' ? externalDataBeside(source) : undefined);
+  const external = new Set(externalTensorNames(file));
   const { graph } = model;
   const name = options.name ?? (typeof source === 'string' ? basename(source, extname(source)) : 'imported');
   const opset = model.opsets[''] ?? model.opsets['ai.onnx'];
@@ -103,5 +120,6 @@ export function importModel(source: string | Uint8Array, options: ImportOptions 
   if (!scores || scores.length !== 2 || typeof scores[1] !== 'number') {
     throw new ImportError(`${name}: output '${logits}' is [${scores ?? '?'}]; a classifier's scores are [batch, classes]`);
   }
-  return { name, sampleDims: dims.slice(1) as number[], classes: scores[1], params, forward, imported: { file, values } };
+  const inlined = graph.initializers.filter((t) => external.has(t.name));
+  return { name, sampleDims: dims.slice(1) as number[], classes: scores[1], params, forward, imported: { file, values, inlined } };
 }

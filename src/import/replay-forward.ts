@@ -1,11 +1,12 @@
 // An imported graph as a model definition's forward pass: its nodes emitted again on the builder the
 // training (or inference) graph is made on, the trainable initializers taken from `params`, the
 // frozen ones as constants, the integer shape arithmetic done at import time (shape-arithmetic.ts),
-// Dropout as the identity and BatchNormalization with its running statistics (PyTorch's eval()).
+// a few ops rewritten (op-rewrites.ts) and BatchNormalization with its running statistics (PyTorch's eval()).
 import { GraphBuilder } from '../graph/graph-builder';
 import { ForwardContext } from '../graph/model-definition';
 import { attr, Dim, Graph, Node, Tensor, Value } from '../graph/types';
 import { ImportError } from './import-error';
+import { OP_REWRITES } from './op-rewrites';
 import { foldable, foldNode, shapeOf, ShapeTensor } from './shape-arithmetic';
 
 /** What the importer found in the file, in the form replayForward emits. */
@@ -51,6 +52,8 @@ export function replayForward(imported: ImportedGraph) {
   return (b: GraphBuilder, x: Value, params: Record<string, Value>, _ctx: ForwardContext): Value => {
     const emitted = new Map<string, Value>([[imported.input, x]]);
     const known = new Map<string, ShapeTensor>();
+    /** Reshapes whose target now copies the batch with a 0, so that allowzero must be off. */
+    const copiesBatch = new Set<Node>();
     for (const t of initializers.values()) {
       if (t.dtype !== 'float32') known.set(t.name, { dims: t.dims, values: Array.from(t.data as BigInt64Array | Uint8Array, Number) });
     }
@@ -75,14 +78,17 @@ export function replayForward(imported: ImportedGraph) {
     const materialize = (node: Node, i: number, k: ShapeTensor): Value => {
       let values: Dim[] = k.values;
       if (node.opType === 'Reshape' && i === 1) {
-        // The batch where the input holds it at the same axis: 0 copies it; any other one size left: -1.
+        // A batch size in the target: -1 when it is the one size left open, else 0 (copy the input's) where the input holds it.
         const from = emitted.get(node.inputs[0]?.name ?? '')?.shape;
-        values = values.map((v, axis) => {
-          const batchHere = typeof from?.[axis] === 'string';
-          return (typeof v === 'string' && v === from?.[axis]) || (imported.fixedBatch && axis === 0 && v === 1 && batchHere) ? 0 : v;
-        });
-        const open = values.filter((v) => typeof v === 'string');
-        if (open.length === 1 && !values.includes(-1)) values = values.map((v) => (typeof v === 'string' ? -1 : v));
+        const batchAt0 = typeof from?.[0] === 'string';
+        values = values.map((v, axis) => (imported.fixedBatch && axis === 0 && v === 1 && batchAt0 ? from![0] : v));
+        const open = values.filter((v) => typeof v === 'string').length;
+        if (open === 1 && !values.includes(-1)) values = values.map((v) => (typeof v === 'string' ? -1 : v));
+        else if (open) {
+          if (values.includes(0)) throw new ImportError(`${where(node)}: a target with both the batch size and a 0 ([${values}])`);
+          values = values.map((v, axis) => (typeof v === 'string' && v === from?.[axis] ? 0 : v));
+          copiesBatch.add(node);
+        }
       }
       if (values.some((v) => typeof v !== 'number')) {
         throw new ImportError(`${where(node)}: input '${node.inputs[i]?.name}' holds the batch size at run time ([${values}]); only a Reshape target may`);
@@ -114,7 +120,7 @@ export function replayForward(imported: ImportedGraph) {
           continue;
         }
       }
-      emit(b, node, valueOf, emitted);
+      emit(b, node, valueOf, emitted, copiesBatch.has(node));
     }
     const logits = emitted.get(imported.logits) ?? params[imported.logits];
     if (!logits) throw new ImportError(`the model's output '${imported.logits}' is a constant`);
@@ -136,17 +142,13 @@ function constantNodeValue(node: Node, initializers: Map<string, Tensor>): Shape
   return undefined;
 }
 
-/** Emits `node` on b (Dropout as Identity, BatchNormalization's statistics outputs dropped, auto_pad made explicit). */
-function emit(b: GraphBuilder, node: Node, valueOf: (node: Node, i: number) => Value | null, emitted: Map<string, Value>): void {
+/** Emits `node` on b (rewritten where op-rewrites.ts says, a Reshape that copies the batch without allowzero, BatchNormalization's statistics outputs dropped, auto_pad made explicit). */
+function emit(b: GraphBuilder, node: Node, valueOf: (node: Node, i: number) => Value | null, emitted: Map<string, Value>, copiesBatch: boolean): void {
   const inputs = node.inputs.map((_, i) => valueOf(node, i));
-  let { opType } = node;
   const attrs = { ...node.attrs };
+  if (copiesBatch) delete attrs.allowzero; // its target's only 0 is the batch copied, which allowzero=1 would read as a size of 0
   let outputs = node.outputs;
-  if (opType === 'Dropout') {
-    opType = 'Identity';
-    inputs.length = 1;
-    outputs = outputs.slice(0, 1);
-  } else if (opType === 'BatchNormalization') {
+  if (node.opType === 'BatchNormalization') {
     delete attrs.training_mode;
     outputs = outputs.slice(0, 1);
   }
@@ -157,9 +159,10 @@ function emit(b: GraphBuilder, node: Node, valueOf: (node: Node, i: number) => V
   }
   let made: Value[];
   try {
-    made = b.op(opType, inputs, attrs, { outputs: outputs.length, name: outputs[0].name });
+    const rewrite = OP_REWRITES[node.opType];
+    made = rewrite ? rewrite(b, node, inputs) : b.op(node.opType, inputs, attrs, { outputs: outputs.length, name: outputs[0].name });
   } catch (e) {
     throw new ImportError(`${where(node)}: ${(e as Error).message}`);
   }
-  outputs.forEach((o, i) => emitted.set(o.name, made[i]));
+  made.forEach((v, i) => emitted.set(outputs[i].name, v));
 }

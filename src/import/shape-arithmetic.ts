@@ -9,7 +9,7 @@ export interface ShapeTensor {
   values: Dim[];
 }
 
-const INT64_OPS = new Set(['Gather', 'Unsqueeze', 'Squeeze', 'Concat', 'Slice', 'Cast', 'Identity', 'Add', 'Sub', 'Mul', 'Div', 'Max', 'Min', 'Equal', 'Where']);
+const INT64_OPS = new Set(['Reshape', 'Gather', 'Unsqueeze', 'Squeeze', 'Concat', 'Slice', 'Cast', 'Identity', 'Add', 'Sub', 'Mul', 'Div', 'Max', 'Min', 'Equal', 'Where']);
 
 /** Whether `op` is integer arithmetic this file folds (when every input is known). */
 export const foldable = (op: string) => INT64_OPS.has(op);
@@ -91,6 +91,12 @@ export function foldNode(node: Node, inputs: (ShapeTensor | undefined)[]): Shape
     }
     case 'Slice':
       return slice(x, inputs.slice(1));
+    case 'Reshape': {
+      const to = numbers(y);
+      if (!to || to.some((d) => d === 0)) return undefined;
+      const known = to.filter((d) => d !== -1).reduce((p, d) => p * d, 1);
+      return { dims: to.map((d) => (d === -1 ? x.values.length / known : d)), values: x.values };
+    }
     case 'Where': {
       const [cond, a, b] = inputs;
       if (!cond || !a || !b || !numbers(cond)) return undefined;

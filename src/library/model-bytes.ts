@@ -1,5 +1,6 @@
 // modelBytes(): a trained model as the bytes of its ONNX inference model (no file written), for
 // the browser's download and for exportModel(). An imported model is its own file with the trained values.
+import { Tensor } from '../graph/types';
 import { encodeModel } from '../onnx/encode';
 import { replaceInitializers } from '../onnx/replace-initializers';
 import { exportedModel } from '../training/run/training-run';
@@ -7,7 +8,10 @@ import type { TrainedModel } from './train';
 
 export function modelBytes(trained: TrainedModel): Uint8Array {
   const { imported, params } = trained.model;
-  if (imported) return replaceInitializers(imported.file, new Map(params.map((p) => [p.name, trained.params.get(p.name)!])));
+  if (imported) {
+    const values = params.map((p): Tensor => ({ name: p.name, dtype: 'float32', dims: p.dims, data: trained.params.get(p.name)! }));
+    return replaceInitializers(imported.file, new Map([...imported.inlined, ...values].map((t) => [t.name, t])));
+  }
   const result = { status: trained.status, state: trained.state, finalValAccuracy: trained.valAccuracy, seconds: trained.seconds };
   return encodeModel(exportedModel(trained.model, result, trained.classNames));
 }

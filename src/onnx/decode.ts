@@ -19,11 +19,23 @@ function dtypeOf(code: number, what: string): DType {
   return d;
 }
 
-function tensorFromProto(p: any): Tensor {
+/** Reads the bytes of a tensor stored outside the model file: (location, offset, length) -> bytes. */
+export type ExternalData = (location: string, offset: number, length: number | undefined) => Uint8Array;
+
+const EXTERNAL = 1;
+
+function externalBytes(p: any, read: ExternalData | undefined): Uint8Array {
+  const entry = Object.fromEntries((p.externalData ?? []).map((e: any) => [e.key, e.value]));
+  if (!read) throw new OnnxDecodeError(`tensor '${p.name}': its data is in an external file ('${entry.location}'), and the model was given as bytes`);
+  return read(entry.location, Number(entry.offset ?? 0), entry.length === undefined ? undefined : Number(entry.length));
+}
+
+function tensorFromProto(p: any, read?: ExternalData): Tensor {
   const dtype = dtypeOf(p.dataType, `tensor '${p.name}'`);
   const dims: number[] = (p.dims ?? []).map(num);
   const count = dims.reduce((a, d) => a * d, 1);
-  const raw: Uint8Array | undefined = p.rawData && p.rawData.length ? p.rawData : undefined;
+  const stored: Uint8Array | undefined = p.dataLocation === EXTERNAL ? externalBytes(p, read) : p.rawData;
+  const raw: Uint8Array | undefined = stored && stored.length ? stored : undefined;
   let data: Tensor['data'];
   if (raw) {
     const copy = new Uint8Array(raw); // aligned copy
@@ -57,11 +69,11 @@ function attributeFromProto(a: any): AttrValue {
   }
 }
 
-export function graphFromProto(g: any): Graph {
+export function graphFromProto(g: any, read?: ExternalData): Graph {
   const values = new Map<string, Value>();
   const inputs = (g.input ?? []).map(valueFromProto);
   const outputs = (g.output ?? []).map(valueFromProto);
-  const initializers = (g.initializer ?? []).map(tensorFromProto);
+  const initializers = (g.initializer ?? []).map((t: any) => tensorFromProto(t, read));
   for (const v of [...inputs, ...outputs]) values.set(v.name, v);
   for (const t of initializers) if (!values.has(t.name)) values.set(t.name, { name: t.name, dtype: t.dtype, shape: t.dims });
   // Intermediate dtypes are not stored in the file; they are left as float32 placeholders.
@@ -101,10 +113,11 @@ function decodeModelProto(bytes: Uint8Array): any {
   return m;
 }
 
-export function decodeModel(bytes: Uint8Array): Model {
+/** The model in `bytes`; `read` fetches initializers stored in external files (absent: refused). */
+export function decodeModel(bytes: Uint8Array, read?: ExternalData): Model {
   const m = decodeModelProto(bytes);
   return {
-    graph: graphFromProto(m.graph),
+    graph: graphFromProto(m.graph, read),
     opsets: Object.fromEntries((m.opsetImport ?? []).map((o: any) => [o.domain ?? '', num(o.version)])),
     irVersion: num(m.irVersion),
     producerName: m.producerName ?? '',
@@ -112,6 +125,11 @@ export function decodeModel(bytes: Uint8Array): Model {
     docString: m.docString || undefined,
     metadata: Object.fromEntries((m.metadataProps ?? []).map((p: any) => [p.key, p.value])),
   };
+}
+
+/** The initializers whose data the model keeps in external files. */
+export function externalTensorNames(bytes: Uint8Array): string[] {
+  return (decodeModelProto(bytes).graph.initializer ?? []).filter((t: any) => t.dataLocation === EXTERNAL).map((t: any) => t.name);
 }
 
 export interface IoSpec {

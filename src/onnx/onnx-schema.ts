@@ -86,6 +86,8 @@ const descriptor = {
             name: { type: 'string', id: 8 },
             rawData: { type: 'bytes', id: 9 },
             docString: { type: 'string', id: 12 },
+            externalData: repeated('StringStringEntryProto', 13),
+            dataLocation: { type: 'int32', id: 14 },
           },
         },
         TensorShapeProto: {

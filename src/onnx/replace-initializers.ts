@@ -1,7 +1,8 @@
-// An ONNX file with some float initializers given new values, every other byte as it was: the
+// An ONNX file with some initializers given new values, every other byte as it was: the
 // model's fields are walked in protobuf's wire format and only the rewritten tensors re-encoded, so
 // nodes, names, opsets, metadata, value infos and fields this project has no schema for all survive.
 import * as protobuf from 'protobufjs';
+import { Tensor } from '../graph/types';
 import { DATA_TYPE, TensorProto } from './onnx-schema';
 
 const LENGTH_DELIMITED = 2;
@@ -39,8 +40,11 @@ function rewriteFields(bytes: Uint8Array, rewrite: (field: number, payload: Uint
   return out;
 }
 
-/** `model` (ONNX bytes) with the float32 initializers named in `values` holding those values. */
-export function replaceInitializers(model: Uint8Array, values: ReadonlyMap<string, Float32Array>): Uint8Array {
+/**
+ * `model` (ONNX bytes) with the initializers named in `tensors` holding those tensors' data, stored
+ * in the file (raw_data) even where the original kept them in an external file.
+ */
+export function replaceInitializers(model: Uint8Array, tensors: ReadonlyMap<string, Tensor>): Uint8Array {
   const replaced = new Set<string>();
   const out = rewriteFields(model, (field, graph) =>
     field !== MODEL_GRAPH
@@ -48,19 +52,19 @@ export function replaceInitializers(model: Uint8Array, values: ReadonlyMap<strin
       : rewriteFields(graph, (graphField, tensorBytes) => {
           if (graphField !== GRAPH_INITIALIZER) return undefined;
           /* eslint-disable-next-line @typescript-eslint/no-explicit-any -- protobufjs messages are untyped here */
-          const tensor = TensorProto.decode(tensorBytes) as any;
-          const data = values.get(tensor.name);
-          if (!data) return undefined;
-          const count = (tensor.dims ?? []).reduce((n: number, d: unknown) => n * Number(d), 1);
-          if (tensor.dataType !== DATA_TYPE.float32 || count !== data.length) {
-            throw new Error(`initializer '${tensor.name}': cannot hold ${data.length} float32 values (data type ${tensor.dataType}, ${count} elements)`);
+          const proto = TensorProto.decode(tensorBytes) as any;
+          const t = tensors.get(proto.name);
+          if (!t) return undefined;
+          const dims = (proto.dims ?? []).map(Number);
+          if (proto.dataType !== DATA_TYPE[t.dtype] || dims.join(',') !== t.dims.join(',')) {
+            throw new Error(`initializer '${proto.name}' (data type ${proto.dataType}, [${dims}]) cannot hold ${t.dtype} [${t.dims}]`);
           }
-          replaced.add(tensor.name);
-          const raw = new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
-          return TensorProto.encode({ ...tensor, floatData: [], rawData: raw }).finish();
+          replaced.add(t.name);
+          const raw = new Uint8Array(t.data.buffer, t.data.byteOffset, t.data.byteLength);
+          return TensorProto.encode({ ...proto, floatData: [], int64Data: [], int32Data: [], externalData: [], dataLocation: 0, rawData: raw }).finish();
         }),
   );
-  const missing = [...values.keys()].filter((name) => !replaced.has(name));
-  if (missing.length) throw new Error(`the model has no float32 initializers named ${missing.join(', ')}`);
+  const missing = [...tensors.keys()].filter((name) => !replaced.has(name));
+  if (missing.length) throw new Error(`the model has no initializers named ${missing.join(', ')}`);
   return out;
 }

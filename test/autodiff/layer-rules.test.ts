@@ -219,3 +219,20 @@ describe('rules that imported models need', () => {
     expect(r.maxRelError).toBeLessThan(TOL);
   });
 });
+
+describe('MaxPool beyond tiling windows', () => {
+  checks('MaxPool');
+  test.each([
+    ['3x3 windows, stride 2, ceil_mode (SqueezeNet)', { kernel_shape: [3, 3], strides: [2, 2], ceil_mode: 1 }, [2, 3, 8, 8]],
+    ['3x3 windows, stride 1, padded', { kernel_shape: [3, 3], strides: [1, 1], pads: [1, 1, 1, 1] }, [2, 2, 5, 5]],
+  ])('%s: dy reaches the first maximum of every window it came from', async (_what, attrs, dims) => {
+    const n = (dims as number[]).reduce((p, d) => p * d, 1);
+    // A shuffled ramp: no two values within 2/n of each other, so that no perturbation moves a maximum.
+    const order = Array.from(randomFloats(n, 11), (r, i) => [r, i]).sort((p, q) => p[0] - q[0]);
+    const data = new Float32Array(n);
+    order.forEach(([, i], rank) => (data[i] = (2 * rank) / n - 1));
+    const a = Object.fromEntries(Object.entries(attrs).map(([k, v]) => [k, Array.isArray(v) ? { kind: 'ints' as const, value: v } : { kind: 'int' as const, value: v }]));
+    const r = await gradCheck((b, v) => b.op('MaxPool', [v.x], a)[0], [{ name: 'x', dims: dims as number[], data }], { eps: 1e-3 });
+    expect(r.maxRelError).toBeLessThan(2e-3);
+  });
+});

@@ -130,7 +130,11 @@ def run(name, exporter, opt_name):
 
     torch.manual_seed(len(name) * 31 + len(exporter))
     module = MODELS[name]()
-    for m in module.modules():  # running statistics that are not the identity, so that eval() matters
+    for m in module.modules():  # statistics and affine parameters that are not the identity, so that each matters
+        if isinstance(m, (nn.BatchNorm2d, nn.LayerNorm)):
+            with torch.no_grad():
+                m.weight.uniform_(0.5, 1.5)
+                m.bias.uniform_(-0.2, 0.2)
         if isinstance(m, nn.BatchNorm2d):
             m.running_mean.uniform_(-0.2, 0.2)
             m.running_var.uniform_(0.5, 1.5)
@@ -139,11 +143,12 @@ def run(name, exporter, opt_name):
     export(module, path, exporter == "dynamo")
     initializers = {t.name: nh.to_array(t) for t in onnx.load(path).graph.initializer}
     params = dict(module.named_parameters())
-    by_value = {}
+    by_value = {}  # initializer -> parameter: the one of the same name, else the one with the same values
     for init_name, value in initializers.items():
-        for p_name, p in params.items():
-            if value.shape == tuple(p.shape) and torch.equal(torch.from_numpy(value.copy()), p.detach()):
-                by_value[init_name] = p_name
+        same = [p_name for p_name, p in params.items()
+                if value.shape == tuple(p.shape) and torch.equal(torch.from_numpy(value.copy()), p.detach())]
+        if init_name in same or len(same) == 1:
+            by_value[init_name] = init_name if init_name in same else same[0]
     pixels = torch.randint(0, 256, (BATCH, 1, 28, 28), dtype=torch.uint8)
     labels = torch.randint(0, 10, (BATCH,))
     x = pixels.float() / 255

@@ -1,0 +1,93 @@
+// Models exported by PyTorch's own exporters (TorchScript-based and dynamo-based) in the shapes of
+// ResNet, MobileNetV2, SqueezeNet and a LayerNorm/GELU MLP, imported and trained here for a few
+// steps: every trained tensor equals what torch.optim makes of the same module in eval() mode
+// from the same weights and batch, and the exported file scores the batch as the updated module.
+// Needs a Python with torch and onnx: skipped without one, except in CI (REQUIRE_TORCH).
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { datasets, exportModel, importModel, train } from '../../src/index';
+import { decodeModel } from '../../src/onnx/decode';
+import { f32, runOnce } from '../helpers/run-model';
+
+function torchPython(): string | undefined {
+  for (const py of [process.env.ONNX_PYTHON, 'python3'].filter((p): p is string => !!p)) {
+    if (spawnSync(py, ['-c', 'import torch, onnx'], { stdio: 'ignore' }).status === 0) return py;
+  }
+  return undefined;
+}
+const python = torchPython();
+if (!python && process.env.REQUIRE_TORCH) throw new Error('REQUIRE_TORCH is set but no Python with torch and onnx was found (set ONNX_PYTHON)');
+if (!python) console.warn('skipping the PyTorch parity tests: no Python with torch and onnx (set ONNX_PYTHON)');
+
+interface Run {
+  file: string;
+  model: string;
+  exporter: string;
+  steps: number;
+  optimizer: { name: 'sgd' | 'adamw'; learningRate: number; momentum?: number };
+  pixels: number[];
+  labels: number[];
+  trained: Record<string, number[]>;
+  scores: number[];
+}
+
+const dir = mkdtempSync(join(tmpdir(), 'torch-parity-'));
+let runs: Run[] = [];
+beforeAll(() => {
+  if (!python) return;
+  const r = spawnSync(python, [join(__dirname, 'torch-reference.py'), dir], { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`torch-reference.py failed: ${r.stderr.slice(-2000)}`);
+  runs = JSON.parse(readFileSync(join(dir, 'reference.json'), 'utf8')).runs;
+}, 300_000);
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+/** max |a - b| over the largest |b|. */
+function relativeError(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  let diff = 0;
+  let scale = 0;
+  for (let i = 0; i < b.length; i++) {
+    diff = Math.max(diff, Math.abs(a[i] - b[i]));
+    scale = Math.max(scale, Math.abs(b[i]));
+  }
+  return diff / scale;
+}
+
+const CASES = [
+  ...['resnet', 'mobilenet', 'squeezenet', 'mlp'].flatMap((m) => ['torchscript', 'dynamo'].map((e) => [m, e, 'sgd'])),
+  ['resnet', 'torchscript', 'sgd momentum'],
+  ['mlp', 'dynamo', 'adamw'],
+];
+
+(python ? describe : describe.skip)('models exported from PyTorch train as PyTorch trains them', () => {
+  test.each(CASES)('%s (%s exporter), %s', async (model, exporter, optimizer) => {
+    const run = runs.find((r) => r.model === model && r.exporter === exporter && (r.optimizer.name === 'adamw') === (optimizer === 'adamw') && !!r.optimizer.momentum === optimizer.includes('momentum'))!;
+    const file = join(dir, run.file);
+    const def = importModel(file);
+    const count = run.labels.length;
+    const data = datasets.fromArrays({ name: 'batch', pixels: Uint8Array.from(run.pixels), rows: 28, cols: 28, labels: Uint8Array.from(run.labels) });
+    // One step an epoch over the whole batch: the shuffled order changes nothing but the summation order.
+    const { optimizer: o } = run;
+    const trained = await train(def, data, { epochs: run.steps, batchSize: count, optimizer: { name: o.name, ...(o.momentum ? { momentum: o.momentum } : {}) }, learningRate: o.learningRate });
+    expect(trained.status).toBe('completed');
+    const names = Object.keys(run.trained);
+    expect(names.sort()).toEqual(def.params.map((p) => p.name).sort());
+    const errors = names.map((n) => [n, relativeError(trained.params.get(n)!, run.trained[n])] as const);
+    expect(errors.filter(([, e]) => !(e < 1e-4))).toEqual([]);
+
+    // The exported file: the original's graph, the trained values, the untouched tensors byte for byte.
+    const bytes = exportModel(trained);
+    const original = decodeModel(readFileSync(file), (location, offset, length) => readFileSync(join(dir, location)).subarray(offset, length === undefined ? undefined : offset + length));
+    const exported = decodeModel(bytes);
+    expect(exported.graph.nodes.map((n) => [n.opType, n.name])).toEqual(original.graph.nodes.map((n) => [n.opType, n.name]));
+    expect(exported.opsets).toEqual(original.opsets);
+    for (const t of original.graph.initializers) {
+      const after = exported.graph.initializers.find((e) => e.name === t.name)!;
+      if (!run.trained[t.name]) expect(Buffer.from(after.data.buffer).equals(Buffer.from(t.data.buffer))).toBe(true);
+    }
+    const x = Float32Array.from(run.pixels, (p) => p / 255);
+    const out = await runOnce(bytes, { input: f32([count, 1, 28, 28], x) });
+    expect(relativeError(out.scores.data as Float32Array, run.scores)).toBeLessThan(1e-4);
+  });
+});
