@@ -19,6 +19,7 @@ import { engineUseOf, FLAG_WORDS, MODELS } from './options';
 import { recipeFromFlags, resumedRecipe } from './recipe-options';
 import { engineProblem } from '../training/engines/engine-limits';
 import { projectPath } from './user-cwd';
+import { importModel } from '../import/import-model';
 
 export interface TrainTarget {
   def: ModelDefinition;
@@ -31,8 +32,9 @@ export interface TrainTarget {
 export function resolveTrainTarget(args: TrainArgs): TrainTarget {
   if (args.resume && args.recipe) throw new UsageError('--recipe does not go with --resume: the checkpoint holds its recipe');
   const saved = args.resume ? readCheckpoint(args.resume) : undefined;
+  const imported = importedModelOf(args, saved?.recipe);
   const model = (args.model ?? saved?.recipe.model ?? 'lenet') as (typeof MODELS)[number];
-  const def = MODEL_DEFINITIONS[model];
+  const def = imported ? importModel(imported.path, imported) : MODEL_DEFINITIONS[model];
   const artifacts = args.artifacts ?? saved?.artifactsDir ?? projectPath(DEFAULT_ARTIFACTS_DIR);
   const checkpointPath = args.checkpoint ?? args.resume ?? `${artifacts}/${def.name}.ckpt`;
   checkWritableFolder(artifacts);
@@ -40,7 +42,9 @@ export function resolveTrainTarget(args: TrainArgs): TrainTarget {
   const pictures = isImageFolder(args['data-dir']);
   if (pictures && args.dataset !== undefined) throw new UsageError(`--data-dir ${args['data-dir']} is a folder of pictures (class sub-folders), not ${args.dataset}'s files: drop --dataset`);
   const dataset = pictures ? IMAGE_FOLDER : args.dataset;
-  const recipe = saved ? resumedRecipe(saved.recipe, { ...args, dataset, model: args.model }, args.resume!) : recipeFromFlags({ ...args, dataset, model });
+  const recipe = saved
+    ? resumedRecipe(saved.recipe, { ...args, dataset, model: args.model }, args.resume!)
+    : { ...recipeFromFlags({ ...args, dataset, model: def.name }), ...(imported ? { modelFile: imported } : {}) };
   const problem = engineProblem({ ...engineUseOf(args), model: def, recipe, savePoints: !!(args.resume || args['checkpoint-every']) }, FLAG_WORDS);
   if (problem) throw new UsageError(problem);
   if (saved && recipe.epochs < saved.epoch) {
@@ -50,6 +54,18 @@ export function resolveTrainTarget(args: TrainArgs): TrainTarget {
     );
   }
   return { def, artifacts, checkpointPath, recipe, saved };
+}
+
+/** --model-file with its --trainable/--freeze patterns, or the imported model a resumed checkpoint trained. */
+function importedModelOf(args: TrainArgs, saved: Recipe | undefined): Recipe['modelFile'] {
+  const file = args['model-file'];
+  if (!file) {
+    if (args.trainable || args.freeze) throw new UsageError(`--${args.trainable ? 'trainable' : 'freeze'} goes with --model-file (an imported model)`);
+    return saved?.modelFile;
+  }
+  if (args.model) throw new UsageError('--model and --model-file name two models: give one');
+  if (saved) throw new UsageError(`--model-file does not go with --resume: ${args.resume} names its model`);
+  return { path: resolve(file), ...(args.trainable ? { trainable: args.trainable } : {}), ...(args.freeze ? { frozen: args.freeze } : {}) };
 }
 
 /** A checkpoint must be a file in a folder that exists or can be made; checked before training. */

@@ -82,9 +82,9 @@ export interface ModelDefinition {
   /**
    * Set for a model imported from an ONNX file (importModel): the file, which export writes again
    * with the trained values and with `inlined` (initializers it kept in external files), and the
-   * values in it that training starts from.
+   * values in it that training starts from; `frozen` counts its float tensors that do not train.
    */
-  imported?: { file: Uint8Array; values: ParamValues; inlined: Tensor[] };
+  imported?: { file: Uint8Array; values: ParamValues; inlined: Tensor[]; frozen: { tensors: number; values: number } };
 }
 
 /** Opset and IR version of every model the project writes (the ORT training build accepts <= 21 / <= 10). */

@@ -121,5 +121,8 @@ export function importModel(source: string | Uint8Array, options: ImportOptions 
     throw new ImportError(`${name}: output '${logits}' is [${scores ?? '?'}]; a classifier's scores are [batch, classes]`);
   }
   const inlined = graph.initializers.filter((t) => external.has(t.name));
-  return { name, sampleDims: dims.slice(1) as number[], classes: scores[1], params, forward, imported: { file, values, inlined } };
+  const used = new Set(nodes.flatMap((n) => n.inputs.map((v) => v?.name)));
+  const kept = graph.initializers.filter((t) => t.dtype === 'float32' && used.has(t.name) && !trainable.has(t.name));
+  const frozen = { tensors: kept.length, values: kept.reduce((n, t) => n + t.data.length, 0) };
+  return { name, sampleDims: dims.slice(1) as number[], classes: scores[1], params, forward, imported: { file, values, inlined, frozen } };
 }

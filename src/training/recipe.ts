@@ -5,6 +5,8 @@ import { CONSTANT_LR, ScheduleConfig } from './run/schedules';
 
 export interface Recipe {
   model: string;
+  /** An imported model: its ONNX file (absolute path) and what trains in it (importModel's options). */
+  modelFile?: { path: string; trainable?: string[]; frozen?: string[] };
   epochs: number;
   batchSize: number;
   /** The base learning rate (the schedule scales it step by step). */
