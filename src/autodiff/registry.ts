@@ -5,6 +5,18 @@ import { TanhMaxPair } from './fusions/TanhMaxPair';
 import { TanhMaxPool } from './fusions/TanhMaxPool';
 import { FusedGradRule, GradRule } from './grad-rule';
 import { Add } from './rules/Add';
+import { Squeeze } from './rules/Squeeze';
+import { Exp } from './rules/Exp';
+import { Log } from './rules/Log';
+import { Pow } from './rules/Pow';
+import { Max } from './rules/Max';
+import { Min } from './rules/Min';
+import { HardSigmoid } from './rules/HardSigmoid';
+import { HardSwish } from './rules/HardSwish';
+import { Expand } from './rules/Expand';
+import { Where } from './rules/Where';
+import { Cast } from './rules/Cast';
+import { Slice } from './rules/Slice';
 import { Sqrt } from './rules/Sqrt';
 import { Softmax } from './rules/Softmax';
 import { Sigmoid } from './rules/Sigmoid';
@@ -44,6 +56,7 @@ export const GRAD_RULES: Record<string, GradRule | 'none'> = {
   Add, AveragePool, BatchNormalization, Clip, Concat, Conv, Div, Dropout, Erf, Flatten, Gather, GatherElements, Gemm,
   GlobalAveragePool, Identity, LayerNormalization, LeakyRelu, LogSoftmax, MatMul, MaxPool, Mul, Neg, Pad, ReduceMax, ReduceMean, ReduceSum,
   Relu, Reshape, Sigmoid, Softmax, Sqrt, Sub, Tanh, Transpose, Unsqueeze,
+  Cast, Exp, Expand, HardSigmoid, HardSwish, Log, Max, Min, Pow, Slice, Squeeze, Where,
   ArgMax: 'none', Equal: 'none', Greater: 'none', Less: 'none', Shape: 'none', Size: 'none',
 };
 

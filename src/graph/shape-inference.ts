@@ -133,7 +133,8 @@ function leftover(input: Shape | undefined, rest: Dim[]): Dim | undefined {
 export const SHAPE_RULES: Record<string, Rule> = {
   Identity: same, Tanh: same, Relu: same, Neg: same, Exp: same, Log: same, Sqrt: same, Reciprocal: same,
   LogSoftmax: same, Softmax: same, Abs: same, Sigmoid: same, LeakyRelu: same, BatchNormalization: same,
-  Erf: same, Clip: same, LayerNormalization: same,
+  Erf: same, Clip: same, LayerNormalization: same, HardSigmoid: same, HardSwish: same, Max: elementwise, Min: elementwise,
+  GreaterOrEqual: comparison, LessOrEqual: comparison,
   // Dropout -> (output, keep mask): the mask is bool.
   Dropout: (c) => [{ dtype: first(c).dtype, shape: first(c).shape }, { dtype: 'bool', shape: first(c).shape }],
   Add: elementwise, Sub: elementwise, Mul: elementwise, Div: elementwise, Pow: elementwise, Where: (c) => [
@@ -278,6 +279,15 @@ export const SHAPE_RULES: Record<string, Rule> = {
     let j = 0;
     for (let i = 0; i < rank; i++) shape.push(set.has(i) ? 1 : x.shape[j++]);
     return [{ dtype: x.dtype, shape }];
+  },
+  // Squeeze: the given axes, or every axis of size 1.
+  Squeeze: (c) => {
+    const x = first(c);
+    if (!x.shape) return [{ dtype: x.dtype }];
+    const axes = c.inputs[1] ? constInts(c, 1) : x.shape.flatMap((d, i) => (d === 1 ? [i] : []));
+    if (!axes) return [{ dtype: x.dtype }];
+    const drop = new Set(axes.map((a) => normAxis(a, x.shape!.length)));
+    return [{ dtype: x.dtype, shape: x.shape.filter((_, i) => !drop.has(i)) }];
   },
   Expand: (c) => {
     const x = first(c);

@@ -236,3 +236,60 @@ describe('MaxPool beyond tiling windows', () => {
     expect(r.maxRelError).toBeLessThan(2e-3);
   });
 });
+
+describe('element-wise and shape rules for imported models', () => {
+  const TOL = 2e-3;
+  const away = (n: number, seed: number, from: number[]) => randomFloats(n, seed, -4, 4).map((v) => (from.some((k) => Math.abs(v - k) < 0.2) ? v + 0.4 : v));
+
+  checks('Exp', 'Log');
+  test('Exp, Log', async () => {
+    const r = await gradCheck((b, v) => b.log(b.add(b.exp(v.x), b.f32(0.5, 'c'))), [{ name: 'x', dims: [3, 4] }]);
+    expect(r.maxRelError).toBeLessThan(TOL);
+  });
+
+  checks('Pow');
+  test('Pow with a constant exponent, and with both inputs trained', async () => {
+    const positive = randomFloats(12, 3, 0.5, 2);
+    const r1 = await gradCheck((b, v) => b.pow(v.x, b.f32(3, 'p')), [{ name: 'x', dims: [3, 4], data: positive }]);
+    const r2 = await gradCheck((b, v) => b.pow(v.x, v.p), [{ name: 'x', dims: [3, 4], data: positive }, { name: 'p', dims: [4] }]);
+    expect(Math.max(r1.maxRelError, r2.maxRelError)).toBeLessThan(TOL);
+  });
+
+  checks('Max', 'Min');
+  test.each(['Max', 'Min'])('%s of two inputs with broadcasting', async (op) => {
+    const r = await gradCheck((b, v) => b.op(op, [v.a, v.b])[0], [{ name: 'a', dims: [3, 4], data: randomFloats(12, 1) }, { name: 'b', dims: [4], data: randomFloats(4, 2).map((x) => x + 0.05) }]);
+    expect(r.maxRelError).toBeLessThan(TOL);
+  });
+
+  checks('HardSigmoid', 'HardSwish');
+  test('HardSigmoid (alpha 0.2, beta 0.5) and HardSwish, away from their kinks', async () => {
+    const r1 = await gradCheck((b, v) => b.op('HardSigmoid', [v.x], { alpha: { kind: 'float', value: 0.2 }, beta: { kind: 'float', value: 0.5 } })[0], [{ name: 'x', dims: [4, 5], data: away(20, 4, [-2.5, 2.5]) }], { eps: 1e-2 });
+    const r2 = await gradCheck((b, v) => b.op('HardSwish', [v.x])[0], [{ name: 'x', dims: [4, 5], data: away(20, 5, [-3, 3]) }], { eps: 1e-2 });
+    expect(Math.max(r1.maxRelError, r2.maxRelError)).toBeLessThan(TOL);
+  });
+
+  checks('Squeeze', 'Expand', 'Cast');
+  test('Squeeze, Expand, Cast (float to float)', async () => {
+    const r = await gradCheck(
+      (b, v) => b.cast(b.expand(b.op('Squeeze', [v.x, b.i64([1], 'axes')])[0], b.i64([2, 3, 4], 'shape')), 'float32'),
+      [{ name: 'x', dims: [3, 1, 4] }],
+    );
+    expect(r.maxRelError).toBeLessThan(TOL);
+  });
+
+  checks('Where');
+  test('Where with a constant condition', async () => {
+    const cond = Uint8Array.from([1, 0, 0, 1]);
+    const r = await gradCheck(
+      (b, v) => b.where(b.constant('bool', [4], cond, 'cond'), v.a, v.b),
+      [{ name: 'a', dims: [3, 4] }, { name: 'b', dims: [4] }],
+    );
+    expect(r.maxRelError).toBeLessThan(TOL);
+  });
+
+  checks('Slice');
+  test('Slice on two axes, with negative and clamped ends', async () => {
+    const r = await gradCheck((b, v) => b.slice(v.x, [1, -3], [3, 1000], [1, 2]), [{ name: 'x', dims: [2, 4, 5] }]);
+    expect(r.maxRelError).toBeLessThan(TOL);
+  });
+});
