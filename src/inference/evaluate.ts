@@ -37,7 +37,7 @@ export async function evaluateModel(
       const count = Math.min(opts.batchSize, n - start);
       const { x, y } = fillBatch(data, order, start, count, xBuf, yBuf);
       const out = await session.run({
-        [model.input]: { dtype: 'float32', dims: [count, 1, data.images.rows, data.images.cols], data: x },
+        [model.input]: { dtype: 'float32', dims: [count, ...(model.sampleDims ?? [1, data.images.rows, data.images.cols])], data: x },
       }, [model.output]);
       const logits = out[model.output];
       const values = logits.data as Float32Array;

@@ -16,9 +16,11 @@ export interface ClassifierIo {
   output: string;
   /** Scores per image the model must give. */
   classes: number;
+  /** One image's shape as the model takes it (default [1, rows, cols]); e.g. [784] for a model that takes the pixels in a row. */
+  sampleDims?: number[];
 }
 
-/** Reads `path` and checks it maps float32 [N, ...sampleDims] to [N, classes]. */
+/** Reads `path` and checks it maps float32 [N, ...sampleDims] (or the same pixels in another shape, e.g. [N, 784]) to [N, classes]. */
 export function loadClassifier(path: string, sampleDims: number[], classes: number): ClassifierIo {
   let bytes: Uint8Array;
   try {
@@ -43,7 +45,9 @@ export function loadClassifier(path: string, sampleDims: number[], classes: numb
   }
   const [inp] = sig.inputs;
   const dims = inp.dims ?? [];
-  const shapeOk = dims.length === sampleDims.length + 1 && sampleDims.every((d, i) => dims[i + 1] === d);
+  const sizes = dims.slice(1);
+  const pixels = (ds: readonly unknown[]) => (ds.every((d) => typeof d === 'number') ? (ds as number[]).reduce((p, d) => p * d, 1) : NaN);
+  const shapeOk = dims.length >= 2 && pixels(sizes) === pixels(sampleDims);
   if (inp.elemType !== FLOAT || !shapeOk) {
     throw new ModelFileError(`${path}: input '${inp.name}' is ${inp.elemType === FLOAT ? 'float32' : `type ${inp.elemType}`} [${dims}], expected ${expectedIn}`);
   }
@@ -52,5 +56,5 @@ export function loadClassifier(path: string, sampleDims: number[], classes: numb
   if (!out || out.elemType !== FLOAT || outDims.length !== 2 || (typeof outDims[1] === 'number' && outDims[1] !== classes)) {
     throw new ModelFileError(`${path}: first output${out ? ` '${out.name}' [${outDims}]` : ' missing'}, expected float32 ${expectedOut} scores`);
   }
-  return { path, bytes, input: inp.name, output: out.name, classes };
+  return { path, bytes, input: inp.name, output: out.name, classes, sampleDims: sizes as number[] };
 }

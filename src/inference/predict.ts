@@ -13,7 +13,7 @@ export async function classify(model: ClassifierIo, inputs: Float32Array[], sess
     const size = MNIST_SIDE * MNIST_SIDE;
     const batch = new Float32Array(inputs.length * size);
     inputs.forEach((x, i) => batch.set(x, i * size));
-    const out = await s.run({ [model.input]: { dtype: 'float32', dims: [inputs.length, 1, MNIST_SIDE, MNIST_SIDE], data: batch } });
+    const out = await s.run({ [model.input]: { dtype: 'float32', dims: [inputs.length, ...(model.sampleDims ?? [1, MNIST_SIDE, MNIST_SIDE])], data: batch } });
     const scores = out[model.output];
     checkScores(model.path, model.output, scores.dims, scores.data as Float32Array, model.classes);
     return toProbabilities(scores.data as Float32Array, model.classes);

@@ -88,12 +88,24 @@ test.each([
 
 test('evaluate on an ONNX model with the wrong input shape says what was expected', () => {
   const b = new GraphBuilder('flat');
-  const x = b.input('pixels', 'float32', ['N', 784]);
-  b.output(b.gemm(x, b.constant('float32', [784, 10], new Float32Array(7840)), null), 'scores');
+  const x = b.input('pixels', 'float32', ['N', 100]);
+  b.output(b.gemm(x, b.constant('float32', [100, 10], new Float32Array(1000)), null), 'scores');
   writeFileSync(join(dir, 'flat.onnx'), encodeModel(asModel(b.build())));
   const r = cli('evaluate', '--model-file', join(dir, 'flat.onnx'));
   expect(r.code).toBe(2);
-  expect(r.err).toMatch(/flat\.onnx: input 'pixels' is float32 \[N,784\], expected float32 \[N,1,28,28\]/);
+  expect(r.err).toMatch(/flat\.onnx: input 'pixels' is float32 \[N,100\], expected float32 \[N,1,28,28\]/);
+});
+
+test('evaluate takes a model that reads the 784 pixels in a row ([N, 784], as imported MLPs do)', () => {
+  const b = new GraphBuilder('flat');
+  const x = b.input('pixels', 'float32', ['N', 784]);
+  const w = new Float32Array(7840);
+  for (let i = 0; i < 784; i++) w[i * 10] = 1; // every score but class 0's is 0: ink favours class 0
+  b.output(b.gemm(x, b.constant('float32', [784, 10], w), null), 'scores');
+  writeFileSync(join(dir, 'flat784.onnx'), encodeModel(asModel(b.build())));
+  const r = cli('evaluate', '--model-file', join(dir, 'flat784.onnx'), '--limit', '100', '--min-accuracy', '0');
+  expect(r.code).toBe(0);
+  expect(r.out).toMatch(/accuracy=0\.(0[5-9]|1\d)/); // class 0 always: about 10%
 });
 
 test('evaluate scores the untrained model at chance level and exits non-zero below --min-accuracy', () => {

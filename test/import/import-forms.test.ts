@@ -6,41 +6,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { datasets, importModel, train } from '../../src/index';
 import { ModelDefinition } from '../../src/graph/model-definition';
-import { AttrValue, Model, Node, Tensor, Value } from '../../src/graph/types';
 import { buildInferenceModel } from '../../src/inference/inference-graph';
 import { encodeModel } from '../../src/onnx/encode';
+import { int, ints, mlpNodes, mlpWeights, model, node, str, v, weights, int64s } from '../helpers/hand-made-onnx';
 import { initParams } from '../../src/training/graphs/init';
 import { f32, randomFloats, runOnce } from '../helpers/run-model';
-
-const v = (name: string, dtype: Value['dtype'] = 'float32', shape?: Value['shape']): Value => ({ name, dtype, shape });
-const ints = (value: number[]): AttrValue => ({ kind: 'ints', value });
-const int = (value: number): AttrValue => ({ kind: 'int', value });
-const str = (value: string): AttrValue => ({ kind: 'string', value });
-let count = 0;
-const node = (opType: string, inputs: (string | null)[], outputs: string[], attrs: Record<string, AttrValue> = {}): Node => ({
-  name: `n${count++}`, opType, domain: '', inputs: inputs.map((i) => (i === null ? null : v(i))), outputs: outputs.map((o) => v(o)), attrs,
-});
-const weights = (name: string, dims: number[], seed: number): Tensor => ({ name, dtype: 'float32', dims, data: randomFloats(dims.reduce((p, d) => p * d, 1), seed, -0.3, 0.3) });
-const int64s = (name: string, values: number[]): Tensor => ({ name, dtype: 'int64', dims: [values.length], data: BigInt64Array.from(values.map(BigInt)) });
-
-function model(nodes: Node[], initializers: Tensor[], opts: { opset?: number; inputDims?: (number | string)[]; output?: string; initializersAsInputs?: boolean } = {}): Uint8Array {
-  const input = v('image', 'float32', opts.inputDims ?? ['batch', 1, 28, 28]);
-  const m: Model = {
-    graph: {
-      name: 'hand-made',
-      inputs: [input, ...(opts.initializersAsInputs ? initializers.map((t) => v(t.name, t.dtype, t.dims)) : [])],
-      outputs: [v(opts.output ?? 'scores', 'float32', ['batch', 10])],
-      nodes,
-      initializers,
-    },
-    opsets: { '': opts.opset ?? 13 },
-    irVersion: opts.opset !== undefined && opts.opset < 9 ? 3 : 7,
-    producerName: 'hand',
-    producerVersion: '1',
-    metadata: { author: 'test' },
-  };
-  return encodeModel(m);
-}
 
 const batch = (n: number) => Float32Array.from(randomFloats(n * 784, 99, 0, 1));
 
@@ -63,14 +33,6 @@ async function expectTrains(def: ModelDefinition) {
   const trained = await train(def, data, { epochs: 1, batchSize: 8, learningRate: 0.1 });
   for (const p of def.params) expect([p.name, trained.params.get(p.name)!.some((x, i) => x !== def.imported!.values.get(p.name)![i])]).toEqual([p.name, true]);
 }
-
-const mlpNodes = () => [
-  node('Flatten', ['image'], ['flat']),
-  node('Gemm', ['flat', 'w1', 'b1'], ['h'], { transB: int(1) }),
-  node('Relu', ['h'], ['a']),
-  node('Gemm', ['a', 'w2', 'b2'], ['scores'], { transB: int(1) }),
-];
-const mlpWeights = () => [weights('w1', [16, 784], 1), weights('b1', [16], 2), weights('w2', [10, 16], 3), weights('b2', [10], 4)];
 
 describe('forms exporters write, absorbed', () => {
   test('initializers also listed as graph inputs (IR 3, opset 8)', async () => {
