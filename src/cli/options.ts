@@ -11,6 +11,13 @@ import { DATASET_NAMES } from '../data/dataset-catalog';
 export { MODELS } from '../../model/registry';
 import { MODELS } from '../../model/registry';
 
+/** An ONNX file made elsewhere, and which of its initializers train (importModel's options). */
+export const importOptions = {
+  'model-file': { type: 'string', describe: 'train this ONNX model (exported by PyTorch, a model zoo, ...) instead of a built-in architecture; writes <artifacts>/<its base name>.onnx' },
+  trainable: { type: 'array', string: true, describe: 'with --model-file: the initializers that train (names or globs like "fc.*"); default every layer\'s weights and biases' },
+  freeze: { type: 'array', string: true, describe: 'with --model-file: initializers kept as they are (names or globs like "stem.*")' },
+} as const satisfies Record<string, Options>;
+
 export const modelOption = {
   model: { choices: MODELS, default: 'lenet' as const, describe: 'architecture (model/<name>.onnx-builder.ts)' },
 } satisfies Record<string, Options>;

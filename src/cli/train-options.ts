@@ -1,7 +1,7 @@
 // The flags of `train`, declared once: the command parses them, the training run reads them.
 import type { InferredOptionTypes } from 'yargs';
 import { CPU_STEPS_PER_RUN } from '../training/engines/open-engine';
-import { dataOption, MODELS, runtimeOptions } from './options';
+import { dataOption, importOptions, MODELS, runtimeOptions } from './options';
 import { defaultLearningRate, RECIPE_DEFAULTS } from '../library/recipe-defaults';
 import { RECIPE_PRESETS, RecipePreset } from './recipe-options';
 import { optimizerOptions } from './optimizer-options';
@@ -11,9 +11,7 @@ import { optimizerOptions } from './optimizer-options';
 // be told from a default.
 export const trainOptions = {
   model: { choices: MODELS, describe: 'architecture (model/<name>.onnx-builder.ts; default lenet, or the checkpoint\'s)' },
-  'model-file': { type: 'string', describe: 'train this ONNX model (exported by PyTorch, a model zoo, ...) instead of a built-in architecture; writes <artifacts>/<its base name>.onnx' },
-  trainable: { type: 'array', string: true, describe: 'with --model-file: the initializers that train (names or globs like "fc.*"); default every layer\'s weights and biases' },
-  freeze: { type: 'array', string: true, describe: 'with --model-file: initializers kept as they are (names or globs like "stem.*")' },
+  ...importOptions,
   artifacts: { type: 'string', describe: 'directory for built and trained models (default artifacts/, or the checkpoint\'s)' },
   ...dataOption,
   recipe: {

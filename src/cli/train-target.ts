@@ -21,6 +21,8 @@ import { engineProblem } from '../training/engines/engine-limits';
 import { projectPath } from './user-cwd';
 import { importModel } from '../import/import-model';
 
+type ImportArgs = Pick<TrainArgs, 'model-file' | 'trainable' | 'freeze'>;
+
 export interface TrainTarget {
   def: ModelDefinition;
   artifacts: string;
@@ -32,7 +34,7 @@ export interface TrainTarget {
 export function resolveTrainTarget(args: TrainArgs): TrainTarget {
   if (args.resume && args.recipe) throw new UsageError('--recipe does not go with --resume: the checkpoint holds its recipe');
   const saved = args.resume ? readCheckpoint(args.resume) : undefined;
-  const imported = importedModelOf(args, saved?.recipe);
+  const imported = importedModelToTrain(args, saved?.recipe);
   const model = (args.model ?? saved?.recipe.model ?? 'lenet') as (typeof MODELS)[number];
   const def = imported ? importModel(imported.path, imported) : MODEL_DEFINITIONS[model];
   const artifacts = args.artifacts ?? saved?.artifactsDir ?? projectPath(DEFAULT_ARTIFACTS_DIR);
@@ -56,16 +58,22 @@ export function resolveTrainTarget(args: TrainArgs): TrainTarget {
   return { def, artifacts, checkpointPath, recipe, saved };
 }
 
-/** --model-file with its --trainable/--freeze patterns, or the imported model a resumed checkpoint trained. */
-function importedModelOf(args: TrainArgs, saved: Recipe | undefined): Recipe['modelFile'] {
+/** --model-file with its --trainable/--freeze patterns (absent: no imported model). */
+export function importedModelOf(args: ImportArgs): Recipe['modelFile'] {
   const file = args['model-file'];
   if (!file) {
     if (args.trainable || args.freeze) throw new UsageError(`--${args.trainable ? 'trainable' : 'freeze'} goes with --model-file (an imported model)`);
-    return saved?.modelFile;
+    return undefined;
   }
-  if (args.model) throw new UsageError('--model and --model-file name two models: give one');
-  if (saved) throw new UsageError(`--model-file does not go with --resume: ${args.resume} names its model`);
   return { path: resolve(file), ...(args.trainable ? { trainable: args.trainable } : {}), ...(args.freeze ? { frozen: args.freeze } : {}) };
+}
+
+/** The imported model a run trains: --model-file's, or the one the resumed checkpoint trained. */
+function importedModelToTrain(args: TrainArgs, saved: Recipe | undefined): Recipe['modelFile'] {
+  const given = importedModelOf(args);
+  if (given && args.model) throw new UsageError('--model and --model-file name two models: give one');
+  if (given && saved) throw new UsageError(`--model-file does not go with --resume: ${args.resume} names its model`);
+  return given ?? saved?.modelFile;
 }
 
 /** A checkpoint must be a file in a folder that exists or can be made; checked before training. */

@@ -4,7 +4,7 @@
 // a few ops rewritten (op-rewrites.ts) and BatchNormalization with its running statistics (PyTorch's eval()).
 import { GraphBuilder } from '../graph/graph-builder';
 import { ForwardContext } from '../graph/model-definition';
-import { attr, Dim, Graph, Node, Tensor, Value } from '../graph/types';
+import { attr, AttrValue, Dim, Graph, Node, Tensor, Value } from '../graph/types';
 import { ImportError } from './import-error';
 import { OP_REWRITES } from './op-rewrites';
 import { foldable, foldNode, shapeOf, ShapeTensor } from './shape-arithmetic';
@@ -45,6 +45,24 @@ function explicitPads(node: Node, x: Value, w: Value | undefined): number[] | un
   const small = total.map((t) => Math.floor(t / 2));
   const large = total.map((t, i) => t - small[i]);
   return mode.value === 'SAME_LOWER' ? [...large, ...small] : [...small, ...large];
+}
+
+/**
+ * The window attributes Conv, ConvTranspose and MaxPool leave to their defaults, written out: the
+ * graphs the project emits carry them all, as some ONNX importers need.
+ */
+function windowDefaults(node: Node, w: Value | undefined): Record<string, AttrValue> {
+  if (!['Conv', 'ConvTranspose', 'MaxPool'].includes(node.opType)) return {};
+  const kernel = node.attrs.kernel_shape?.kind === 'ints' ? node.attrs.kernel_shape.value : (w?.shape ?? []).slice(2);
+  if (kernel.some((d) => typeof d !== 'number')) return {};
+  const ones = kernel.map(() => 1);
+  const conv = node.opType !== 'MaxPool';
+  return {
+    kernel_shape: attr.ints(kernel as number[]),
+    strides: attr.ints(ones),
+    pads: attr.ints([...ones, ...ones].map(() => 0)),
+    ...(conv ? { dilations: attr.ints(ones), group: attr.int(1) } : {}),
+  };
 }
 
 export function replayForward(imported: ImportedGraph) {
@@ -157,6 +175,7 @@ function emit(b: GraphBuilder, node: Node, valueOf: (node: Node, i: number) => V
     delete attrs.auto_pad;
     attrs.pads = attr.ints(pads);
   }
+  Object.assign(attrs, { ...windowDefaults(node, inputs[1] ?? undefined), ...attrs });
   let made: Value[];
   try {
     const rewrite = OP_REWRITES[node.opType];

@@ -43,3 +43,18 @@ export const mlpNodes = () => [
 ];
 export const mlpWeights = () => [weights('w1', [16, 784], 1), weights('b1', [16], 2), weights('w2', [10, 16], 3), weights('b2', [10], 4)];
 
+
+/** Conv, Clip, Slice, ReduceMean, Squeeze, Unsqueeze, Flatten, Gemm at opset 9, with the attributes later opsets take as inputs. */
+export function opset9ConvModel(): Uint8Array {
+  const nodes = [
+    node('Conv', ['image', 'k', 'kb'], ['c'], { kernel_shape: ints([3, 3]), pads: ints([1, 1, 1, 1]) }),
+    node('Clip', ['c'], ['r6'], { min: { kind: 'float', value: 0 }, max: { kind: 'float', value: 0.5 } }),
+    node('Slice', ['r6'], ['part'], { starts: ints([0, 2]), ends: ints([4, 26]), axes: ints([1, 2]) }),
+    node('ReduceMean', ['part'], ['pooled'], { axes: ints([2, 3]), keepdims: int(1) }),
+    node('Squeeze', ['pooled'], ['sq'], { axes: ints([2, 3]) }),
+    node('Unsqueeze', ['sq'], ['u'], { axes: ints([2]) }),
+    node('Flatten', ['u'], ['f']),
+    node('Gemm', ['f', 'w', 'b'], ['scores'], { transB: int(1) }),
+  ];
+  return model(nodes, [weights('k', [4, 1, 3, 3], 1), weights('kb', [4], 2), weights('w', [10, 4], 3), weights('b', [10], 4)], { opset: 9 });
+}

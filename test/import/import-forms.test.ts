@@ -8,7 +8,7 @@ import { datasets, importModel, train } from '../../src/index';
 import { ModelDefinition } from '../../src/graph/model-definition';
 import { buildInferenceModel } from '../../src/inference/inference-graph';
 import { encodeModel } from '../../src/onnx/encode';
-import { int, ints, mlpNodes, mlpWeights, model, node, str, v, weights, int64s } from '../helpers/hand-made-onnx';
+import { int, ints, opset9ConvModel, mlpNodes, mlpWeights, model, node, str, v, weights, int64s } from '../helpers/hand-made-onnx';
 import { initParams } from '../../src/training/graphs/init';
 import { f32, randomFloats, runOnce } from '../helpers/run-model';
 
@@ -44,17 +44,7 @@ describe('forms exporters write, absorbed', () => {
   });
 
   test('opset 9 attributes that later opsets take as inputs (Unsqueeze/Squeeze axes, ReduceMean axes, Clip min/max, Slice starts/ends)', async () => {
-    const nodes = [
-      node('Conv', ['image', 'k', 'kb'], ['c'], { kernel_shape: ints([3, 3]), pads: ints([1, 1, 1, 1]) }),
-      node('Clip', ['c'], ['r6'], { min: { kind: 'float', value: 0 }, max: { kind: 'float', value: 0.5 } }),
-      node('Slice', ['r6'], ['part'], { starts: ints([0, 2]), ends: ints([4, 26]), axes: ints([1, 2]) }),
-      node('ReduceMean', ['part'], ['pooled'], { axes: ints([2, 3]), keepdims: int(1) }),
-      node('Squeeze', ['pooled'], ['sq'], { axes: ints([2, 3]) }),
-      node('Unsqueeze', ['sq'], ['u'], { axes: ints([2]) }),
-      node('Flatten', ['u'], ['f']),
-      node('Gemm', ['f', 'w', 'b'], ['scores'], { transB: int(1) }),
-    ];
-    const bytes = model(nodes, [weights('k', [4, 1, 3, 3], 1), weights('kb', [4], 2), weights('w', [10, 4], 3), weights('b', [10], 4)], { opset: 9 });
+    const bytes = opset9ConvModel();
     const def = importModel(bytes);
     await expectSameScores(bytes, def);
   });

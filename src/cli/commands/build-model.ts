@@ -1,9 +1,10 @@
 // `build-model`: write the training-step graph and the initial inference model to artifacts/.
 import type { CommandModule, InferredOptionTypes } from 'yargs';
-import { artifactsOption, modelOption } from '../options';
+import { artifactsOption, importOptions, modelOption } from '../options';
 
 const options = {
   ...modelOption,
+  ...importOptions,
   ...artifactsOption,
   seed: { type: 'number', default: 42, describe: 'seed of the Xavier initialization' },
   format: {
@@ -22,16 +23,19 @@ export const buildModelCommand: CommandModule<object, InferredOptionTypes<typeof
     const { MODEL_DEFINITIONS } = await import('../../../model/registry.js');
     const { writeArtifacts } = await import('../../training/run/artifacts.js');
     const { paramCount } = await import('../../graph/model-definition.js');
-    const def = MODEL_DEFINITIONS[args.model];
+    const { importedModelOf } = await import('../train-target.js');
+    const imported = importedModelOf(args);
+    const { importModel } = await import('../../import/import-model.js');
+    const def = imported ? importModel(imported.path, imported) : MODEL_DEFINITIONS[args.model];
     const built = writeArtifacts(def, args.artifacts, args.seed);
-    console.log(`${def.name}: ${paramCount(def).toLocaleString('en-US')} parameters, training step of ${built.trainingNodes} ONNX nodes`);
+    console.log(`${def.name}: ${paramCount(def).toLocaleString('en-US')} parameters${imported ? ' train' : ''}, training step of ${built.trainingNodes} ONNX nodes`);
     console.log(`wrote ${built.trainingStep}`);
-    console.log(`wrote ${built.initialModel} (Xavier init, seed ${args.seed})`);
+    console.log(`wrote ${built.initialModel} (${imported ? `the values of ${imported.path}` : `Xavier init, seed ${args.seed}`})`);
     if (args.format === 'ort-training') {
       const { buildOrtArtifacts, writeOrtArtifacts } = await import('../../ort-training/artifact-files.js');
       const { readInitialParams } = await import('../../training/run/artifacts.js');
       const { recipeFromFlags } = await import('../recipe-options.js');
-      const lr = recipeFromFlags({ model: args.model, lr: args.lr }).learningRate;
+      const lr = recipeFromFlags({ model: def.name, lr: args.lr }).learningRate;
       const p = writeOrtArtifacts(args.artifacts, def.name, buildOrtArtifacts(def, readInitialParams(def, args.artifacts), lr));
       console.log(`wrote ${p.dir}/{training_model.onnx, eval_model.onnx, optimizer_model.onnx, checkpoint} (SGD lr ${lr})`);
     }
