@@ -1,12 +1,14 @@
 // The flags of `compare-ep`, declared once: the command parses them, the comparison reads them.
 import type { InferredOptionTypes } from 'yargs';
-import { dataOption, modelOption, runtimeOptions } from './options';
+import { dataOption, importOptions, modelOption, runtimeOptions } from './options';
 import { optimizerOptions } from './optimizer-options';
 
 const { fallback: _noFallback, ...providerOptions } = runtimeOptions;
 
 export const compareEpOptions = {
   ...modelOption,
+  ...importOptions,
+  'model-file': { ...importOptions['model-file'], describe: 'compare the training of this imported ONNX model instead' },
   ...dataOption,
   ...providerOptions,
   ep: { ...runtimeOptions.ep, default: 'cuda' as const, describe: 'execution provider to compare with the CPU' },

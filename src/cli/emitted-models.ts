@@ -20,9 +20,13 @@ const NESTEROV: OptimizerConfig = { ...PLAIN_SGD, momentum: 0.9, nesterov: true,
  * training ops by design. Models with state (BatchNorm) have no data-parallel or ORT-engine graphs.
  */
 export function emittedModels(names: (keyof typeof MODEL_DEFINITIONS)[] = Object.keys(MODEL_DEFINITIONS) as (keyof typeof MODEL_DEFINITIONS)[]): [string, Model][] {
-  return names.map((name) => MODEL_DEFINITIONS[name]).flatMap((def): [string, Model][] => {
-    const stateless = stateOf(def).length === 0;
-    return [
+  return names.map((name) => MODEL_DEFINITIONS[name]).flatMap(graphsOf);
+}
+
+/** Every graph the project emits for one model definition (a built-in architecture or an imported one). */
+export function graphsOf(def: ModelDefinition): [string, Model][] {
+  const stateless = stateOf(def).length === 0;
+  return [
     [`${def.name} training step`, buildTrainingStep(def)],
     [`${def.name} training step (AdamW)`, buildTrainingStep(def, ADAMW)],
     [`${def.name} training loop (--steps-per-run)`, buildTrainingLoop(def)],
@@ -31,8 +35,7 @@ export function emittedModels(names: (keyof typeof MODEL_DEFINITIONS)[] = Object
     [`${def.name} copy-out graph (WebGPU parameters to the host)`, buildCopyOutGraph(def, ADAMW)],
     [`${def.name} inference model`, buildInferenceModel(def, initParams(def, 1))],
     ...(stateless ? [[`${def.name} ORT eval model`, buildOrtEvalModel(def)] as [string, Model]] : []),
-    ];
-  });
+  ];
 }
 
 const dataParallelGraphs = (def: ModelDefinition): [string, Model][] => [

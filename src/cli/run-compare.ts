@@ -14,14 +14,17 @@ import type { CompareEpArgs } from './compare-ep-options';
 import { UsageError } from './errors';
 import { MODEL_DEFINITIONS } from '../../model/registry';
 import { recipeFromFlags } from './recipe-options';
+import { importedModelOf } from './train-target';
+import { importModel } from '../import/import-model';
 import { optimizerOf } from '../training/recipe';
 import { describeOptimizer } from '../training/graphs/optimizers/optimizer';
 
 const INIT_SEED = 42;
 
 export async function compareProviders(args: CompareEpArgs): Promise<number> {
-  const def = MODEL_DEFINITIONS[args.model];
-  const recipe = { ...recipeFromFlags({ ...args, epochs: undefined, limit: undefined, seed: undefined }), epochs: 1 };
+  const imported = importedModelOf(args);
+  const def = imported ? importModel(imported.path, imported) : MODEL_DEFINITIONS[args.model];
+  const recipe = { ...recipeFromFlags({ ...args, model: def.name, epochs: undefined, limit: undefined, seed: undefined }), epochs: 1 };
   const dataset = datasetNamed(args.dataset);
   const dir = await locateDataset(dataset, { dataDir: args['data-dir'], onLog: (line) => console.error(line) });
   const full = loadSplit(dir, 'train', dataset);

@@ -1,5 +1,6 @@
-// Imported ops that are emitted as other standard ops: those the project's opset (18) lacks, and
-// those whose training behaviour is PyTorch's eval() (Dropout passes its input through).
+// Imported ops that are emitted as other standard ops: those the project's opset (18) lacks, those
+// whose training behaviour is PyTorch's eval() (Dropout passes its input through), and those some
+// execution providers lack a kernel for (GlobalAveragePool on WebGPU).
 import { GraphBuilder } from '../graph/graph-builder';
 import { Node, Value } from '../graph/types';
 
@@ -15,6 +16,12 @@ export const OP_REWRITES: Record<string, Rewrite> = {
   Dropout: (_b, _node, [x]) => [x!],
   // CastLike(x, like) = Cast(x, to = like's type); x itself when the types already agree.
   CastLike: (b, _node, [x, like]) => [x!.dtype === like!.dtype ? x! : b.cast(x!, like!.dtype)],
+  // GlobalAveragePool(x) = ReduceMean over the spatial axes, kept as 1 (the same numbers; every provider has the kernel).
+  GlobalAveragePool: (b, node, [x]) => {
+    const rank = x!.shape?.length;
+    if (rank === undefined) throw new Error(`GlobalAveragePool '${node.name}': the rank of '${x!.name}' is unknown`);
+    return [b.reduceMean(x!, Array.from({ length: rank - 2 }, (_, i) => i + 2), true)];
+  },
   // Gelu (opset 20): 0.5 x (1 + erf(x / sqrt 2)), or with approximate='tanh' 0.5 x (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3))).
   Gelu: (b, node, [x]) => {
     const inner = stringAttr(node, 'approximate', 'none') === 'tanh'

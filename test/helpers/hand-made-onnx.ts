@@ -58,3 +58,27 @@ export function opset9ConvModel(): Uint8Array {
   ];
   return model(nodes, [weights('k', [4, 1, 3, 3], 1), weights('kb', [4], 2), weights('w', [10, 4], 3), weights('b', [10], 4)], { opset: 9 });
 }
+
+const bn = (name: string, channels: number, seed: number): Tensor[] => [
+  { name: `${name}.scale`, dtype: 'float32', dims: [channels], data: randomFloats(channels, seed, 0.5, 1.5) },
+  { name: `${name}.bias`, dtype: 'float32', dims: [channels], data: randomFloats(channels, seed + 1, -0.2, 0.2) },
+  { name: `${name}.mean`, dtype: 'float32', dims: [channels], data: randomFloats(channels, seed + 2, -0.2, 0.2) },
+  { name: `${name}.var`, dtype: 'float32', dims: [channels], data: randomFloats(channels, seed + 3, 0.5, 1.5) },
+];
+const bnNode = (x: string, name: string, y: string) => node('BatchNormalization', [x, `${name}.scale`, `${name}.bias`, `${name}.mean`, `${name}.var`], [y], { epsilon: { kind: 'float', value: 1e-5 } });
+
+/** A residual block in ResNet's shape: Conv-BN-ReLU, Conv-BN, + skip, ReLU, global average pool, Gemm. */
+export function residualModel(): Uint8Array {
+  const conv = (x: string, w: string, y: string) => node('Conv', [x, w], [y], { kernel_shape: ints([3, 3]), pads: ints([1, 1, 1, 1]) });
+  const nodes = [
+    conv('image', 'stem.w', 's'), bnNode('s', 'bn0', 'sn'), node('Relu', ['sn'], ['a']),
+    conv('a', 'c1.w', 'h'), bnNode('h', 'bn1', 'hn'), node('Relu', ['hn'], ['hr']),
+    conv('hr', 'c2.w', 'g'), bnNode('g', 'bn2', 'gn'), node('Add', ['gn', 'a'], ['sum']), node('Relu', ['sum'], ['r']),
+    node('GlobalAveragePool', ['r'], ['p']), node('Flatten', ['p'], ['f']), node('Gemm', ['f', 'fc.w', 'fc.b'], ['scores'], { transB: int(1) }),
+  ];
+  const initializers = [
+    weights('stem.w', [4, 1, 3, 3], 1), ...bn('bn0', 4, 10), weights('c1.w', [4, 4, 3, 3], 2), ...bn('bn1', 4, 20),
+    weights('c2.w', [4, 4, 3, 3], 3), ...bn('bn2', 4, 30), weights('fc.w', [10, 4], 4), weights('fc.b', [10], 5),
+  ];
+  return model(nodes, initializers);
+}

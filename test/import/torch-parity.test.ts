@@ -7,7 +7,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { datasets, exportModel, importModel, train } from '../../src/index';
+import { datasets, exportModel, importModel, ortTrainingEngine, train } from '../../src/index';
 import { decodeModel } from '../../src/onnx/decode';
 import { f32, runOnce } from '../helpers/run-model';
 
@@ -55,13 +55,17 @@ function relativeError(a: ArrayLike<number>, b: ArrayLike<number>): number {
 }
 
 const CASES = [
-  ...['resnet', 'mobilenet', 'squeezenet', 'mlp'].flatMap((m) => ['torchscript', 'dynamo'].map((e) => [m, e, 'sgd'])),
-  ['resnet', 'torchscript', 'sgd momentum'],
-  ['mlp', 'dynamo', 'adamw'],
+  ...['resnet', 'mobilenet', 'squeezenet', 'mlp'].flatMap((m) => ['torchscript', 'dynamo'].map((e) => [m, e, 'sgd', 'native'])),
+  ['resnet', 'torchscript', 'sgd momentum', 'native'],
+  ['mlp', 'dynamo', 'adamw', 'native'],
+  // The generate_artifacts counterpart: the training-API artifacts made for the imported file, on ONNX Runtime's training API.
+  ['resnet', 'torchscript', 'sgd', 'ort-training'],
 ];
+const worst: string[] = [];
+afterAll(() => worst.length && console.log(`largest difference from torch.optim, relative to each tensor's largest value:\n${worst.join('\n')}`));
 
 (python ? describe : describe.skip)('models exported from PyTorch train as PyTorch trains them', () => {
-  test.each(CASES)('%s (%s exporter), %s', async (model, exporter, optimizer) => {
+  test.each(CASES)('%s (%s exporter), %s, %s engine', async (model, exporter, optimizer, engine) => {
     const run = runs.find((r) => r.model === model && r.exporter === exporter && (r.optimizer.name === 'adamw') === (optimizer === 'adamw') && !!r.optimizer.momentum === optimizer.includes('momentum'))!;
     const file = join(dir, run.file);
     const def = importModel(file);
@@ -69,12 +73,19 @@ const CASES = [
     const data = datasets.fromArrays({ name: 'batch', pixels: Uint8Array.from(run.pixels), rows: 28, cols: 28, labels: Uint8Array.from(run.labels) });
     // One step an epoch over the whole batch: the shuffled order changes nothing but the summation order.
     const { optimizer: o } = run;
-    const trained = await train(def, data, { epochs: run.steps, batchSize: count, optimizer: { name: o.name, ...(o.momentum ? { momentum: o.momentum } : {}) }, learningRate: o.learningRate });
+    const trained = await train(def, data, {
+      epochs: run.steps,
+      batchSize: count,
+      optimizer: { name: o.name, ...(o.momentum ? { momentum: o.momentum } : {}) },
+      learningRate: o.learningRate,
+      engine: engine === 'ort-training' ? ortTrainingEngine(join(dir, 'artifacts')) : undefined,
+    });
     expect(trained.status).toBe('completed');
     const names = Object.keys(run.trained);
     expect(names.sort()).toEqual(def.params.map((p) => p.name).sort());
     const errors = names.map((n) => [n, relativeError(trained.params.get(n)!, run.trained[n])] as const);
     expect(errors.filter(([, e]) => !(e < 1e-4))).toEqual([]);
+    worst.push(`  ${model} (${exporter}), ${optimizer}, ${engine}: ${Math.max(...errors.map(([, e]) => e)).toExponential(1)}`);
 
     // The exported file: the original's graph, the trained values, the untouched tensors byte for byte.
     const bytes = exportModel(trained);

@@ -7,11 +7,12 @@
 // agree to float rounding.
 // CI sets REQUIRE_WEBGPU, so that there a missing software GPU fails instead of skipping.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { cliWith, ROOT } from '../helpers/cli';
 import { softwareGpu } from '../helpers/software-gpu';
+import { residualModel } from '../helpers/hand-made-onnx';
 
 jest.setTimeout(300_000);
 
@@ -63,6 +64,21 @@ test('the ReLU CNN (batch norm, average pooling, dropout masks fed by the host) 
   expect(r.out).toMatch(/webgpu agrees with the CPU within 0\.001/);
   // measured 1.0e-4 (of weights up to 1.0) after 3 steps; with grouped-Conv patches it was 1.7e-2
   expect(largestParameterDifference(r.out)).toBeLessThan(1e-3);
+});
+
+test('an imported ResNet-style model (BatchNormalization, residual Add, GlobalAveragePool): check-ep and compare-ep --model-file on WebGPU', async () => {
+  const env = await gpuEnv();
+  if (!env) return;
+  const file = join(mkdtempSync(join(tmpdir(), 'webgpu-import-')), 'residual.onnx');
+  writeFileSync(file, residualModel());
+  const placed = cliWith(env, 'check-ep', '--ep', 'webgpu', '--model-file', file);
+  expect(placed.code).toBe(0);
+  expect(placed.out).toMatch(/ok {3}residual training step: \d+ nodes on WebGpuExecutionProvider/);
+  expect(placed.out).toMatch(/every compute node runs on WebGpuExecutionProvider/);
+  const r = cliWith(env, 'compare-ep', '--ep', 'webgpu', '--model-file', file, '--steps', '3', '--batch-size', '8');
+  expect(r.code).toBe(0);
+  expect(r.out).toMatch(/webgpu agrees with the CPU/);
+  expect(largestParameterDifference(r.out)).toBeLessThan(1e-6);
 });
 
 test('check-ep --ep webgpu: ONNX Runtime places every compute node of every graph on WebGPU', async () => {

@@ -3,7 +3,7 @@
 // and, where the provider can start on this machine, against the placements ONNX Runtime reports.
 import type { CommandModule, InferredOptionTypes } from 'yargs';
 import { EXECUTION_PROVIDERS, ExecutionProvider, PROVIDERS } from '../../runtime/providers';
-import { MODELS } from '../options';
+import { importOptions, MODELS } from '../options';
 
 const options = {
   ep: { choices: EXECUTION_PROVIDERS, default: 'cuda' as ExecutionProvider, describe: 'execution provider to check' },
@@ -12,6 +12,8 @@ const options = {
     describe: 'ONNX Runtime kernel table as JSON (default $ORT_KERNELS_JSON, else the one in kernel-tables/ for the provider)',
   },
   model: { type: 'array', choices: MODELS, describe: 'check only these architectures\' graphs (default: every one)' },
+  ...importOptions,
+  'model-file': { ...importOptions['model-file'], describe: 'check the graphs made for this imported ONNX model instead' },
   placements: {
     type: 'boolean',
     default: true,
@@ -31,7 +33,11 @@ export const checkEpCommand: CommandModule<object, InferredOptionTypes<typeof op
     const file = args.kernels ?? process.env.ORT_KERNELS_JSON ?? kernelTableFile(args.ep);
     const table = readKernelTable(file, (why) => new UsageError(`${file}: ${why}; pass --kernels FILE (see kernel-tables/README.md)`));
     if (!table.providers[provider]) throw new UsageError(`${file}: no ${provider} in this kernel table; pass --kernels FILE (see kernel-tables/README.md)`);
-    const models = emittedModels(args.model as (typeof MODELS)[number][] | undefined);
+    const { importedModelOf } = await import('../train-target.js');
+    const imported = importedModelOf(args);
+    const { importModel } = await import('../../import/import-model.js');
+    const { graphsOf } = await import('../emitted-models.js');
+    const models = imported ? graphsOf(importModel(imported.path, imported)) : emittedModels(args.model as (typeof MODELS)[number][] | undefined);
     let problems = 0;
     console.log(`kernels registered for ${provider} (${file}):`);
     for (const [name, model] of models) {
