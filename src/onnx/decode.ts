@@ -13,8 +13,11 @@ const DTYPE_OF: Record<number, DType> = {
 
 export class OnnxDecodeError extends Error {}
 
+const FLOAT16 = 10;
+
 function dtypeOf(code: number, what: string): DType {
   const d = DTYPE_OF[code];
+  if (code === FLOAT16) throw new OnnxDecodeError(`${what}: float16 (a half-precision model); convert the model to float32 first`);
   if (!d) throw new OnnxDecodeError(`${what}: unsupported ONNX data type ${code} (supported: float, int64, bool)`);
   return d;
 }

@@ -172,6 +172,15 @@ describe('forms refused in one line', () => {
     expect(() => importModel(model(mlpNodes(), mlpWeights(), { opset: 6 }))).toThrow('imported: ai.onnx opset 6; opsets 7 and later can be imported');
   });
 
+  test('a float16 model: convert it first', async () => {
+    const { ModelProto } = await import('../../src/onnx/onnx-schema');
+    const proto = ModelProto.decode(model(mlpNodes(), mlpWeights())) as unknown as { graph: { initializer: { dataType: number; rawData: Uint8Array }[] } };
+    const w1 = proto.graph.initializer[0];
+    w1.dataType = 10;
+    w1.rawData = w1.rawData.subarray(0, w1.rawData.length / 2);
+    expect(() => importModel(ModelProto.encode(proto).finish())).toThrow("tensor 'w1': float16 (a half-precision model); convert the model to float32 first");
+  });
+
   test('a file that is not ONNX, and one that is missing', () => {
     expect(() => importModel(Uint8Array.from([1, 2, 3, 4]))).toThrow(/^not an ONNX model/);
     expect(() => importModel('/nonexistent/model.onnx')).toThrow(/model\.onnx/);
