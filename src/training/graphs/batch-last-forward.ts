@@ -4,7 +4,8 @@
 // of N floats (its input gradient folds them back: graph/patches.ts; a padded one pads the image
 // first), and a tiled max- or average-pool is two single-axis reductions over a reshape. Batch
 // statistics (a batch norm's mean over all but the channels) become row means of [C, rest], and the
-// element-wise ops around them broadcast per channel as [C, 1]. ONNX Runtime's CPU Conv works image
+// element-wise ops around them broadcast per channel as [C, 1], as does an inference-form
+// BatchNormalization node (an imported model's). ONNX Runtime's CPU Conv works image
 // by image, with small GEMMs and a col2im per image in ConvTranspose; here every GEMM is as large as
 // the batch.
 // Ops not lowered here (dense layers among them: batch-first, a sample's result does not depend on
@@ -206,6 +207,15 @@ export function batchLastForward(b: GraphBuilder, def: ModelDefinition, x: Value
         return b.reshape(firstOf(x), elementCount(x.shape as number[]) === 1 ? [1, 1] : [C, 1]);
       };
       last.set(out, { ...image, v: b.op(n.opType, n.inputs.map((x) => operand(x!)), n.attrs, { name })[0] });
+    } else if (n.domain === '' && n.opType === 'BatchNormalization' && n.outputs.length === 1 && last.get(n.inputs[0]!)?.dims.length === 3) {
+      // Inference-form batch norm (an imported model's, as PyTorch's eval()): per channel, (x - mean) * scale / sqrt(var + eps) + bias on [C, rest].
+      const l = last.get(n.inputs[0]!)!;
+      const C = l.dims[0];
+      const column = (v: Value | null) => b.reshape(firstOf(v!), [C, 1]);
+      const eps = n.attrs.epsilon?.kind === 'float' ? n.attrs.epsilon.value : 1e-5;
+      const gain = b.div(column(n.inputs[1]), b.sqrt(b.add(column(n.inputs[4]), b.f32(eps, 'epsilon'))));
+      const y = b.add(b.mul(b.sub(b.reshape(l.v, [C, -1]), column(n.inputs[3])), gain), column(n.inputs[2]), name);
+      last.set(out, { ...l, v: y });
     } else if (n.domain === '' && ELEMENTWISE.has(n.opType) && n.inputs.length === 1 && onlyLast(n.inputs[0])) {
       const l = last.get(n.inputs[0]!)!;
       last.set(out, { ...l, v: b.op(n.opType, [l.v], n.attrs, { name })[0] });
