@@ -49,6 +49,21 @@ test('--freeze keeps tensors as they are, and the trained file holds their exact
   expect(after.graph.initializers[2].data).not.toEqual(before.graph.initializers[2].data);
 });
 
+test('build-model --model-file --format ort-training writes the training-API artifacts for the file; check-ep and compare-ep take it', () => {
+  const artifacts = join(dir, 'd');
+  const built = cli('build-model', '--model-file', file, '--format', 'ort-training', '--artifacts', artifacts);
+  expect(built.code).toBe(0);
+  expect(built.out).toMatch(/tiny-mlp: 12,730 parameters train, training step of \d+ ONNX nodes/);
+  for (const f of ['training_model.onnx', 'eval_model.onnx', 'optimizer_model.onnx', 'checkpoint']) expect(existsSync(join(artifacts, 'ort-training', 'tiny-mlp', f))).toBe(true);
+  const checked = cli('check-ep', '--ep', 'cpu', '--model-file', file);
+  expect(checked.code).toBe(0);
+  expect(checked.out).toMatch(/ok {3}tiny-mlp training step: \d+ nodes/);
+  expect(checked.out).not.toMatch(/lenet/);
+  const compared = cli('compare-ep', '--ep', 'cpu', '--model-file', file, '--steps', '2', '--batch-size', '8');
+  expect(compared.code).toBe(0);
+  expect(compared.out).toMatch(/2 steps of tiny-mlp \(batch 8, SGD lr 0\.03\) on cpu against the CPU/);
+});
+
 test.each([
   ['a missing file', ['--model-file', '/nonexistent/m.onnx'], /^error: .*m\.onnx/],
   ['a file that is not ONNX', ['--model-file', 'package.json'], /^error: not an ONNX model/],
