@@ -16,6 +16,10 @@ export const importOptions = {
   'model-file': { type: 'string', describe: 'train this ONNX model (exported by PyTorch, a model zoo, ...) instead of a built-in architecture; writes <artifacts>/<its base name>.onnx' },
   trainable: { type: 'array', string: true, describe: 'with --model-file: the initializers that train (names or globs like "fc.*"); default every layer\'s weights and biases' },
   freeze: { type: 'array', string: true, describe: 'with --model-file: initializers kept as they are (names or globs like "stem.*")' },
+  'batch-norm': {
+    choices: ['eval', 'train'] as const,
+    describe: 'with --model-file: eval (default) trains BatchNormalization as PyTorch\'s model.eval() does, on its running statistics; train uses batch statistics and updates the running statistics',
+  },
 } as const satisfies Record<string, Options>;
 
 export const modelOption = {

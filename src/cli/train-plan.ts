@@ -7,7 +7,7 @@ import { TrainingState } from '../training/run/checkpoint';
 import { datasetOf } from '../training/recipe';
 import { freshStart } from '../training/run/trainer';
 import { initParams } from '../training/graphs/init';
-import { paramCount } from '../graph/model-definition';
+import { paramCount, stateOf } from '../graph/model-definition';
 import { describeMethod } from '../training/run/training-run';
 import { CliData, loadTrainingData } from './cli-data';
 import { UsageError } from './errors';
@@ -30,7 +30,9 @@ export interface TrainPlan extends TrainTarget {
 function describeImport(def: TrainTarget['def']): string {
   const { frozen } = def.imported!;
   const n = (x: number) => x.toLocaleString('en-US');
-  return `imported ${def.name}: ${def.params.length} tensors train (${n(paramCount(def))} values), ${frozen.tensors} stay as they are (${n(frozen.values)} values)`;
+  const statistics = stateOf(def).length;
+  const batchNorm = statistics ? `, ${statistics} running statistics move with the batches (--batch-norm train)` : '';
+  return `imported ${def.name}: ${def.params.length} tensors train (${n(paramCount(def))} values), ${frozen.tensors} stay as they are (${n(frozen.values)} values)${batchNorm}`;
 }
 
 function limited(d: Dataset, limit: number | undefined): Dataset {

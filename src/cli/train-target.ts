@@ -21,7 +21,7 @@ import { engineProblem } from '../training/engines/engine-limits';
 import { projectPath } from './user-cwd';
 import { importModel } from '../import/import-model';
 
-type ImportArgs = Pick<TrainArgs, 'model-file' | 'trainable' | 'freeze'>;
+type ImportArgs = Pick<TrainArgs, 'model-file' | 'trainable' | 'freeze' | 'batch-norm'>;
 
 export interface TrainTarget {
   def: ModelDefinition;
@@ -62,10 +62,16 @@ export function resolveTrainTarget(args: TrainArgs): TrainTarget {
 export function importedModelOf(args: ImportArgs): Recipe['modelFile'] {
   const file = args['model-file'];
   if (!file) {
-    if (args.trainable || args.freeze) throw new UsageError(`--${args.trainable ? 'trainable' : 'freeze'} goes with --model-file (an imported model)`);
+    const stray = (['trainable', 'freeze', 'batch-norm'] as const).find((flag) => args[flag] !== undefined);
+    if (stray) throw new UsageError(`--${stray} goes with --model-file (an imported model)`);
     return undefined;
   }
-  return { path: resolve(file), ...(args.trainable ? { trainable: args.trainable } : {}), ...(args.freeze ? { frozen: args.freeze } : {}) };
+  return {
+    path: resolve(file),
+    ...(args.trainable ? { trainable: args.trainable } : {}),
+    ...(args.freeze ? { frozen: args.freeze } : {}),
+    ...(args['batch-norm'] ? { batchNorm: args['batch-norm'] } : {}),
+  };
 }
 
 /** The imported model a run trains: --model-file's, or the one the resumed checkpoint trained. */

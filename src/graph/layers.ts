@@ -54,20 +54,34 @@ export function batchNorm(b: GraphBuilder, ctx: ForwardContext, x: Value, params
   if (rank === undefined || rank < 2) throw new Error(`batch norm '${prefix}': needs an input of known rank >= 2, got [${x.shape ?? '?'}]`);
   if (ctx.mode === 'infer') return b.batchNormalization(x, scale, bias, mean, variance, epsilon, prefix);
 
+  const next = batchStatisticsNorm(b, x, scale, bias, mean, variance, { momentum, epsilon }, prefix);
+  ctx.setState(n.mean, next.mean);
+  ctx.setState(n.variance, next.variance);
+  return next.y;
+}
+
+/**
+ * Training-mode batch normalization over axis 1 of x, as standard ops: y = (x - mean_B) /
+ * sqrt(var_B + eps) * scale + bias with the batch's mean and (biased) variance over every axis but
+ * 1, and the running statistics moved toward the batch's: running = (1 - momentum) * running +
+ * momentum * batch. (The imported models' BatchNormalization trains with it too.)
+ */
+export function batchStatisticsNorm(
+  b: GraphBuilder, x: Value, scale: Value, bias: Value, mean: Value, variance: Value, o: Required<BatchNormOptions>, prefix: string,
+): { y: Value; mean: Value; variance: Value } {
+  const rank = x.shape!.length;
   const axes = [0, ...Array.from({ length: rank - 2 }, (_, i) => i + 2)];
   const perChannel = [1, -1, ...Array(rank - 2).fill(1)];
   const batchMean = b.reduceMean(x, axes, true, `${prefix}_batch_mean`);
   const centered = b.sub(x, batchMean, `${prefix}_centered`);
   const batchVar = b.reduceMean(b.mul(centered, centered), axes, true, `${prefix}_batch_var`);
-  const normalized = b.div(centered, b.sqrt(b.add(batchVar, b.f32(epsilon, 'epsilon'))), `${prefix}_normalized`);
+  const normalized = b.div(centered, b.sqrt(b.add(batchVar, b.f32(o.epsilon, 'epsilon'))), `${prefix}_normalized`);
   const y = b.add(b.mul(normalized, b.reshape(scale, perChannel)), b.reshape(bias, perChannel), prefix);
 
-  const keep = b.f32(1 - momentum, 'keep');
-  const take = b.f32(momentum, 'momentum');
+  const keep = b.f32(1 - o.momentum, 'keep');
+  const take = b.f32(o.momentum, 'momentum');
   const blend = (running: Value, batch: Value) => b.add(b.mul(running, keep), b.mul(b.reshape(batch, [-1]), take));
-  ctx.setState(n.mean, blend(mean, batchMean));
-  ctx.setState(n.variance, blend(variance, batchVar));
-  return y;
+  return { y, mean: blend(mean, batchMean), variance: blend(variance, batchVar) };
 }
 
 /**

@@ -22,7 +22,8 @@ export type ParamValues = Map<string, Float32Array>;
 export interface StateSpec {
   name: string;
   dims: number[];
-  init: 'zeros' | 'ones';
+  /** 'file' for an imported model's (ModelDefinition.imported). */
+  init: 'zeros' | 'ones' | 'file';
 }
 
 /** What a forward pass is emitted for: the training graphs, or the exported inference model. */

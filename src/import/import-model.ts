@@ -23,6 +23,11 @@ export interface ImportOptions {
   frozen?: readonly string[];
   /** The model's name (default: the file's base name, or 'imported'). */
   name?: string;
+  /**
+   * 'eval' (default): BatchNormalization uses its running statistics, as PyTorch's model.eval()
+   * fine-tuning; 'train': batch statistics in training, the running statistics updated (model state).
+   */
+  batchNorm?: 'eval' | 'train';
 }
 
 /** The nodes `target` depends on, in the graph's order. */
@@ -102,27 +107,33 @@ export function importModel(source: string | Uint8Array, options: ImportOptions 
   const logits = last && ['Softmax', 'LogSoftmax'].includes(last.opType) && last.inputs[0] ? last.inputs[0].name : output.name;
   const nodes = nodesFeeding(graph, logits);
 
-  const trainable = chooseTrainable(graph, nodes, options);
+  const batchNorm = options.batchNorm ?? 'eval';
+  const statistics = new Set(batchNorm === 'train' ? nodes.filter((n) => n.opType === 'BatchNormalization').flatMap((n) => [n.inputs[3]!.name, n.inputs[4]!.name]) : []);
+  const trainable = new Set([...chooseTrainable(graph, nodes, options)].filter((t) => !statistics.has(t)));
   checkDifferentiable(nodes, trainable);
-  const imported: ImportedGraph = { graph, input: input.name, logits, nodes, trainable, fixedBatch: dims[0] === 1 };
+  const imported: ImportedGraph = { graph, input: input.name, logits, nodes, trainable, fixedBatch: dims[0] === 1, batchNorm };
   const values: ParamValues = new Map();
-  const params = graph.initializers.filter((t) => trainable.has(t.name)).map((t) => {
+  const specsOf = (names: Set<string>) => graph.initializers.filter((t) => names.has(t.name)).map((t) => {
+    if (t.dtype !== 'float32') throw new ImportError(`${name}: initializer '${t.name}' is ${t.dtype}, not float`);
     values.set(t.name, Float32Array.from(t.data as Float32Array));
     return { name: t.name, dims: t.dims, init: 'file' as const };
   });
+  const params = specsOf(trainable);
+  const state = specsOf(statistics);
+  if (state.length !== statistics.size) throw new ImportError(`${name}: a BatchNormalization's running statistics are not initializers; batchNorm 'train' needs them stored`);
   const forward = replayForward(imported);
 
   // One forward pass on a scratch graph: the classes, and every node's refusal now rather than mid-training.
   const b = new GraphBuilder(name);
   const x = b.input('x', 'float32', [BATCH_DIM, ...(dims.slice(1) as number[])]);
-  const p = Object.fromEntries(params.map((s) => [s.name, b.input(s.name, 'float32', s.dims)]));
-  const scores = forward(b, x, p, forwardContext('infer', {})).shape;
+  const inputsOf = (specs: { name: string; dims: number[] }[]) => Object.fromEntries(specs.map((s) => [s.name, b.input(s.name, 'float32', s.dims)]));
+  const scores = forward(b, x, inputsOf(params), forwardContext('infer', inputsOf(state))).shape;
   if (!scores || scores.length !== 2 || typeof scores[1] !== 'number') {
     throw new ImportError(`${name}: output '${logits}' is [${scores ?? '?'}]; a classifier's scores are [batch, classes]`);
   }
   const inlined = graph.initializers.filter((t) => external.has(t.name));
   const used = new Set(nodes.flatMap((n) => n.inputs.map((v) => v?.name)));
-  const kept = graph.initializers.filter((t) => t.dtype === 'float32' && used.has(t.name) && !trainable.has(t.name));
+  const kept = graph.initializers.filter((t) => t.dtype === 'float32' && used.has(t.name) && !trainable.has(t.name) && !statistics.has(t.name));
   const frozen = { tensors: kept.length, values: kept.reduce((n, t) => n + t.data.length, 0) };
-  return { name, sampleDims: dims.slice(1) as number[], classes: scores[1], params, forward, imported: { file, values, inlined, frozen } };
+  return { name, sampleDims: dims.slice(1) as number[], classes: scores[1], params, ...(state.length ? { state } : {}), forward, imported: { file, values, inlined, frozen } };
 }

@@ -1,10 +1,12 @@
 // An imported graph as a model definition's forward pass: its nodes emitted again on the builder the
 // training (or inference) graph is made on, the trainable initializers taken from `params`, the
 // frozen ones as constants, the integer shape arithmetic done at import time (shape-arithmetic.ts),
-// a few ops rewritten (op-rewrites.ts) and BatchNormalization with its running statistics (PyTorch's eval()).
+// a few ops rewritten (op-rewrites.ts) and BatchNormalization with its running statistics (PyTorch's
+// eval()), or with batch statistics and running-statistics updates when imported with batchNorm 'train'.
 import { GraphBuilder } from '../graph/graph-builder';
 import { ForwardContext } from '../graph/model-definition';
 import { attr, AttrValue, Dim, Graph, Node, Tensor, Value } from '../graph/types';
+import { batchStatisticsNorm } from '../graph/layers';
 import { ImportError } from './import-error';
 import { OP_REWRITES } from './op-rewrites';
 import { foldable, foldNode, shapeOf, ShapeTensor } from './shape-arithmetic';
@@ -22,6 +24,8 @@ export interface ImportedGraph {
   trainable: Set<string>;
   /** The file fixed the batch at 1: a leading 1 in a Reshape target of a batched value is the batch. */
   fixedBatch: boolean;
+  /** 'train': BatchNormalization uses batch statistics in training and updates its running statistics (model state). */
+  batchNorm: 'eval' | 'train';
 }
 
 const INT64_MAX = 2n ** 63n - 1n;
@@ -67,7 +71,7 @@ function windowDefaults(node: Node, w: Value | undefined): Record<string, AttrVa
 
 export function replayForward(imported: ImportedGraph) {
   const initializers = new Map(imported.graph.initializers.map((t) => [t.name, t]));
-  return (b: GraphBuilder, x: Value, params: Record<string, Value>, _ctx: ForwardContext): Value => {
+  return (b: GraphBuilder, x: Value, params: Record<string, Value>, ctx: ForwardContext): Value => {
     const emitted = new Map<string, Value>([[imported.input, x]]);
     const known = new Map<string, ShapeTensor>();
     /** Reshapes whose target now copies the batch with a 0, so that allowzero must be off. */
@@ -84,7 +88,7 @@ export function replayForward(imported: ImportedGraph) {
     const valueOf = (node: Node, i: number): Value | null => {
       const name = node.inputs[i]?.name;
       if (name === undefined) return null;
-      const v = emitted.get(name) ?? params[name];
+      const v = emitted.get(name) ?? params[name] ?? ctx.state[name];
       if (v) return v;
       const t = initializers.get(name);
       if (t && t.dtype === 'float32') return frozen(t);
@@ -138,12 +142,25 @@ export function replayForward(imported: ImportedGraph) {
           continue;
         }
       }
-      emit(b, node, valueOf, emitted, copiesBatch.has(node));
+      if (node.opType === 'BatchNormalization' && imported.batchNorm === 'train' && ctx.mode === 'train') trainBatchNorm(b, node, valueOf, emitted, ctx);
+      else emit(b, node, valueOf, emitted, copiesBatch.has(node));
     }
     const logits = emitted.get(imported.logits) ?? params[imported.logits];
     if (!logits) throw new ImportError(`the model's output '${imported.logits}' is a constant`);
     return logits;
   };
+}
+
+/** BatchNormalization with batch statistics, its running statistics (model state) updated: the project's batch norm. */
+function trainBatchNorm(b: GraphBuilder, node: Node, valueOf: (node: Node, i: number) => Value | null, emitted: Map<string, Value>, ctx: ForwardContext): void {
+  const [x, scale, bias, mean, variance] = node.inputs.map((_, i) => valueOf(node, i)!);
+  if (!x.shape || x.shape.length < 2) throw new ImportError(`${where(node)}: batch statistics need an input of known rank`);
+  const float = (name: string, dflt: number) => (node.attrs[name]?.kind === 'float' ? (node.attrs[name].value as number) : dflt);
+  // ONNX's momentum weighs the running value (default 0.9); the project's, PyTorch's, the batch.
+  const next = batchStatisticsNorm(b, x, scale, bias, mean, variance, { momentum: 1 - float('momentum', 0.9), epsilon: float('epsilon', 1e-5) }, node.outputs[0].name);
+  ctx.setState(node.inputs[3]!.name, next.mean);
+  ctx.setState(node.inputs[4]!.name, next.variance);
+  emitted.set(node.outputs[0].name, next.y);
 }
 
 /** A Constant node's value: integers as a known tensor; a float constant joins the frozen initializers. */

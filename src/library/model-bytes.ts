@@ -1,5 +1,6 @@
 // modelBytes(): a trained model as the bytes of its ONNX inference model (no file written), for
 // the browser's download and for exportModel(). An imported model is its own file with the trained values.
+import { stateOf } from '../graph/model-definition';
 import { Tensor } from '../graph/types';
 import { encodeModel } from '../onnx/encode';
 import { replaceInitializers } from '../onnx/replace-initializers';
@@ -7,9 +8,10 @@ import { exportedModel } from '../training/run/training-run';
 import type { TrainedModel } from './train';
 
 export function modelBytes(trained: TrainedModel): Uint8Array {
-  const { imported, params } = trained.model;
+  const { imported } = trained.model;
   if (imported) {
-    const values = params.map((p): Tensor => ({ name: p.name, dtype: 'float32', dims: p.dims, data: trained.params.get(p.name)! }));
+    const carried = [...trained.model.params, ...stateOf(trained.model)];
+    const values = carried.map((p): Tensor => ({ name: p.name, dtype: 'float32', dims: p.dims, data: trained.params.get(p.name)! }));
     return replaceInitializers(imported.file, new Map([...imported.inlined, ...values].map((t) => [t.name, t])));
   }
   const result = { status: trained.status, state: trained.state, finalValAccuracy: trained.valAccuracy, seconds: trained.seconds };

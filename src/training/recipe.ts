@@ -6,7 +6,7 @@ import { CONSTANT_LR, ScheduleConfig } from './run/schedules';
 export interface Recipe {
   model: string;
   /** An imported model: its ONNX file (absolute path) and what trains in it (importModel's options). */
-  modelFile?: { path: string; trainable?: string[]; frozen?: string[] };
+  modelFile?: { path: string; trainable?: string[]; frozen?: string[]; batchNorm?: 'eval' | 'train' };
   epochs: number;
   batchSize: number;
   /** The base learning rate (the schedule scales it step by step). */

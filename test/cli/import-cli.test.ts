@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { decodeModel } from '../../src/onnx/decode';
 import { cli } from '../helpers/cli';
-import { mlpNodes, mlpWeights, model } from '../helpers/hand-made-onnx';
+import { mlpNodes, mlpWeights, model, residualModel } from '../helpers/hand-made-onnx';
 
 const noStack = (text: string) => expect(text).not.toMatch(/^\s+at /m);
 let dir: string;
@@ -62,6 +62,23 @@ test('build-model --model-file --format ort-training writes the training-API art
   const compared = cli('compare-ep', '--ep', 'cpu', '--model-file', file, '--steps', '2', '--batch-size', '8');
   expect(compared.code).toBe(0);
   expect(compared.out).toMatch(/2 steps of tiny-mlp \(batch 8, SGD lr 0\.03\) on cpu against the CPU/);
+});
+
+test('--batch-norm train: the running statistics train as model state, and land in the trained file', () => {
+  const residual = join(dir, 'residual.onnx');
+  writeFileSync(residual, residualModel());
+  const artifacts = join(dir, 'e');
+  const r = cli('train', '--model-file', residual, '--batch-norm', 'train', '--epochs', '1', '--limit', '200', '--batch-size', '50', '--artifacts', artifacts, '--no-progress');
+  expect(r.err).toBe('');
+  expect(r.code).toBe(0);
+  expect(r.out).toMatch(/imported residual: 11 tensors train \(398 values\), 0 stay as they are \(0 values\), 6 running statistics move with the batches \(--batch-norm train\)/);
+  const [before, after] = [decodeModel(readFileSync(residual)), decodeModel(readFileSync(join(artifacts, 'residual.onnx')))];
+  const mean = (m: typeof before) => m.graph.initializers.find((t) => t.name === 'bn0.mean')!.data;
+  expect(mean(after)).not.toEqual(mean(before));
+  const refused = cli('train', '--model-file', residual, '--batch-norm', 'train', '--replicas', '2', '--epochs', '1', '--limit', '100', '--artifacts', artifacts, '--no-progress');
+  expect(refused.code).toBe(2);
+  expect(refused.err).toMatch(/^error: .*residual/);
+  noStack(refused.err);
 });
 
 test.each([

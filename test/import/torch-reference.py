@@ -124,7 +124,7 @@ def export(module, path, dynamo):
                           input_names=["input"], output_names=["scores"], dynamic_axes={"input": {0: "batch"}})
 
 
-def run(name, exporter, opt_name):
+def run(name, exporter, opt_name, batch_norm="eval"):
     import onnx
     import onnx.numpy_helper as nh
 
@@ -154,23 +154,29 @@ def run(name, exporter, opt_name):
     x = pixels.float() / 255
     make, spec = OPTIMIZERS[opt_name]
     opt = make(module.parameters())
+    if batch_norm == "train":
+        module.train()  # batch statistics, running statistics updated (Dropout: these models have none in train mode)
     for _ in range(STEPS):
         opt.zero_grad()
         scores = module(x)
         loss = F.nll_loss(scores, labels) if name == "mlp" else F.cross_entropy(scores, labels)
         loss.backward()
         opt.step()
+    module.eval()
     with torch.no_grad():
         after = module(x)
+    buffers = dict(module.named_buffers())
     return {
         "file": f"{name}.{exporter}.onnx", "model": name, "exporter": exporter, "steps": STEPS, "optimizer": spec,
         "pixels": pixels.flatten().tolist(), "labels": labels.tolist(),
+        "batchNorm": batch_norm,
         "trained": {i: params[p].detach().flatten().tolist() for i, p in by_value.items()},
+        "statistics": {n: b.flatten().tolist() for n, b in buffers.items() if n in initializers and "running" in n},
         "scores": after.flatten().tolist(),
     }
 
 
 runs = [run(m, e, "sgd") for m in MODELS for e in ("torchscript", "dynamo")]
 # Same seeds, so the same files again, trained with momentum and AdamW.
-runs += [run("resnet", "torchscript", "momentum"), run("mlp", "dynamo", "adamw")]
+runs += [run("resnet", "torchscript", "momentum"), run("mlp", "dynamo", "adamw"), run("resnet", "torchscript", "sgd", "train")]
 json.dump({"torch": torch.__version__, "runs": runs}, open(f"{OUT}/reference.json", "w"))
