@@ -68,8 +68,11 @@ export function unbroadcast(b: GraphBuilder, grad: Value, target: Value): Value 
   }
   // Only missing leading axes (e.g. a bias): summing them away gives the target shape directly.
   if (axes.every((a) => a < lead)) return b.reduceSum(grad, axes, false);
-  const summed = b.reduceSum(grad, axes, true);
-  return b.reshape(summed, staticDims(target, `un-broadcast to '${target.name}'`));
+  const symbolic = t.some((d) => typeof d !== 'number');
+  if (!symbolic) return b.reshape(b.reduceSum(grad, axes, true), staticDims(target, `un-broadcast to '${target.name}'`));
+  // A target with a symbolic size (the batch, e.g. [N, 1]): sum its broadcast axes keeping them, then drop the leading ones.
+  const kept = b.reduceSum(grad, axes.filter((a) => a >= lead), true);
+  return lead ? b.reduceSum(kept, [...Array(lead).keys()], false) : kept;
 }
 
 /** The axes a ReduceSum/ReduceMean/ReduceMax node reduces, normalized and sorted (all when it has no axes input). */

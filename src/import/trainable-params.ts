@@ -2,7 +2,7 @@
 // found by the node that uses them (through Identity, Reshape, Transpose, Cast or Unsqueeze): Conv,
 // ConvTranspose, Gemm and MatMul operands, a bias Add after one of those, the scale and bias of
 // BatchNormalization, LayerNormalization, InstanceNormalization and GroupNormalization, PRelu's
-// slope. `trainable` patterns (as generate_artifacts' requires_grad) replace that choice with the
+// slope, and a per-feature Mul or Add after those layers (a normalization's affine, written out). `trainable` patterns (as generate_artifacts' requires_grad) replace that choice with the
 // float initializers they name; `frozen` patterns (its frozen_params) take names out of either.
 import { Graph, Node } from '../graph/types';
 import { ImportError } from './import-error';
@@ -23,7 +23,7 @@ export function matcher(pattern: string): (name: string) => boolean {
 }
 
 /** The layer weights and biases of `nodes`, by the rules above. */
-function layerParameters(nodes: readonly Node[], floats: Set<string>): Set<string> {
+function layerParameters(nodes: readonly Node[], floats: Set<string>, sizes: Map<string, number>): Set<string> {
   const producer = new Map(nodes.flatMap((n) => n.outputs.map((o) => [o.name, n] as const)));
   const initializerBehind = (name: string | undefined): string | undefined => {
     for (let at = name; at !== undefined; ) {
@@ -49,12 +49,26 @@ function layerParameters(nodes: readonly Node[], floats: Set<string>): Set<strin
       });
     }
   }
+  // A per-feature scale or shift after the layers (a normalization written out as ReduceMean, Sub,
+  // Div, then Mul and Add, as opset-13 exporters write LayerNorm): a Mul or Add of an initializer
+  // of more than one value with a value some layer weight reaches.
+  const reached = new Set<string>(found);
+  for (const node of nodes) {
+    if (node.inputs.some((v) => v && reached.has(v.name))) node.outputs.forEach((o) => reached.add(o.name));
+    if (node.opType !== 'Mul' && node.opType !== 'Add') continue;
+    node.inputs.forEach((v, i) => {
+      const w = initializerBehind(v?.name);
+      const other = node.inputs[1 - i];
+      if (w && other && reached.has(other.name) && (sizes.get(w) ?? 0) > 1) found.add(w);
+    });
+  }
   return found;
 }
 
 /** The trainable initializers of an imported graph (whose `nodes` the model uses). */
 export function chooseTrainable(graph: Graph, nodes: readonly Node[], options: { trainable?: readonly string[]; frozen?: readonly string[] }): Set<string> {
   const floats = new Set(graph.initializers.filter((t) => t.dtype === 'float32').map((t) => t.name));
+  const sizes = new Map(graph.initializers.map((t) => [t.name, t.data.length]));
   const used = new Set(nodes.flatMap((n) => n.inputs.map((v) => v?.name)));
   const named = (patterns: readonly string[], flag: string) => {
     const chosen = new Set<string>();
@@ -65,7 +79,7 @@ export function chooseTrainable(graph: Graph, nodes: readonly Node[], options: {
     }
     return chosen;
   };
-  const chosen = options.trainable?.length ? named(options.trainable, 'trainable') : layerParameters(nodes, floats);
+  const chosen = options.trainable?.length ? named(options.trainable, 'trainable') : layerParameters(nodes, floats, sizes);
   for (const name of named(options.frozen ?? [], 'frozen')) chosen.delete(name);
   return new Set([...chosen].filter((name) => used.has(name)));
 }

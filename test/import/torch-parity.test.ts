@@ -62,6 +62,9 @@ const CASES = [
   ['mlp', 'dynamo', 'adamw', 'native'],
   // The generate_artifacts counterpart: the training-API artifacts made for the imported file, on ONNX Runtime's training API.
   ['resnet', 'torchscript', 'sgd', 'ort-training'],
+  // Opset 13: LayerNormalization decomposed into ReduceMean, Sub, Pow, Sqrt, Div by the exporter.
+  ['mlp', 'torchscript-opset13', 'sgd', 'native'],
+  ['squeezenet', 'torchscript-opset13', 'sgd', 'native'],
   // Batch norm as PyTorch's train(): batch statistics, running statistics updated.
   ['resnet', 'torchscript', 'sgd, batch norm train', 'native'],
 ];
