@@ -134,3 +134,13 @@ export function elementsAlong(b: GraphBuilder, x: Value, axes: number[]): Value 
   const ones = b.add(b.sub(thin, thin), b.f32(1, 'one'));
   return b.mul(b.reduceSum(ones, dims.map((_, i) => i), false), b.f32(staticCount, 'count'));
 }
+
+/** Max or Min of two inputs: dy to the input `firstWins` (GreaterOrEqual or LessOrEqual) picks, summed back to its shape. */
+export function toTheWinner({ b, dy, input, needs, node }: GradContext, firstWins: 'GreaterOrEqual' | 'LessOrEqual'): (Value | null)[] {
+  if (node.inputs.length !== 2) throw new Error(`${node.opType} '${node.name}': gradient supports two inputs`);
+  const first = b.cast(b.op(firstWins, [input(0), input(1)])[0], 'float32');
+  return [
+    needs(0) ? unbroadcast(b, b.mul(dy, first), input(0)) : null,
+    needs(1) ? unbroadcast(b, b.mul(dy, b.sub(b.f32(1, 'one'), first)), input(1)) : null,
+  ];
+}

@@ -9,15 +9,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { datasets, exportModel, importModel, ortTrainingEngine, train } from '../../src/index';
 import { decodeModel } from '../../src/onnx/decode';
+import { pythonWith } from '../helpers/python';
 import { f32, runOnce } from '../helpers/run-model';
 
-function torchPython(): string | undefined {
-  for (const py of [process.env.ONNX_PYTHON, 'python3'].filter((p): p is string => !!p)) {
-    if (spawnSync(py, ['-c', 'import torch, onnx'], { stdio: 'ignore' }).status === 0) return py;
-  }
-  return undefined;
-}
-const python = torchPython();
+const python = pythonWith(['torch', 'onnx']);
 if (!python && process.env.REQUIRE_TORCH) throw new Error('REQUIRE_TORCH is set but no Python with torch and onnx was found (set ONNX_PYTHON)');
 if (!python) console.warn('skipping the PyTorch parity tests: no Python with torch and onnx (set ONNX_PYTHON)');
 

@@ -6,15 +6,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { encodeModel } from '../../src/onnx/encode';
 import { allModels } from '../helpers/all-models';
+import { pythonWith } from '../helpers/python';
 
-/** A Python with the `onnx` package: $ONNX_PYTHON, else python3 if it has onnx. */
-function onnxPython(): string | undefined {
-  for (const py of [process.env.ONNX_PYTHON, 'python3'].filter((p): p is string => !!p)) {
-    if (spawnSync(py, ['-c', 'import onnx'], { stdio: 'ignore' }).status === 0) return py;
-  }
-  return undefined;
-}
-const python = onnxPython();
+const python = pythonWith(['onnx']);
 // CI sets REQUIRE_ONNX_CHECKER, so that there a missing checker fails instead of skipping.
 if (!python && process.env.REQUIRE_ONNX_CHECKER) throw new Error('REQUIRE_ONNX_CHECKER is set but no Python with onnx was found (set ONNX_PYTHON)');
 if (!python) console.warn('skipping the ONNX checker test: no Python with the onnx package (set ONNX_PYTHON)');

@@ -1,11 +1,4 @@
-import { GradRule, unbroadcast } from '../grad-rule';
+import { GradRule, toTheWinner } from '../grad-rule';
 
 // y = max(a, b);  da = dy * (a >= b),  db = dy * (a < b) (a tie goes to the first input)
-export const Max: GradRule = ({ b, dy, input, needs, node }) => {
-  if (node.inputs.length !== 2) throw new Error(`Max '${node.name}': gradient supports two inputs`);
-  const firstWins = b.cast(b.op('GreaterOrEqual', [input(0), input(1)])[0], 'float32');
-  return [
-    needs(0) ? unbroadcast(b, b.mul(dy, firstWins), input(0)) : null,
-    needs(1) ? unbroadcast(b, b.mul(dy, b.sub(b.f32(1, 'one'), firstWins)), input(1)) : null,
-  ];
-};
+export const Max: GradRule = (ctx) => toTheWinner(ctx, 'GreaterOrEqual');
