@@ -287,6 +287,8 @@ export const SHAPE_RULES: Record<string, Rule> = {
     const axes = c.inputs[1] ? constInts(c, 1) : x.shape.flatMap((d, i) => (d === 1 ? [i] : []));
     if (!axes) return [{ dtype: x.dtype }];
     const drop = new Set(axes.map((a) => normAxis(a, x.shape!.length)));
+    const wide = [...drop].find((a) => typeof x.shape![a] === 'number' && x.shape![a] !== 1);
+    if (wide !== undefined) throw new Error(`Squeeze: axis ${wide} of [${x.shape}] is not of size 1`);
     return [{ dtype: x.dtype, shape: x.shape.filter((_, i) => !drop.has(i)) }];
   },
   Expand: (c) => {

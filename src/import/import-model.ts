@@ -2,8 +2,9 @@
 // as a model definition that train(), evaluate() and exportModel() take like one written with the
 // DSL. What trains is chosen by trainable-params.ts; the forward pass is the file's own graph
 // (replay-forward.ts); export writes the file again with the trained values.
-import { readFileSync } from 'node:fs';
+import { readFileSync, realpathSync, statSync } from 'node:fs';
 import { basename, dirname, extname, isAbsolute, relative, resolve } from 'node:path';
+import { gradients } from '../autodiff/backward';
 import { GRAD_RULES } from '../autodiff/registry';
 import { GraphBuilder } from '../graph/graph-builder';
 import { BATCH_DIM, forwardContext, ModelDefinition, ParamValues } from '../graph/model-definition';
@@ -67,22 +68,48 @@ function readBytes(path: string): Uint8Array {
   }
 }
 
-/** Reads external tensor data beside the model file; a location outside its folder, or past a file's end, is refused. */
+/**
+ * Reads external tensor data beside the model file. Refused before anything is read: a location
+ * that is absolute or leads outside the model's folder (also through a symbolic link), one that is
+ * not a regular file (a device, a folder); and bytes past a file's end.
+ */
 function externalDataBeside(modelPath: string): ExternalData {
-  const folder = dirname(resolve(modelPath));
+  const folder = realpathSync(dirname(resolve(modelPath)));
   const files = new Map<string, Uint8Array>();
+  const outside = (path: string) => relative(folder, path).startsWith('..') || isAbsolute(relative(folder, path));
   return (location, offset, length) => {
-    const path = resolve(folder, location);
-    if (relative(folder, path).startsWith('..') || isAbsolute(location)) throw new ImportError(`external data '${location}' lies outside the model's folder`);
+    const shown = JSON.stringify(location);
+    if (isAbsolute(location) || outside(resolve(folder, location))) throw new ImportError(`external data ${shown} lies outside the model's folder`);
+    let path: string;
+    try {
+      path = realpathSync(resolve(folder, location));
+    } catch (e) {
+      if (isFileError(e)) throw new ImportError(`external data ${shown}: ${describeFileError(e)}`);
+      throw e;
+    }
+    if (outside(path)) throw new ImportError(`external data ${shown} lies outside the model's folder (through a link)`);
+    if (!statSync(path).isFile()) throw new ImportError(`external data ${shown} is not a regular file`);
     const bytes = files.get(path) ?? readBytes(path);
     files.set(path, bytes);
     const end = length === undefined ? bytes.length : offset + length;
-    if (offset < 0 || end > bytes.length) throw new ImportError(`external data '${location}': bytes ${offset}-${end} lie past its end (${bytes.length} bytes)`);
+    if (!(offset >= 0) || !(end <= bytes.length) || end < offset) throw new ImportError(`external data ${shown}: bytes ${offset}-${end} lie past its end (${bytes.length} bytes)`);
     return bytes.subarray(offset, end);
   };
 }
 
-/** An ONNX model file (path or bytes) as a trainable model definition. */
+/**
+ * An ONNX classifier file (a path, or its bytes) as a model definition that `train()`,
+ * `evaluate()` and `exportModel()` take like one written with the DSL; `exportModel()` then writes
+ * this file again with the trained values.
+ *
+ *   const net = importModel('net.onnx', { frozen: ['stem.*'] });
+ *   const trained = await train(net, await datasets.mnist(), { epochs: 2 });
+ *   exportModel(trained, 'net-finetuned.onnx');
+ *
+ * The file needs one float32 input [batch, ...fixed sizes] and scores [batch, classes] as its first
+ * output (a final Softmax/LogSoftmax is looked through). What it cannot take is refused with an
+ * `ImportError` whose one-line message names the node or tensor (see docs/import.md).
+ */
 export function importModel(source: string | Uint8Array, options: ImportOptions = {}): ModelDefinition {
   const file = typeof source === 'string' ? readBytes(source) : source;
   const model = decodeModel(file, typeof source === 'string' ? externalDataBeside(source) : undefined);
@@ -127,9 +154,17 @@ export function importModel(source: string | Uint8Array, options: ImportOptions 
   const b = new GraphBuilder(name);
   const x = b.input('x', 'float32', [BATCH_DIM, ...(dims.slice(1) as number[])]);
   const inputsOf = (specs: { name: string; dims: number[] }[]) => Object.fromEntries(specs.map((s) => [s.name, b.input(s.name, 'float32', s.dims)]));
-  const scores = forward(b, x, inputsOf(params), forwardContext('infer', inputsOf(state))).shape;
+  const paramInputs = inputsOf(params);
+  const scoresValue = forward(b, x, paramInputs, forwardContext('infer', inputsOf(state)));
+  const scores = scoresValue.shape;
   if (!scores || scores.length !== 2 || typeof scores[1] !== 'number') {
     throw new ImportError(`${name}: output '${logits}' is [${scores ?? '?'}]; a classifier's scores are [batch, classes]`);
+  }
+  // And the backward pass from those scores, so that what cannot train is said now, not at the first step.
+  try {
+    if (params.length) gradients(b, scoresValue, Object.values(paramInputs), b.input('scores_grad', 'float32', scores));
+  } catch (e) {
+    throw new ImportError(`${name}: no training graph can be derived: ${(e as Error).message}`);
   }
   const inlined = graph.initializers.filter((t) => external.has(t.name));
   const used = new Set(nodes.flatMap((n) => n.inputs.map((v) => v?.name)));

@@ -11,12 +11,13 @@ const REASONS: Record<string, string> = {
   ENOENT: 'no such file or folder',
 };
 
+// Not `instanceof Error`: an error made by Node's own modules may come from another realm (a test runner's sandbox).
 export const isFileError = (e: unknown): e is NodeJS.ErrnoException =>
-  e instanceof Error && typeof (e as NodeJS.ErrnoException).code === 'string' && (e as NodeJS.ErrnoException).code! in REASONS;
+  typeof e === 'object' && e !== null && typeof (e as NodeJS.ErrnoException).code === 'string' && (e as NodeJS.ErrnoException).code! in REASONS;
 
 /** "cannot write /x/y: no space left on the device (ENOSPC)". */
 export function describeFileError(e: NodeJS.ErrnoException & { dest?: string }): string {
-  const verb = { open: 'open', mkdir: 'create the folder', rename: 'rename', write: 'write', read: 'read', link: 'link' }[e.syscall ?? ''] ?? 'write';
+  const verb = { open: 'open', mkdir: 'create the folder', rename: 'rename', write: 'write', read: 'read', link: 'link', lstat: 'find', stat: 'find', realpath: 'find' }[e.syscall ?? ''] ?? 'write';
   const where = e.dest ? `${e.path} -> ${e.dest}` : (e.path ?? 'a file');
   return `cannot ${verb} ${where}: ${REASONS[e.code!]} (${e.code})`;
 }

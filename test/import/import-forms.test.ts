@@ -1,7 +1,7 @@
 // What exporters write that the DSL never does, each in a small hand-made model: the importer takes
 // it, its forward pass scores like ONNX Runtime on the original file, and a training step moves it.
 // The forms it refuses are refused in one line that names the node or tensor.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { datasets, importModel, train } from '../../src/index';
@@ -133,7 +133,19 @@ describe('forms exporters write, absorbed', () => {
       // A location outside the model's folder is refused.
       proto.graph.initializer[0].externalData = [{ key: 'location', value: '../../etc/passwd' }];
       writeFileSync(file, ModelProto.encode(proto).finish());
-      expect(() => importModel(file)).toThrow("external data '../../etc/passwd' lies outside the model's folder");
+      expect(() => importModel(file)).toThrow('external data "../../etc/passwd" lies outside the model\'s folder');
+      // Through a link that leads out, to a folder or a device, to a missing file, past a file's end.
+      symlinkSync('/etc/hostname', join(dir, 'link.bin'));
+      mkdirSync(join(dir, 'folder'));
+      const refusal = (location: string, extra: Record<string, string> = {}) => {
+        proto.graph.initializer[0].externalData = Object.entries({ location, ...extra }).map(([key, value]) => ({ key, value }));
+        writeFileSync(file, ModelProto.encode(proto).finish());
+        return () => importModel(file);
+      };
+      expect(refusal('link.bin')).toThrow('external data "link.bin" lies outside the model\'s folder (through a link)');
+      expect(refusal('folder')).toThrow('external data "folder" is not a regular file');
+      expect(refusal('missing.bin')).toThrow(/^external data "missing\.bin": .*missing\.bin/);
+      expect(refusal('weights.bin', { offset: String(blob.length - 4), length: '4000' })).toThrow(`external data "weights.bin": bytes ${blob.length - 4}-${blob.length + 3996} lie past its end (${blob.length} bytes)`);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -1,0 +1,68 @@
+// Seeded mutations of real model files (byte flips, truncations, inserted bytes), for the tests that
+// check a damaged or hostile file is refused in one line and never crashes the process.
+import { lenet } from '../../model/lenet.onnx-builder';
+import { DataError } from '../../src/data/idx-bytes';
+import { datasets, importModel, train } from '../../src/index';
+import { buildInferenceModel } from '../../src/inference/inference-graph';
+import { OnnxDecodeError } from '../../src/onnx/decode';
+import { RuntimeError } from '../../src/runtime/session';
+import { encodeModel } from '../../src/onnx/encode';
+import { initParams } from '../../src/training/graphs/init';
+import { mlpNodes, mlpWeights, model, opset9ConvModel, residualModel } from './hand-made-onnx';
+
+/** A small linear congruential generator: the same mutations for the same seed on every machine. */
+function generator(seed: number) {
+  let state = seed;
+  return (lo: number, hi: number) => {
+    state = (state * 1103515245 + 12345) % 2147483648;
+    return lo + (state % (hi - lo + 1));
+  };
+}
+
+/** `count` mutated copies of the given files, round robin. */
+export function* mutations(files: Uint8Array[], count: number, seed: number): Generator<Uint8Array> {
+  const int = generator(seed);
+  for (let i = 0; i < count; i++) {
+    const base = files[i % files.length];
+    const kind = int(0, 2);
+    if (kind === 0) {
+      const m = Uint8Array.from(base);
+      for (let j = int(1, 8); j > 0; j--) m[int(0, m.length - 1)] = int(0, 255);
+      yield m;
+    } else if (kind === 1) {
+      yield base.subarray(0, int(0, base.length - 1));
+    } else {
+      const at = int(0, base.length - 1);
+      yield Uint8Array.from([...base.subarray(0, at), ...Array.from({ length: int(1, 16) }, () => int(0, 255)), ...base.subarray(at)]);
+    }
+  }
+}
+
+/** A refusal the CLI shows as one line (exit 2): the project's data and model-file errors, and ONNX Runtime refusing to load a graph. */
+export const isOneLineRefusal = (e: unknown) => (e instanceof DataError || e instanceof OnnxDecodeError || e instanceof RuntimeError) && !(e as Error).message.includes('\n');
+
+/** The files mutated: three hand-made models and the project's own exported LeNet. */
+export const FUZZ_SEEDS = () => [model(mlpNodes(), mlpWeights()), opset9ConvModel(), residualModel(), encodeModel(buildInferenceModel(lenet, initParams(lenet, 1)))];
+
+/** `count` mutations (seeded) through importModel and, where it imports, one training step; what happened to each. */
+export async function fuzz(count: number, seed: number) {
+  const pixels = Uint8Array.from({ length: 4 * 784 }, (_, i) => (i * 37) % 256);
+  const data = datasets.fromArrays({ name: 'four', pixels, rows: 28, cols: 28, labels: Uint8Array.from([0, 1, 2, 3]) });
+  const outcome = { refused: 0, trained: 0, other: [] as string[], slow: [] as number[] };
+  let i = 0;
+  for (const bytes of mutations(FUZZ_SEEDS(), count, seed)) {
+    const started = performance.now();
+    try {
+      const def = importModel(bytes, { name: `mutation-${i}` });
+      await train(def, data, { epochs: 1, batchSize: 4, learningRate: 0.01 });
+      outcome.trained++;
+    } catch (e) {
+      if (isOneLineRefusal(e)) outcome.refused++;
+      else outcome.other.push(`mutation ${i}: ${(e as Error).constructor.name}: ${(e as Error).message.split('\n')[0]}`);
+    }
+    if (performance.now() - started > 1000) outcome.slow.push(i);
+    i++;
+  }
+  return outcome;
+}
+
