@@ -1,6 +1,8 @@
 // One clear line for the user's mistakes (exit 2); a short internal-error line otherwise (exit 1).
 import { DataError } from '../data/idx-file';
 import { OnnxDecodeError } from '../onnx/decode';
+import { ImportError } from '../import/import-error';
+import { ModelFileError } from '../inference/model-file-error';
 import { RuntimeError } from '../runtime/session';
 import { OrtArtifactError } from '../ort-training/validate';
 import { PortError } from './demo-server';
@@ -12,6 +14,14 @@ export class UsageError extends Error {}
 
 const USER_ERRORS = [UsageError, DataError, RuntimeError, OnnxDecodeError, OrtArtifactError, PortError, FolderLockedError];
 
+/**
+ * A message with nothing a terminal would act on: control characters (escape sequences, and line
+ * breaks where `lines` is false, as in messages that quote a model file's names) written as \xHH.
+ */
+export const printable = (text: string, lines = true) =>
+  // eslint-disable-next-line no-control-regex
+  text.replace(/[\u0000-\u001f\u007f-\u009f]/g, (c) => (lines && c === '\n' ? c : `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`));
+
 export function reportError(e: unknown, verbose: boolean): number {
   const err = e instanceof Error ? e : new Error(String(e));
   if (verbose && err.stack) process.stderr.write(`${err.stack}\n`);
@@ -21,7 +31,8 @@ export function reportError(e: unknown, verbose: boolean): number {
   }
   const isUserError = USER_ERRORS.some((cls) => err instanceof cls);
   if (isUserError) {
-    process.stderr.write(`error: ${err.message}\n`);
+    const quotesModelFile = err instanceof OnnxDecodeError || err instanceof ImportError || err instanceof ModelFileError;
+    process.stderr.write(`error: ${printable(err.message, !quotesModelFile)}\n`);
     return 2;
   }
   process.stderr.write(`internal error: ${err.message}${verbose ? '' : ' (run with --verbose for the stack)'}\n`);

@@ -81,6 +81,18 @@ test('--batch-norm train: the running statistics train as model state, and land 
   noStack(refused.err);
 });
 
+test('a node name with a terminal escape sequence and a line break is shown escaped, on one line', () => {
+  const nodes = mlpNodes();
+  nodes[2] = { ...nodes[2], name: 'evil\u001b[2J\nerror: fake', opType: 'Abs' };
+  const evil = join(dir, 'evil.onnx');
+  writeFileSync(evil, model(nodes, mlpWeights()));
+  const r = cli('train', '--model-file', evil, '--epochs', '1', '--limit', '100', '--artifacts', join(dir, 'f'), '--no-progress');
+  expect(r.code).toBe(2);
+  expect(r.err.trim().split('\n')).toHaveLength(1);
+  expect(r.err).toContain("node 'evil\\x1b[2J\\x0aerror: fake' (Abs) has no gradient rule");
+  expect(r.err).not.toContain('\u001b');
+});
+
 test.each([
   ['a missing file', ['--model-file', '/nonexistent/m.onnx'], /^error: .*m\.onnx/],
   ['a file that is not ONNX', ['--model-file', 'package.json'], /^error: not an ONNX model/],
