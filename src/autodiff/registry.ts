@@ -5,6 +5,10 @@ import { TanhMaxPair } from './fusions/TanhMaxPair';
 import { TanhMaxPool } from './fusions/TanhMaxPool';
 import { FusedGradRule, GradRule } from './grad-rule';
 import { Add } from './rules/Add';
+import { Elu } from './rules/Elu';
+import { Softplus } from './rules/Softplus';
+import { Softsign } from './rules/Softsign';
+import { PRelu } from './rules/PRelu';
 import { Squeeze } from './rules/Squeeze';
 import { Exp } from './rules/Exp';
 import { Log } from './rules/Log';
@@ -56,7 +60,7 @@ export const GRAD_RULES: Record<string, GradRule | 'none'> = {
   Add, AveragePool, BatchNormalization, Clip, Concat, Conv, Div, Dropout, Erf, Flatten, Gather, GatherElements, Gemm,
   GlobalAveragePool, Identity, LayerNormalization, LeakyRelu, LogSoftmax, MatMul, MaxPool, Mul, Neg, Pad, ReduceMax, ReduceMean, ReduceSum,
   Relu, Reshape, Sigmoid, Softmax, Sqrt, Sub, Tanh, Transpose, Unsqueeze,
-  Cast, Exp, Expand, HardSigmoid, HardSwish, Log, Max, Min, Pow, Slice, Squeeze, Where,
+  Cast, Elu, Exp, Expand, HardSigmoid, HardSwish, Log, Max, Min, Pow, PRelu, Slice, Softplus, Softsign, Squeeze, Where,
   ArgMax: 'none', Equal: 'none', Greater: 'none', Less: 'none', Shape: 'none', Size: 'none',
 };
 

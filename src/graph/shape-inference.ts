@@ -134,7 +134,8 @@ export const SHAPE_RULES: Record<string, Rule> = {
   Identity: same, Tanh: same, Relu: same, Neg: same, Exp: same, Log: same, Sqrt: same, Reciprocal: same,
   LogSoftmax: same, Softmax: same, Abs: same, Sigmoid: same, LeakyRelu: same, BatchNormalization: same,
   Erf: same, Clip: same, LayerNormalization: same, HardSigmoid: same, HardSwish: same, Max: elementwise, Min: elementwise,
-  GreaterOrEqual: comparison, LessOrEqual: comparison,
+  GreaterOrEqual: comparison, LessOrEqual: comparison, Elu: same, Softplus: same, Softsign: same, PRelu: same,
+  LRN: same, InstanceNormalization: same,
   // Dropout -> (output, keep mask): the mask is bool.
   Dropout: (c) => [{ dtype: first(c).dtype, shape: first(c).shape }, { dtype: 'bool', shape: first(c).shape }],
   Add: elementwise, Sub: elementwise, Mul: elementwise, Div: elementwise, Pow: elementwise, Where: (c) => [

@@ -293,3 +293,19 @@ describe('element-wise and shape rules for imported models', () => {
     expect(r.maxRelError).toBeLessThan(TOL);
   });
 });
+
+describe('activations of imported models', () => {
+  checks('Elu', 'Softplus', 'Softsign');
+  test.each(['Elu', 'Softplus', 'Softsign'])('%s, away from 0', async (op) => {
+    const data = randomFloats(20, 8, -3, 3).map((v) => (Math.abs(v) < 0.1 ? v + 0.3 : v));
+    const r = await gradCheck((b, v) => b.op(op, [v.x], op === 'Elu' ? { alpha: { kind: 'float', value: 0.7 } } : {})[0], [{ name: 'x', dims: [4, 5], data }], { eps: 1e-2 });
+    expect(r.maxRelError).toBeLessThan(2e-3);
+  });
+
+  checks('PRelu');
+  test('PRelu with a per-channel slope, both inputs trained', async () => {
+    const data = randomFloats(2 * 3 * 4, 9, -2, 2).map((v) => (Math.abs(v) < 0.1 ? v + 0.3 : v));
+    const r = await gradCheck((b, v) => b.op('PRelu', [v.x, v.slope])[0], [{ name: 'x', dims: [2, 3, 4], data }, { name: 'slope', dims: [3, 1] }], { eps: 1e-2 });
+    expect(r.maxRelError).toBeLessThan(2e-3);
+  });
+});

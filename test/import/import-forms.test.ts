@@ -98,6 +98,24 @@ describe('forms exporters write, absorbed', () => {
     await expectTrains(def); // batches of 8 through a file that said 1
   });
 
+  test('Split, Sum and Mean (emitted as Slices and Adds), PRelu and Elu', async () => {
+    const nodes = [
+      node('Conv', ['image', 'k'], ['c'], { kernel_shape: ints([3, 3]), strides: ints([2, 2]) }),
+      node('PRelu', ['c', 'slope'], ['p']),
+      node('Split', ['p', 'sizes'], ['s1', 's2', 's3'], { axis: int(1) }),
+      node('Sum', ['s1', 's2'], ['sum']),
+      node('Mean', ['sum', 's3'], ['mean']),
+      node('Elu', ['mean'], ['e']),
+      node('Flatten', ['e'], ['f']),
+      node('Gemm', ['f', 'w', 'b'], ['scores'], { transB: int(1) }),
+    ];
+    const bytes = model(nodes, [weights('k', [6, 1, 3, 3], 1), weights('slope', [6, 1, 1], 2), int64s('sizes', [2, 2, 2]), weights('w', [10, 2 * 13 * 13], 3), weights('b', [10], 4)]);
+    const def = importModel(bytes);
+    expect(def.params.map((p) => p.name).sort()).toEqual(['b', 'k', 'slope', 'w']);
+    await expectSameScores(bytes, def);
+    await expectTrains(def);
+  });
+
   test('a final Softmax: training uses the scores before it, and the exported file keeps it', async () => {
     const nodes = [...mlpNodes().slice(0, 3), node('Gemm', ['a', 'w2', 'b2'], ['logits'], { transB: int(1) }), node('Softmax', ['logits'], ['scores'], { axis: int(1) })];
     const bytes = model(nodes, mlpWeights());
