@@ -7,7 +7,7 @@ import { basename, dirname, extname, isAbsolute, relative, resolve } from 'node:
 import { gradients } from '../autodiff/backward';
 import { GRAD_RULES } from '../autodiff/registry';
 import { GraphBuilder } from '../graph/graph-builder';
-import { BATCH_DIM, forwardContext, ModelDefinition, ParamValues } from '../graph/model-definition';
+import { BATCH_DIM, forwardContext, ModelDefinition, ParamSpec, ParamValues, StateSpec } from '../graph/model-definition';
 import { Graph, Node } from '../graph/types';
 import { describeFileError, isFileError } from '../io/file-errors';
 import { decodeModel, ExternalData, externalTensorNames } from '../onnx/decode';
@@ -57,6 +57,28 @@ function checkDifferentiable(nodes: readonly Node[], trainable: Set<string>): vo
     }
     node.outputs.forEach((o) => behind.set(o.name, params));
   }
+}
+
+/**
+ * One forward pass on a scratch graph, and the backward pass from its scores: the number of
+ * classes, and whatever cannot train refused now rather than at the first step.
+ */
+function probeTraining(name: string, logits: string, forward: ModelDefinition['forward'], sampleDims: number[], params: ParamSpec[], state: StateSpec[]): number {
+  const b = new GraphBuilder(name);
+  const x = b.input('x', 'float32', [BATCH_DIM, ...sampleDims]);
+  const inputsOf = (specs: { name: string; dims: number[] }[]) => Object.fromEntries(specs.map((s) => [s.name, b.input(s.name, 'float32', s.dims)]));
+  const paramInputs = inputsOf(params);
+  const scores = forward(b, x, paramInputs, forwardContext('infer', inputsOf(state)));
+  const dims = scores.shape;
+  if (!dims || dims.length !== 2 || typeof dims[1] !== 'number') {
+    throw new ImportError(`${name}: output '${logits}' is [${dims ?? '?'}]; a classifier's scores are [batch, classes]`);
+  }
+  try {
+    if (params.length) gradients(b, scores, Object.values(paramInputs), b.input('scores_grad', 'float32', dims));
+  } catch (e) {
+    throw new ImportError(`${name}: no training graph can be derived: ${(e as Error).message}`);
+  }
+  return dims[1];
 }
 
 function readBytes(path: string): Uint8Array {
@@ -150,25 +172,10 @@ export function importModel(source: string | Uint8Array, options: ImportOptions 
   if (state.length !== statistics.size) throw new ImportError(`${name}: a BatchNormalization's running statistics are not initializers; batchNorm 'train' needs them stored`);
   const forward = replayForward(imported);
 
-  // One forward pass on a scratch graph: the classes, and every node's refusal now rather than mid-training.
-  const b = new GraphBuilder(name);
-  const x = b.input('x', 'float32', [BATCH_DIM, ...(dims.slice(1) as number[])]);
-  const inputsOf = (specs: { name: string; dims: number[] }[]) => Object.fromEntries(specs.map((s) => [s.name, b.input(s.name, 'float32', s.dims)]));
-  const paramInputs = inputsOf(params);
-  const scoresValue = forward(b, x, paramInputs, forwardContext('infer', inputsOf(state)));
-  const scores = scoresValue.shape;
-  if (!scores || scores.length !== 2 || typeof scores[1] !== 'number') {
-    throw new ImportError(`${name}: output '${logits}' is [${scores ?? '?'}]; a classifier's scores are [batch, classes]`);
-  }
-  // And the backward pass from those scores, so that what cannot train is said now, not at the first step.
-  try {
-    if (params.length) gradients(b, scoresValue, Object.values(paramInputs), b.input('scores_grad', 'float32', scores));
-  } catch (e) {
-    throw new ImportError(`${name}: no training graph can be derived: ${(e as Error).message}`);
-  }
+  const classes = probeTraining(name, logits, forward, dims.slice(1) as number[], params, state);
   const inlined = graph.initializers.filter((t) => external.has(t.name));
   const used = new Set(nodes.flatMap((n) => n.inputs.map((v) => v?.name)));
   const kept = graph.initializers.filter((t) => t.dtype === 'float32' && used.has(t.name) && !trainable.has(t.name) && !statistics.has(t.name));
   const frozen = { tensors: kept.length, values: kept.reduce((n, t) => n + t.data.length, 0) };
-  return { name, sampleDims: dims.slice(1) as number[], classes: scores[1], params, ...(state.length ? { state } : {}), forward, imported: { file, values, inlined, frozen } };
+  return { name, sampleDims: dims.slice(1) as number[], classes, params, ...(state.length ? { state } : {}), forward, imported: { file, values, inlined, frozen } };
 }
