@@ -134,8 +134,11 @@ function externalDataBeside(modelPath: string): ExternalData {
  */
 export function importModel(source: string | Uint8Array, options: ImportOptions = {}): ModelDefinition {
   const file = typeof source === 'string' ? readBytes(source) : source;
-  const model = decodeModel(file, typeof source === 'string' ? externalDataBeside(source) : undefined);
-  const external = new Set(externalTensorNames(file));
+  let readExternal = false;
+  const read = typeof source === 'string' ? externalDataBeside(source) : undefined;
+  const model = decodeModel(file, read && ((...args) => ((readExternal = true), read(...args))));
+  // Which tensors came from external files: a second look at the file, only when any did.
+  const external = new Set(readExternal ? externalTensorNames(file) : []);
   const { graph } = model;
   const name = options.name ?? (typeof source === 'string' ? basename(source, extname(source)) : 'imported');
   const opset = model.opsets[''] ?? model.opsets['ai.onnx'];
