@@ -6,5 +6,5 @@ import { MODELS } from './options';
 
 export function classifierFile(args: { model: (typeof MODELS)[number]; artifacts: string; 'model-file'?: string }): ClassifierIo {
   const def = MODEL_DEFINITIONS[args.model];
-  return loadClassifier(args['model-file'] ?? artifactPaths(def, args.artifacts).trainedModel, def.sampleDims, def.classes);
+  return loadClassifier(args['model-file'] ?? artifactPaths(def, args.artifacts).trainedModel, def);
 }

@@ -1,7 +1,7 @@
 // What `compare-ep` does: the same optimizer steps from the same initial parameters on the CPU (the step
 // graph) and on the chosen provider (the step graph, or the loop graph with --steps-per-run), then
 // the largest differences in loss and parameters. Returns the exit code: 1 when they disagree.
-import { makeDataset } from '../data/dataset';
+import { makeDataset, sampleSize } from '../data/dataset';
 import { datasetNamed, loadSplit, locateDataset } from '../data/dataset-files';
 import { PROVIDERS } from '../runtime/providers';
 import { SessionConfig } from '../runtime/session';
@@ -30,7 +30,7 @@ export async function compareProviders(args: CompareEpArgs): Promise<number> {
   const full = loadSplit(dir, 'train', dataset);
   const n = args.steps * recipe.batchSize;
   if (n > full.images.count) throw new UsageError(`--steps ${args.steps} x --batch-size ${recipe.batchSize} is more than the ${full.images.count} training images`);
-  const size = full.images.rows * full.images.cols;
+  const size = sampleSize(full);
   const data = makeDataset(`${full.name}[:${n}]`, { ...full.images, count: n, pixels: full.images.pixels.subarray(0, n * size) }, full.labels.subarray(0, n));
   const start = freshStart(def, recipe, initParams(def, INIT_SEED));
   const session = (ep: SessionConfig['ep']): SessionConfig => ({ ep, deviceId: args['device-id'], threads: args.threads, spinning: args.spinning });
@@ -52,7 +52,7 @@ export async function compareProviders(args: CompareEpArgs): Promise<number> {
       },
     };
     try {
-      const outcome = await runEpochs(recording, start, data);
+      const outcome = await runEpochs(recording, start, data, { pixels: def.pixels });
       return { losses, params: outcome.state.params };
     } finally {
       await engine.release();

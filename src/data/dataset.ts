@@ -1,5 +1,7 @@
-// A labelled image set, and the MNIST convention for feeding it: pixels / 255 as float32 [N,1,28,28].
+// A labelled image set, and feeding it to a model: float32 [N, channels, rows, cols], each byte
+// through the model's pixel normalization (MNIST's convention by default: pixels / 255).
 import { DataError, ImageSet } from './idx-bytes';
+import { MNIST_PIXELS, pixelTables, PixelNormalization } from './pixel-normalization';
 
 export interface Dataset {
   name: string;
@@ -16,7 +18,8 @@ export function makeDataset(name: string, images: ImageSet, labels: Uint8Array, 
   return classNames ? { name, images, labels, classNames } : { name, images, labels };
 }
 
-export const sampleSize = (d: Dataset) => d.images.rows * d.images.cols;
+export const channelsOf = (d: Dataset) => d.images.channels ?? 1;
+export const sampleSize = (d: Dataset) => channelsOf(d) * d.images.rows * d.images.cols;
 
 /** The first `count` samples (at most the whole set), sharing d's buffers. */
 export function firstSamples(d: Dataset, count: number): Dataset {
@@ -25,12 +28,10 @@ export function firstSamples(d: Dataset, count: number): Dataset {
   return makeDataset(`${d.name}[:${count}]`, images, d.labels.subarray(0, count), d.classNames);
 }
 
-/** Pixel byte -> model input: x / 255. */
-const SCALE = Float32Array.from({ length: 256 }, (_, v) => v / 255);
-
 /**
- * Write samples order[start .. start+count) into x (count * pixels floats) and y (count labels).
- * The buffers are reused across batches; returns the views of the filled part.
+ * Write samples order[start .. start+count) into x (count * pixels floats) and y (count labels),
+ * each byte through `normalization` (default MNIST's / 255). The buffers are reused across batches;
+ * returns the views of the filled part.
  */
 export function fillBatch(
   d: Dataset,
@@ -39,14 +40,20 @@ export function fillBatch(
   count: number,
   x: Float32Array,
   y: BigInt64Array,
+  normalization: PixelNormalization = MNIST_PIXELS,
 ): { x: Float32Array; y: BigInt64Array } {
   const size = sampleSize(d);
+  const plane = d.images.rows * d.images.cols;
+  const tables = pixelTables(normalization, channelsOf(d));
   const pixels = d.images.pixels;
   for (let i = 0; i < count; i++) {
     const sample = order[start + i];
-    const src = sample * size;
-    const dst = i * size;
-    for (let j = 0; j < size; j++) x[dst + j] = SCALE[pixels[src + j]];
+    for (let c = 0; c < tables.length; c++) {
+      const table = tables[c];
+      const src = sample * size + c * plane;
+      const dst = i * size + c * plane;
+      for (let j = 0; j < plane; j++) x[dst + j] = table[pixels[src + j]];
+    }
     y[i] = BigInt(d.labels[sample]);
   }
   return { x: x.subarray(0, count * size), y: y.subarray(0, count) };

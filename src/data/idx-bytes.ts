@@ -11,7 +11,12 @@ export interface ImageSet {
   count: number;
   rows: number;
   cols: number;
-  /** count * rows * cols bytes, 0 = background, 255 = ink. */
+  /** Colour channels (absent: 1, grayscale; 3: red, green, blue). */
+  channels?: number;
+  /**
+   * count * channels * rows * cols bytes, image by image, each one channel plane after the other
+   * (ONNX's NCHW order); grayscale: 0 = background, 255 = ink.
+   */
   pixels: Uint8Array;
 }
 

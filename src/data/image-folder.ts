@@ -1,12 +1,13 @@
 // A dataset from a folder of pictures sorted into one sub-folder per class (folder name = class
 // name, classes in sorted order), as image tools commonly lay them out. Each picture is decoded
-// with sharp, made grayscale (transparency as white paper), resized to the model's input and
-// optionally inverted (dark ink on light paper -> MNIST's light ink on black). A held-out part of
-// each class, chosen by a seeded shuffle, can be split off for validation.
+// with sharp to the model's channels (grayscale or RGB; transparency laid on white paper), resized
+// to its input by stretching (aspect not kept; sharp's Lanczos-3 kernel by default) and optionally
+// inverted (dark ink on light paper -> MNIST's light ink on black). A held-out part of each class,
+// chosen by a seeded shuffle, can be split off for validation.
 import { readdirSync, statSync } from 'node:fs';
 import { extname, join } from 'node:path';
 import sharp from 'sharp';
-import { Dataset, makeDataset } from './dataset';
+import { Dataset, makeDataset, sampleSize } from './dataset';
 import { DataError } from './idx-file';
 import { PICTURE_EXTENSIONS } from './picture-files';
 import { epochOrder } from './shuffle';
@@ -14,8 +15,14 @@ import { epochOrder } from './shuffle';
 export interface ImageFolderOptions {
   rows: number;
   cols: number;
+  /** 1 (grayscale, default) or 3 (RGB, stored as three planes). */
+  channels?: 1 | 3;
   /** 255 - value after decoding: for dark ink on light paper, to match MNIST's convention. */
   invert?: boolean;
+  /** 'nearest' picks the closest source pixel instead of Lanczos-3 filtering (no new values appear). */
+  resize?: 'lanczos3' | 'nearest';
+  /** One line when some pictures had transparency (laid on white). */
+  onWarning?: (line: string) => void;
 }
 
 function entries(dir: string): string[] {
@@ -28,11 +35,29 @@ function entries(dir: string): string[] {
   }
 }
 
-async function decode(path: string, o: ImageFolderOptions): Promise<Uint8Array> {
+/** Interleaved pixels (r g b r g b ...) as planes (r r ... g g ... b b ...). */
+function planes(interleaved: Uint8Array, channels: number): Uint8Array {
+  if (channels === 1) return interleaved;
+  const size = interleaved.length / channels;
+  const out = new Uint8Array(interleaved.length);
+  for (let c = 0; c < channels; c++) for (let i = 0; i < size; i++) out[c * size + i] = interleaved[i * channels + c];
+  return out;
+}
+
+async function decode(path: string, o: ImageFolderOptions): Promise<{ pixels: Uint8Array; transparent: boolean }> {
+  const channels = o.channels ?? 1;
   try {
-    const data = await sharp(path).flatten({ background: '#ffffff' }).greyscale().resize(o.cols, o.rows, { fit: 'fill' }).raw().toBuffer();
-    const pixels = new Uint8Array(data.buffer, data.byteOffset, o.rows * o.cols);
-    return o.invert ? pixels.map((v) => 255 - v) : pixels;
+    const image = sharp(path);
+    const { hasAlpha } = await image.metadata();
+    const flat = image.flatten({ background: '#ffffff' });
+    const coloured = channels === 1 ? flat.greyscale() : flat.toColourspace('srgb');
+    const { data, info } = await coloured
+      .resize(o.cols, o.rows, { fit: 'fill', kernel: o.resize ?? 'lanczos3' })
+      .raw()
+      .toBuffer({ resolveWithObject: true });
+    if (info.channels !== channels) throw new Error(`decoded to ${info.channels} channels, not ${channels}`);
+    const pixels = planes(new Uint8Array(data.buffer, data.byteOffset, o.rows * o.cols * channels), channels);
+    return { pixels: o.invert ? pixels.map((v) => 255 - v) : pixels, transparent: !!hasAlpha };
   } catch (e) {
     throw new DataError(`${path}: not an image that can be read (${(e as Error).message.split('\n')[0]})`);
   }
@@ -49,25 +74,30 @@ export async function loadImageFolder(dir: string, o: ImageFolderOptions): Promi
     if (!pictures.length) throw new DataError(`${join(dir, name)}: class '${name}' has no pictures (${[...PICTURE_EXTENSIONS].join(', ')})`);
     for (const f of pictures) files.push({ path: join(dir, name, f), label });
   });
-  const size = o.rows * o.cols;
+  const channels = o.channels ?? 1;
+  const size = channels * o.rows * o.cols;
   const pixels = new Uint8Array(files.length * size);
   const labels = new Uint8Array(files.length);
+  let transparent = 0;
   const CONCURRENT = 16;
   for (let start = 0; start < files.length; start += CONCURRENT) {
     const chunk = files.slice(start, start + CONCURRENT);
     const decoded = await Promise.allSettled(chunk.map((f) => decode(f.path, o)));
     decoded.forEach((d, i) => {
       if (d.status === 'rejected') throw d.reason; // the first unreadable picture in folder order
-      pixels.set(d.value, (start + i) * size);
+      pixels.set(d.value.pixels, (start + i) * size);
+      if (d.value.transparent) transparent++;
       labels[start + i] = chunk[i].label;
     });
   }
-  return makeDataset(dir, { count: files.length, rows: o.rows, cols: o.cols, pixels }, labels, classes);
+  if (transparent) o.onWarning?.(`${dir}: ${transparent} of ${files.length} pictures have transparency (an alpha channel); it was dropped, laying them on white`);
+  const images = { count: files.length, rows: o.rows, cols: o.cols, ...(channels > 1 ? { channels } : {}), pixels };
+  return makeDataset(dir, images, labels, classes);
 }
 
 /** Selects samples `indices` of d (copied, in that order). */
 function subset(d: Dataset, indices: number[], name: string): Dataset {
-  const size = d.images.rows * d.images.cols;
+  const size = sampleSize(d);
   const pixels = new Uint8Array(indices.length * size);
   indices.forEach((s, i) => pixels.set(d.images.pixels.subarray(s * size, (s + 1) * size), i * size));
   return makeDataset(name, { ...d.images, count: indices.length, pixels }, Uint8Array.from(indices, (s) => d.labels[s]), d.classNames);

@@ -1,4 +1,5 @@
 // What an architecture file provides: its parameters and a forward pass written with the DSL.
+import type { PixelNormalization } from '../data/pixel-normalization';
 import { GraphBuilder } from './graph-builder';
 import { Tensor, Value } from './types';
 
@@ -76,6 +77,8 @@ export interface ModelDefinition {
   sampleDims: number[];
   classes: number;
   params: ParamSpec[];
+  /** How a picture's bytes become this model's input (absent: MNIST's convention, pixels / 255). */
+  pixels?: PixelNormalization;
   /** Non-trainable state carried between steps (absent: none). */
   state?: StateSpec[];
   /** Builds logits [N, classes] from x [N, ...sampleDims]; `ctx` says the mode and holds the state. */

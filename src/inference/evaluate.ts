@@ -1,5 +1,5 @@
 // The separate inference path: load an exported model file with ONNX Runtime and score a dataset.
-import { Dataset, fillBatch, sampleSize } from '../data/dataset';
+import { channelsOf, Dataset, fillBatch, sampleSize } from '../data/dataset';
 import { inOrder } from '../data/shuffle';
 import { RuntimeError, RuntimeSession, SessionConfig } from '../runtime/session';
 import type { ClassifierIo } from './load-classifier';
@@ -35,9 +35,9 @@ export async function evaluateModel(
     let confusion: number[][] | undefined;
     for (let start = 0; start < n; start += opts.batchSize) {
       const count = Math.min(opts.batchSize, n - start);
-      const { x, y } = fillBatch(data, order, start, count, xBuf, yBuf);
+      const { x, y } = fillBatch(data, order, start, count, xBuf, yBuf, model.pixels);
       const out = await session.run({
-        [model.input]: { dtype: 'float32', dims: [count, ...(model.sampleDims ?? [1, data.images.rows, data.images.cols])], data: x },
+        [model.input]: { dtype: 'float32', dims: [count, ...(model.sampleDims ?? [channelsOf(data), data.images.rows, data.images.cols])], data: x },
       }, [model.output]);
       const logits = out[model.output];
       const values = logits.data as Float32Array;

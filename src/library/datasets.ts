@@ -26,10 +26,15 @@ async function idx(d: IdxDataset, o: IdxDatasetOptions): Promise<Dataset> {
 
 export interface ArrayDatasetInit {
   name: string;
-  /** count * rows * cols grayscale bytes, row by row (0 = background, 255 = ink); fed to models as byte / 255. */
+  /**
+   * count * channels * rows * cols bytes, image by image, row by row within each channel's plane
+   * (grayscale: 0 = background, 255 = ink); fed to models through their pixel normalization (default byte / 255).
+   */
   pixels: Uint8Array;
   rows: number;
   cols: number;
+  /** 1 (grayscale, default) or 3 (RGB planes). */
+  channels?: number;
   /** One class index per image. */
   labels: Uint8Array;
   /** The class names, by index (their count is the number of classes). */
@@ -37,23 +42,30 @@ export interface ArrayDatasetInit {
 }
 
 function fromArrays(init: ArrayDatasetInit): Dataset {
-  const size = init.rows * init.cols;
-  if (!(size > 0) || init.pixels.length % size !== 0) {
-    throw new DataError(`${init.name}: ${init.pixels.length} pixels is not a whole number of ${init.rows}x${init.cols} images`);
+  const channels = init.channels ?? 1;
+  const size = channels * init.rows * init.cols;
+  if (!Number.isInteger(channels) || !(size > 0) || init.pixels.length % size !== 0) {
+    throw new DataError(`${init.name}: ${init.pixels.length} bytes is not a whole number of ${init.rows}x${init.cols} images of ${channels} channel(s)`);
   }
   const count = init.pixels.length / size;
   const classes = init.classNames?.length;
   const bad = classes === undefined ? -1 : init.labels.findIndex((l) => l >= classes);
   if (bad >= 0) throw new DataError(`${init.name}: label ${init.labels[bad]} of image ${bad} is not one of the ${classes} classes`);
-  return makeDataset(init.name, { count, rows: init.rows, cols: init.cols, pixels: init.pixels }, init.labels, init.classNames);
+  return makeDataset(init.name, { count, rows: init.rows, cols: init.cols, ...(channels > 1 ? { channels } : {}), pixels: init.pixels }, init.labels, init.classNames);
 }
 
 export interface ImageFolderOptions {
   /** The size pictures are resized to (default 28 x 28, MNIST's). */
   rows?: number;
   cols?: number;
+  /** 1 (grayscale, default) or 3 (RGB): the channels of the model's input. */
+  channels?: 1 | 3;
   /** Invert after decoding (dark ink on light paper -> MNIST's light ink on black). */
   invert?: boolean;
+  /** How pictures are scaled to rows x cols (stretched, aspect not kept): 'lanczos3' (default) or 'nearest'. */
+  resize?: 'lanczos3' | 'nearest';
+  /** One line when some pictures had transparency (dropped, laid on white). */
+  onWarning?: (line: string) => void;
 }
 
 export const datasets = {
@@ -61,10 +73,10 @@ export const datasets = {
   mnist: (o: IdxDatasetOptions = {}) => idx(MNIST, o),
   /** Zalando's Fashion-MNIST (same format and sizes as MNIST, ten kinds of clothing). */
   fashionMnist: (o: IdxDatasetOptions = {}) => idx(FASHION_MNIST, o),
-  /** Labelled grayscale images already in memory. */
+  /** Labelled images already in memory (grayscale, or RGB planes). */
   fromArrays,
   /** Pictures in one sub-folder per class (the folder names are the class names, in sorted order). */
-  imageFolder: (dir: string, o: ImageFolderOptions = {}) => loadImageFolder(dir, { rows: o.rows ?? 28, cols: o.cols ?? 28, invert: o.invert }),
+  imageFolder: (dir: string, o: ImageFolderOptions = {}) => loadImageFolder(dir, { ...o, rows: o.rows ?? 28, cols: o.cols ?? 28 }),
   /** Holds out `fraction` of each class for validation (seeded): { train, validation }. */
   split: (d: Dataset, fraction: number, seed = 42) => splitValidation(d, fraction, seed),
 };

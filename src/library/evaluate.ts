@@ -28,7 +28,9 @@ export async function evaluate(what: Evaluable, data: Dataset, options: Evaluate
   checkDataFits(what.model, data);
   const io =
     'file' in what
-      ? loadClassifier(what.file, what.model.sampleDims, what.model.classes)
+      ? loadClassifier(what.file, what.model)
       : { path: `trained ${what.model.name}`, bytes: encodeModel(buildInferenceModel(what.model, what.params)), input: INFERENCE_IO.input, output: INFERENCE_IO.logits, classes: what.model.classes };
+  // The file's recorded normalization, else the model definition's.
+  io.pixels ??= what.model.pixels;
   return evaluateModel(io, data, { batchSize: options.batchSize ?? DEFAULT_INFERENCE_BATCH, session: options.session ?? { ep: options.ep ?? 'cpu', threads: options.threads ?? 0 } });
 }

@@ -1,7 +1,8 @@
 // train(): a model definition, a dataset and a few options in; trained parameters, the per-epoch
 // history and the outcome out. The same derived graphs and engines as `npm run train` (which runs
 // through it), with no files written and nothing printed: progress arrives as events.
-import { Dataset, sampleSize } from '../data/dataset';
+import { channelsOf, Dataset, sampleSize } from '../data/dataset';
+import { checkPixelNormalization } from '../data/pixel-normalization';
 import { DataError } from '../data/idx-bytes';
 import { ModelDefinition, ParamValues } from '../graph/model-definition';
 import { ExecutionProvider, SessionConfig } from '../runtime/session';
@@ -115,12 +116,16 @@ export function classNamesOf(model: ModelDefinition, data?: Dataset): readonly s
 
 /** Refuses data whose samples or labels the model cannot take, in one sentence. */
 export function checkDataFits(model: ModelDefinition, data: Dataset): void {
-  // One grayscale image: [1, rows, cols], or its pixels as [rows, cols] or [rows * cols] (an imported model's input).
+  // One image: [channels, rows, cols]; a grayscale one also as [rows, cols] or [rows * cols] (an imported model's input).
   const { rows, cols } = data.images;
+  const channels = channelsOf(data);
   const takes = model.sampleDims.join(',');
-  if (takes !== `1,${rows},${cols}` && takes !== `${rows},${cols}` && takes !== `${rows * cols}`) {
-    throw new DataError(`${data.name} holds ${data.images.rows}x${data.images.cols} grayscale images; model '${model.name}' takes [${model.sampleDims}]`);
+  const gray = channels === 1 && (takes === `${rows},${cols}` || takes === `${rows * cols}`);
+  if (takes !== `${channels},${rows},${cols}` && !gray) {
+    const kind = channels === 1 ? 'grayscale' : channels === 3 ? 'RGB' : `${channels}-channel`;
+    throw new DataError(`${data.name} holds ${rows}x${cols} ${kind} images; model '${model.name}' takes [${model.sampleDims}]`);
   }
+  if (model.pixels) checkPixelNormalization(model.pixels, channels);
   const classes = data.classNames?.length;
   if (classes !== undefined && classes !== model.classes) {
     throw new DataError(`${data.name} has ${classes} classes; model '${model.name}' predicts ${model.classes}`);

@@ -142,8 +142,8 @@ export interface IoSpec {
   dims?: Dim[];
 }
 
-/** A model's graph inputs (initializers excluded) and outputs, without decoding any tensor data. */
-export function readSignature(bytes: Uint8Array): { inputs: IoSpec[]; outputs: IoSpec[] } {
+/** A model's graph inputs (initializers excluded), outputs and metadata, without decoding any tensor data. */
+export function readSignature(bytes: Uint8Array): { inputs: IoSpec[]; outputs: IoSpec[]; metadata: Record<string, string> } {
   const m = decodeModelProto(bytes);
   const initialized = new Set((m.graph.initializer ?? []).map((t: any) => t.name));
   const spec = (p: any): IoSpec => {
@@ -157,5 +157,6 @@ export function readSignature(bytes: Uint8Array): { inputs: IoSpec[]; outputs: I
   return {
     inputs: (m.graph.input ?? []).filter((v: any) => !initialized.has(v.name)).map(spec),
     outputs: (m.graph.output ?? []).map(spec),
+    metadata: Object.fromEntries((m.metadataProps ?? []).map((p: any) => [p.key, p.value])),
   };
 }

@@ -2,6 +2,7 @@
 // buffers, a seeded shuffle per epoch, per-epoch reports. It can start from a checkpointed state, stop cleanly between steps,
 // and refuses to apply a step whose loss is NaN/Inf or exploding.
 import { Dataset, fillBatch, sampleSize } from '../../data/dataset';
+import { PixelNormalization } from '../../data/pixel-normalization';
 import { epochOrder } from '../../data/shuffle';
 import { ModelDefinition, ParamValues } from '../../graph/model-definition';
 import { SessionConfig } from '../../runtime/session';
@@ -17,6 +18,8 @@ export type { EpochReport } from './training-state';
 
 
 export interface TrainHooks {
+  /** How the images' bytes become the model's input (default MNIST's: / 255). */
+  pixels?: PixelNormalization;
   /** After each step: samples done in the epoch, of `total`, the epoch's mean loss so far, and this step's own loss and accuracy. */
   onBatch?: (done: number, total: number, meanLoss: number, step: { loss: number; accuracy: number }) => void;
   /** After each epoch, with the parameters reached (awaited: it may evaluate them). */
@@ -120,7 +123,7 @@ export async function runEpochs(
       const count = Math.min(batch, n - begin);
       // One run takes up to stepsPerRun full batches (back to back in the shuffled order); a short last batch runs alone.
       const steps = count < batch ? 1 : Math.min(engine.stepsPerRun, Math.floor((n - begin) / batch), stepsToNextStop());
-      const { x, y } = fillBatch(data, order, begin, steps * count, xBuf, yBuf);
+      const { x, y } = fillBatch(data, order, begin, steps * count, xBuf, yBuf, hooks.pixels);
       for (let i = 0; i < steps; i++) lrs[i] = learningRateAt(recipe.learningRate, scheduleOf(recipe), epoch * stepsPerEpoch + step + i, totalSteps);
       const result = await engine.run(x, y, steps, count, lrs, epoch * stepsPerEpoch + step);
       const bad = result.losses.findIndex((loss) => !Number.isFinite(loss) || loss > EXPLODED_LOSS);

@@ -62,11 +62,12 @@ export async function runTrainingJob(c: TrainingRunConfig, events: TrainingEvent
   let finalValAccuracy: number | undefined;
   const validate = async (params: ParamValues) => {
     const bytes = encodeModel(buildInferenceModel(def, params));
-    const io = { path: 'current parameters', bytes, input: INFERENCE_IO.input, output: INFERENCE_IO.logits, classes: def.classes };
+    const io = { path: 'current parameters', bytes, input: INFERENCE_IO.input, output: INFERENCE_IO.logits, classes: def.classes, pixels: def.pixels };
     return (await evaluateModel(io, validation!.data, { batchSize: DEFAULT_INFERENCE_BATCH, session: validation!.session })).accuracy;
   };
   const every = validation?.every;
   const outcome = await runEpochs(c.engine, start, data, {
+    pixels: def.pixels,
     onBatch: events.onBatch,
     onEpoch: async (r, params) => {
       const valAccuracy = every?.unit === 'epochs' && r.epoch % every.count === 0 ? await validate(params) : undefined;
