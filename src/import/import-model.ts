@@ -8,12 +8,14 @@ import { gradients } from '../autodiff/backward';
 import { GRAD_RULES } from '../autodiff/registry';
 import { GraphBuilder } from '../graph/graph-builder';
 import { BATCH_DIM, forwardContext, ModelDefinition, ParamSpec, ParamValues, StateSpec } from '../graph/model-definition';
-import { Graph, Node } from '../graph/types';
+import { Dim, Node } from '../graph/types';
+import { checkPixelNormalization, PixelNormalization } from '../data/pixel-normalization';
 import { describeFileError, isFileError } from '../io/file-errors';
 import { decodeModel, ExternalData, externalTensorNames } from '../onnx/decode';
 import { ImportError } from './import-error';
+import { attachNewHead, featureTensor, NewHeadOptions } from './new-head';
 import { OP_REWRITES } from './op-rewrites';
-import { ImportedGraph, replayForward } from './replay-forward';
+import { ImportedGraph, nodesFeeding, replayForward } from './replay-forward';
 import { chooseTrainable } from './trainable-params';
 import { upgradeToCurrentOpset } from './upgrade-opset';
 
@@ -29,19 +31,10 @@ export interface ImportOptions {
    * fine-tuning; 'train': batch statistics in training, the running statistics updated (model state).
    */
   batchNorm?: 'eval' | 'train';
-}
-
-/** The nodes `target` depends on, in the graph's order. */
-function nodesFeeding(graph: Graph, target: string): Node[] {
-  const needed = new Set([target]);
-  const nodes: Node[] = [];
-  for (let i = graph.nodes.length - 1; i >= 0; i--) {
-    const n = graph.nodes[i];
-    if (!n.outputs.some((o) => needed.has(o.name))) continue;
-    n.inputs.forEach((v) => v && needed.add(v.name));
-    nodes.unshift(n);
-  }
-  return nodes;
+  /** How pictures' bytes become the model's input (default pixels / 255); recorded in the exported model's metadata. */
+  pixels?: PixelNormalization;
+  /** Transfer learning: the classifier replaced by a fresh dense layer for these classes, the rest frozen unless asked. */
+  newHead?: NewHeadOptions;
 }
 
 /** Refuses a node on a trainable parameter's way to the output that has no gradient rule, naming what to freeze. */
@@ -134,13 +127,25 @@ function externalDataBeside(modelPath: string): ExternalData {
  */
 export function importModel(source: string | Uint8Array, options: ImportOptions = {}): ModelDefinition {
   const file = typeof source === 'string' ? readBytes(source) : source;
-  let readExternal = false;
   const read = typeof source === 'string' ? externalDataBeside(source) : undefined;
+  const name = options.name ?? (typeof source === 'string' ? basename(source, extname(source)) : 'imported');
+  if (!options.newHead) return importFile(file, read, name, options);
+  const { graph, input, dims, logits } = readGraph(file, read, name);
+  const features = featureTensor(graph, nodesFeeding(graph, logits), options.newHead.after);
+  if (features === input) throw new ImportError(`${name}: '${features}' is the model's input; the new head goes after some layer`);
+  const featureDims = shapeAt({ graph, input, logits: features, nodes: nodesFeeding(graph, features), trainable: new Set(), fixedBatch: dims[0] === 1, batchNorm: 'eval' }, dims);
+  const cut = attachNewHead(file, graph, features, featureDims, options.newHead);
+  const backbone = options.newHead.trainBackbone;
+  return importFile(cut.file, read, name, { ...options, trainable: backbone ? options.trainable : [...cut.params, ...(options.trainable ?? [])] });
+}
+
+/** The file decoded, brought to the current opset, its image input and the scores it trains on found. */
+function readGraph(file: Uint8Array, read: ExternalData | undefined, name: string) {
+  let readExternal = false;
   const model = decodeModel(file, read && ((...args) => ((readExternal = true), read(...args))));
   // Which tensors came from external files: a second look at the file, only when any did.
   const external = new Set(readExternal ? externalTensorNames(file) : []);
   const { graph } = model;
-  const name = options.name ?? (typeof source === 'string' ? basename(source, extname(source)) : 'imported');
   const opset = model.opsets[''] ?? model.opsets['ai.onnx'];
   if (opset === undefined || opset < 7) throw new ImportError(`${name}: ai.onnx opset ${opset ?? 'missing'}; opsets 7 and later can be imported`);
   upgradeToCurrentOpset(graph, opset);
@@ -157,13 +162,26 @@ export function importModel(source: string | Uint8Array, options: ImportOptions 
   if (!output) throw new ImportError(`${name}: the graph has no outputs`);
   const last = graph.nodes.find((n) => n.outputs[0]?.name === output.name);
   const logits = last && ['Softmax', 'LogSoftmax'].includes(last.opType) && last.inputs[0] ? last.inputs[0].name : output.name;
+  return { graph, external, input: input.name, dims, logits };
+}
+
+/** The shape of `imported.logits` for a batch of the input's `dims` (batch first). */
+function shapeAt(imported: ImportedGraph, dims: readonly Dim[]): Dim[] {
+  const b = new GraphBuilder('shape');
+  const x = b.input('x', 'float32', [BATCH_DIM, ...dims.slice(1)]);
+  return replayForward(imported)(b, x, {}, forwardContext('infer', {})).shape ?? [];
+}
+
+function importFile(file: Uint8Array, read: ExternalData | undefined, name: string, options: ImportOptions): ModelDefinition {
+  const { graph, external, input, dims, logits } = readGraph(file, read, name);
   const nodes = nodesFeeding(graph, logits);
+  if (options.pixels) checkPixelNormalization(options.pixels, dims.length === 4 ? (dims[1] as number) : 1);
 
   const batchNorm = options.batchNorm ?? 'eval';
   const statistics = new Set(batchNorm === 'train' ? nodes.filter((n) => n.opType === 'BatchNormalization').flatMap((n) => [n.inputs[3]!.name, n.inputs[4]!.name]) : []);
   const trainable = new Set([...chooseTrainable(graph, nodes, options)].filter((t) => !statistics.has(t)));
   checkDifferentiable(nodes, trainable);
-  const imported: ImportedGraph = { graph, input: input.name, logits, nodes, trainable, fixedBatch: dims[0] === 1, batchNorm };
+  const imported: ImportedGraph = { graph, input, logits, nodes, trainable, fixedBatch: dims[0] === 1, batchNorm };
   const values: ParamValues = new Map();
   const specsOf = (names: Set<string>) => graph.initializers.filter((t) => names.has(t.name)).map((t) => {
     if (t.dtype !== 'float32') throw new ImportError(`${name}: initializer '${t.name}' is ${t.dtype}, not float`);
@@ -180,5 +198,6 @@ export function importModel(source: string | Uint8Array, options: ImportOptions 
   const used = new Set(nodes.flatMap((n) => n.inputs.map((v) => v?.name)));
   const kept = graph.initializers.filter((t) => t.dtype === 'float32' && used.has(t.name) && !trainable.has(t.name) && !statistics.has(t.name));
   const frozen = { tensors: kept.length, values: kept.reduce((n, t) => n + t.data.length, 0) };
-  return { name, sampleDims: dims.slice(1) as number[], classes, params, ...(state.length ? { state } : {}), forward, imported: { file, values, inlined, frozen } };
+  const pixels = options.pixels ? { pixels: options.pixels } : {};
+  return { name, sampleDims: dims.slice(1) as number[], classes, params, ...(state.length ? { state } : {}), ...pixels, forward, imported: { file, values, inlined, frozen } };
 }

@@ -69,6 +69,19 @@ function windowDefaults(node: Node, w: Value | undefined): Record<string, AttrVa
   };
 }
 
+/** The nodes `target` depends on, in the graph's order. */
+export function nodesFeeding(graph: Graph, target: string): Node[] {
+  const needed = new Set([target]);
+  const nodes: Node[] = [];
+  for (let i = graph.nodes.length - 1; i >= 0; i--) {
+    const n = graph.nodes[i];
+    if (!n.outputs.some((o) => needed.has(o.name))) continue;
+    n.inputs.forEach((v) => v && needed.add(v.name));
+    nodes.unshift(n);
+  }
+  return nodes;
+}
+
 export function replayForward(imported: ImportedGraph) {
   const initializers = new Map(imported.graph.initializers.map((t) => [t.name, t]));
   return (b: GraphBuilder, x: Value, params: Record<string, Value>, ctx: ForwardContext): Value => {

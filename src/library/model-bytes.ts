@@ -4,6 +4,8 @@ import { stateOf } from '../graph/model-definition';
 import { Tensor } from '../graph/types';
 import { encodeModel } from '../onnx/encode';
 import { replaceInitializers } from '../onnx/replace-initializers';
+import { setMetadata } from '../onnx/edit-graph';
+import { pixelMetadata } from '../data/pixel-normalization';
 import { exportedModel } from '../training/run/training-run';
 import type { TrainedModel } from './train';
 
@@ -12,7 +14,13 @@ export function modelBytes(trained: TrainedModel): Uint8Array {
   if (imported) {
     const carried = [...trained.model.params, ...stateOf(trained.model)];
     const values = carried.map((p): Tensor => ({ name: p.name, dtype: 'float32', dims: p.dims, data: trained.params.get(p.name)! }));
-    return replaceInitializers(imported.file, new Map([...imported.inlined, ...values].map((t) => [t.name, t])));
+    const trainedFile = replaceInitializers(imported.file, new Map([...imported.inlined, ...values].map((t) => [t.name, t])));
+    // What training added to know: how its pictures were fed, and their class names (when they had names).
+    const named = trained.classNames.some((c, i) => c !== String(i));
+    return setMetadata(trainedFile, {
+      ...(trained.model.pixels ? pixelMetadata(trained.model.pixels) : {}),
+      ...(named ? { class_labels: trained.classNames.join(',') } : {}),
+    });
   }
   const result = { status: trained.status, state: trained.state, finalValAccuracy: trained.valAccuracy, seconds: trained.seconds };
   return encodeModel(exportedModel(trained.model, result, trained.classNames));

@@ -130,3 +130,6 @@ export const TensorProto = root.lookupType('onnx.TensorProto');
 export const DATA_TYPE = { float32: 1, bool: 9, int64: 7 } as const;
 /** AttributeProto.AttributeType codes. */
 export const ATTRIBUTE_TYPE = { float: 1, int: 2, string: 3, tensor: 4, graph: 5, floats: 6, ints: 7 } as const;
+export const NodeProto = root.lookupType('onnx.NodeProto');
+export const ValueInfoProto = root.lookupType('onnx.ValueInfoProto');
+export const StringStringEntryProto = root.lookupType('onnx.StringStringEntryProto');

@@ -1,44 +1,12 @@
 // An ONNX file with some initializers given new values, every other byte as it was: the
 // model's fields are walked in protobuf's wire format and only the rewritten tensors re-encoded, so
 // nodes, names, opsets, metadata, value infos and fields this project has no schema for all survive.
-import * as protobuf from 'protobufjs';
 import { Tensor } from '../graph/types';
 import { DATA_TYPE, TensorProto } from './onnx-schema';
+import { rewriteFields } from './wire-fields';
 
-const LENGTH_DELIMITED = 2;
 const MODEL_GRAPH = 7;
 const GRAPH_INITIALIZER = 5;
-
-/** Each field of a message: its number, and its bytes (tag included) or, if `rewrite` says so, a new payload. */
-function rewriteFields(bytes: Uint8Array, rewrite: (field: number, payload: Uint8Array) => Uint8Array | undefined): Uint8Array {
-  const reader = protobuf.Reader.create(bytes);
-  const parts: Uint8Array[] = [];
-  while (reader.pos < reader.len) {
-    const start = reader.pos;
-    const tag = reader.uint32();
-    const field = tag >>> 3;
-    if ((tag & 7) === LENGTH_DELIMITED) {
-      const length = reader.uint32();
-      const payload = bytes.subarray(reader.pos, reader.pos + length);
-      reader.skip(length);
-      const replaced = rewrite(field, payload);
-      if (replaced) {
-        parts.push(protobuf.Writer.create().uint32(tag).bytes(replaced).finish());
-        continue;
-      }
-    } else {
-      reader.skipType(tag & 7);
-    }
-    parts.push(bytes.subarray(start, reader.pos));
-  }
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
-}
 
 /**
  * `model` (ONNX bytes) with the initializers named in `tensors` holding those tensors' data, stored

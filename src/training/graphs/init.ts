@@ -34,3 +34,9 @@ function initOne(spec: ParamSpec | StateSpec, random: () => number, magnitude: n
   for (let i = 0; i < data.length; i++) data[i] = (2 * random() - 1) * s;
   return data;
 }
+
+/** A weight of `dims`, Xavier-initialized from `seed` (a layer added to an imported model). */
+export function xavierWeight(dims: number[], seed: number, magnitude = XAVIER_MAGNITUDE): Float32Array {
+  const rng = xoroshiro128plus(seed);
+  return initOne({ name: 'weight', dims, init: 'xavier' }, () => uniformFloat64(rng), magnitude);
+}

@@ -2,6 +2,7 @@
 // the exported inference model, reporting what happens as events (batches, epochs, validations,
 // save points). It prints nothing and writes no file: the CLI (and any other user) decides that.
 import { Dataset } from '../../data/dataset';
+import { describePixels, pixelMetadata } from '../../data/pixel-normalization';
 import { ModelDefinition, PRODUCER, ParamValues } from '../../graph/model-definition';
 import { Model } from '../../graph/types';
 import { evaluateModel } from '../../inference/evaluate';
@@ -104,7 +105,8 @@ export function exportedModel(def: ModelDefinition, result: TrainingRunResult, c
     model_version: `${def.name} (${PRODUCER.name} ${PRODUCER.version})`,
     train_accuracy: last ? last.accuracy.toFixed(4) : 'n/a',
     ...(result.finalValAccuracy !== undefined ? { validation_accuracy: result.finalValAccuracy.toFixed(4) } : {}),
-    input_normalization: `float32 pixels / 255, background 0, ink 1, shape [N,${def.sampleDims}]`,
+    input_normalization: def.pixels ? `float32 ${describePixels(def.pixels)}, shape [N,${def.sampleDims}]` : `float32 pixels / 255, background 0, ink 1, shape [N,${def.sampleDims}]`,
+    ...(def.pixels ? pixelMetadata(def.pixels) : {}),
     class_labels: classNames.join(','),
     ...(result.state.recipe.dataset ? { dataset: result.state.recipe.dataset } : {}),
   });
