@@ -31,18 +31,21 @@ export interface CliData {
   classNames: readonly string[];
 }
 
-function checkFolderFits(def: ModelDefinition, d: Dataset, dir: string): void {
-  if (def.sampleDims.length !== 3 || def.sampleDims[0] !== 1) throw new UsageError(`${def.name} takes [${def.sampleDims}] samples; image folders give grayscale ones ([1, rows, cols])`);
-  const classes = d.classNames!.length;
-  if (classes !== def.classes) {
-    throw new UsageError(`${dir} has ${classes} class folders (${d.classNames!.join(', ')}); ${def.name} predicts ${def.classes} classes: use a model with ${classes}`);
-  }
+/** What an image folder is decoded to for a model: its input's channels (1 gray, 3 RGB) and size. */
+function pictureShape(def: Pick<ModelDefinition, 'name' | 'sampleDims'>): { channels: 1 | 3; rows: number; cols: number } {
+  const [channels, rows, cols] = def.sampleDims;
+  if (def.sampleDims.length === 3 && (channels === 1 || channels === 3)) return { channels, rows, cols };
+  const why = def.sampleDims.length === 3 && channels === 4 ? ' (4 channels: pictures with transparency are not fed as RGBA)' : '';
+  throw new UsageError(`${def.name} takes [${def.sampleDims}] samples${why}; image folders give [1, rows, cols] (grayscale) or [3, rows, cols] (RGB) ones`);
 }
 
-/** The pictures of an image folder, checked against the model. */
-export async function imageFolderData(dir: string, def: ModelDefinition): Promise<Dataset> {
-  const d = await loadImageFolder(resolve(dir), { rows: def.sampleDims[1], cols: def.sampleDims[2] });
-  checkFolderFits(def, d, dir);
+/** The pictures of an image folder, decoded to the model's channels and size, their classes checked against it. */
+export async function imageFolderData(dir: string, def: Pick<ModelDefinition, 'name' | 'sampleDims' | 'classes'>): Promise<Dataset> {
+  const d = await loadImageFolder(resolve(dir), { ...pictureShape(def), onWarning: (line) => console.error(`warning: ${line}`) });
+  const classes = d.classNames!.length;
+  if (classes !== def.classes) {
+    throw new UsageError(`${dir} has ${classes} class folders (${d.classNames!.join(', ')}); ${def.name} predicts ${def.classes} classes: use a model with ${classes} (or --new-head for an imported one)`);
+  }
   return d;
 }
 

@@ -22,6 +22,16 @@ export const importOptions = {
   },
 } as const satisfies Record<string, Options>;
 
+/** Transfer learning on an imported model: a new classifier for the data's classes, and how its pictures are fed. */
+export const newHeadOptions = {
+  'new-head': { type: 'boolean', describe: 'with --model-file: replace its classifier (the last Gemm/MatMul) by a fresh dense layer with one output per class of the data, and train only that' },
+  'head-after': { type: 'string', describe: 'with --new-head: the tensor or node whose output the new head takes (default the input of the last Gemm/MatMul)' },
+  'train-backbone': { type: 'boolean', describe: 'with --new-head: train the layers before the head too (default: they stay frozen)' },
+  mean: { type: 'string', describe: 'with --model-file: per-channel mean subtracted from the pixels, e.g. 0.485,0.456,0.406 (recorded in the exported model)' },
+  std: { type: 'string', describe: 'with --model-file: per-channel standard deviation the pixels are divided by after the mean, e.g. 0.229,0.224,0.225' },
+  'pixel-range': { choices: ['0-1', '0-255'] as const, describe: 'with --model-file: pixels as value / 255 (0-1, default) or the raw value (0-255), before --mean and --std' },
+} as const satisfies Record<string, Options>;
+
 export const modelOption = {
   model: { choices: MODELS, default: 'lenet' as const, describe: 'architecture (model/<name>.onnx-builder.ts)' },
 } satisfies Record<string, Options>;

@@ -1,7 +1,7 @@
 // The flags of `train`, declared once: the command parses them, the training run reads them.
 import type { InferredOptionTypes } from 'yargs';
 import { CPU_STEPS_PER_RUN } from '../training/engines/open-engine';
-import { dataOption, importOptions, MODELS, runtimeOptions } from './options';
+import { dataOption, importOptions, MODELS, newHeadOptions, runtimeOptions } from './options';
 import { defaultLearningRate, RECIPE_DEFAULTS } from '../library/recipe-defaults';
 import { RECIPE_PRESETS, RecipePreset } from './recipe-options';
 import { optimizerOptions } from './optimizer-options';
@@ -12,6 +12,7 @@ import { optimizerOptions } from './optimizer-options';
 export const trainOptions = {
   model: { choices: MODELS, describe: 'architecture (model/<name>.onnx-builder.ts; default lenet, or the checkpoint\'s)' },
   ...importOptions,
+  ...newHeadOptions,
   artifacts: { type: 'string', describe: 'directory for built and trained models (default artifacts/, or the checkpoint\'s)' },
   ...dataOption,
   recipe: {

@@ -20,6 +20,8 @@ import { recipeFromFlags, resumedRecipe } from './recipe-options';
 import { engineProblem } from '../training/engines/engine-limits';
 import { projectPath } from './user-cwd';
 import { importModel } from '../import/import-model';
+import { classFolders } from '../data/image-folder';
+import { datasetNamed } from '../data/dataset-files';
 
 type ImportArgs = Pick<TrainArgs, 'model-file' | 'trainable' | 'freeze' | 'batch-norm'>;
 
@@ -34,16 +36,16 @@ export interface TrainTarget {
 export function resolveTrainTarget(args: TrainArgs): TrainTarget {
   if (args.resume && args.recipe) throw new UsageError('--recipe does not go with --resume: the checkpoint holds its recipe');
   const saved = args.resume ? readCheckpoint(args.resume) : undefined;
-  const imported = importedModelToTrain(args, saved?.recipe);
+  const pictures = isImageFolder(args['data-dir']);
+  if (pictures && args.dataset !== undefined) throw new UsageError(`--data-dir ${args['data-dir']} is a folder of pictures (class sub-folders), not ${args.dataset}'s files: drop --dataset`);
+  const dataset = pictures ? IMAGE_FOLDER : args.dataset;
+  const imported = importedModelToTrain(args, saved?.recipe, dataset ?? saved?.recipe.dataset ?? 'mnist');
   const model = (args.model ?? saved?.recipe.model ?? 'lenet') as (typeof MODELS)[number];
   const def = imported ? importModel(imported.path, imported) : MODEL_DEFINITIONS[model];
   const artifacts = args.artifacts ?? saved?.artifactsDir ?? projectPath(DEFAULT_ARTIFACTS_DIR);
   const checkpointPath = args.checkpoint ?? args.resume ?? `${artifacts}/${def.name}.ckpt`;
   checkWritableFolder(artifacts);
   checkCheckpointPath(checkpointPath);
-  const pictures = isImageFolder(args['data-dir']);
-  if (pictures && args.dataset !== undefined) throw new UsageError(`--data-dir ${args['data-dir']} is a folder of pictures (class sub-folders), not ${args.dataset}'s files: drop --dataset`);
-  const dataset = pictures ? IMAGE_FOLDER : args.dataset;
   const recipe = saved
     ? resumedRecipe(saved.recipe, { ...args, dataset, model: args.model }, args.resume!)
     : { ...recipeFromFlags({ ...args, dataset, model: def.name }), ...(imported ? { modelFile: imported } : {}) };
@@ -74,9 +76,36 @@ export function importedModelOf(args: ImportArgs): Recipe['modelFile'] {
   };
 }
 
+/** "0.485,0.456,0.406" -> numbers, or a usage error naming the flag. */
+function numberList(flag: string, text: string | undefined): number[] | undefined {
+  if (text === undefined) return undefined;
+  const values = text.split(',').map((v) => (v.trim() === '' ? NaN : Number(v)));
+  if (values.some((v) => !Number.isFinite(v))) throw new UsageError(`--${flag} takes numbers separated by commas (one, or one per channel), got '${text}'`);
+  return values;
+}
+
+/** --new-head's classes (the image folder's class folders, else the dataset's) and the pixel flags, added to the imported model. */
+function withHeadAndPixels(args: TrainArgs, imported: Recipe['modelFile'], dataset: string): Recipe['modelFile'] {
+  const pixelFlags = (['mean', 'std', 'pixel-range'] as const).filter((flag) => args[flag] !== undefined);
+  const headFlags = (['new-head', 'head-after', 'train-backbone'] as const).filter((flag) => args[flag] !== undefined);
+  if (!imported) {
+    const stray = [...headFlags, ...pixelFlags][0];
+    if (stray) throw new UsageError(`--${stray} goes with --model-file (an imported model)`);
+    return undefined;
+  }
+  const needsHead = headFlags.find((flag) => flag !== 'new-head');
+  if (needsHead && !args['new-head']) throw new UsageError(`--${needsHead} goes with --new-head`);
+  const classes = !args['new-head'] ? undefined : dataset === IMAGE_FOLDER ? classFolders(args['data-dir']!) : [...datasetNamed(dataset).classes];
+  const newHead = classes && { classes, ...(args['head-after'] !== undefined ? { after: args['head-after'] } : {}), ...(args['train-backbone'] ? { trainBackbone: true } : {}) };
+  const mean = numberList('mean', args.mean);
+  const std = numberList('std', args.std);
+  const pixels = pixelFlags.length ? { range: args['pixel-range'] === '0-255' ? (255 as const) : (1 as const), mean: mean ?? [0], std: std ?? [1] } : undefined;
+  return { ...imported, ...(newHead ? { newHead } : {}), ...(pixels ? { pixels } : {}) };
+}
+
 /** The imported model a run trains: --model-file's, or the one the resumed checkpoint trained. */
-function importedModelToTrain(args: TrainArgs, saved: Recipe | undefined): Recipe['modelFile'] {
-  const given = importedModelOf(args);
+function importedModelToTrain(args: TrainArgs, saved: Recipe | undefined, dataset: string): Recipe['modelFile'] {
+  const given = withHeadAndPixels(args, importedModelOf(args), dataset);
   if (given && args.model) throw new UsageError('--model and --model-file name two models: give one');
   if (given && saved) throw new UsageError(`--model-file does not go with --resume: ${args.resume} names its model`);
   return given ?? saved?.modelFile;

@@ -63,11 +63,17 @@ async function decode(path: string, o: ImageFolderOptions): Promise<{ pixels: Ui
   }
 }
 
-export async function loadImageFolder(dir: string, o: ImageFolderOptions): Promise<Dataset> {
+/** The class names of an image folder: its sub-folders, sorted (at least two). */
+export function classFolders(dir: string): string[] {
   const classes = entries(dir).filter((name) => statSync(join(dir, name)).isDirectory());
   if (classes.length < 2) {
     throw new DataError(`${dir}: ${classes.length ? 'only one class folder' : 'no class folders'}; an image folder holds one sub-folder of pictures per class (at least two)`);
   }
+  return classes;
+}
+
+export async function loadImageFolder(dir: string, o: ImageFolderOptions): Promise<Dataset> {
+  const classes = classFolders(dir);
   const files: { path: string; label: number }[] = [];
   classes.forEach((name, label) => {
     const pictures = entries(join(dir, name)).filter((f) => PICTURE_EXTENSIONS.has(extname(f).toLowerCase()));

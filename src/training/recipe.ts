@@ -1,12 +1,21 @@
 // The recipe of a training run: what is trained, on how much data, with which optimizer and
 // learning-rate schedule. It travels whole: flags -> recipe -> graphs, engines, checkpoint.
+import type { PixelNormalization } from '../data/pixel-normalization';
 import { OptimizerConfig, PLAIN_SGD } from './graphs/optimizers/optimizer';
 import { CONSTANT_LR, ScheduleConfig } from './run/schedules';
 
 export interface Recipe {
   model: string;
   /** An imported model: its ONNX file (absolute path) and what trains in it (importModel's options). */
-  modelFile?: { path: string; trainable?: string[]; frozen?: string[]; batchNorm?: 'eval' | 'train' };
+  modelFile?: {
+    path: string;
+    trainable?: string[];
+    frozen?: string[];
+    batchNorm?: 'eval' | 'train';
+    /** Transfer learning: its classifier replaced by a fresh one for these classes. */
+    newHead?: { classes: string[]; after?: string; trainBackbone?: boolean; seed?: number };
+    pixels?: PixelNormalization;
+  };
   epochs: number;
   batchSize: number;
   /** The base learning rate (the schedule scales it step by step). */
