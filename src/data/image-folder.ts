@@ -44,7 +44,8 @@ function planes(interleaved: Uint8Array, channels: number): Uint8Array {
   return out;
 }
 
-async function decode(path: string, o: ImageFolderOptions): Promise<{ pixels: Uint8Array; transparent: boolean }> {
+/** One picture decoded to `o.channels` planes of o.rows x o.cols bytes; `transparent` when it had an alpha channel. */
+export async function decodePicture(path: string, o: ImageFolderOptions): Promise<{ pixels: Uint8Array; transparent: boolean }> {
   const channels = o.channels ?? 1;
   try {
     const image = sharp(path);
@@ -88,7 +89,7 @@ export async function loadImageFolder(dir: string, o: ImageFolderOptions): Promi
   const CONCURRENT = 16;
   for (let start = 0; start < files.length; start += CONCURRENT) {
     const chunk = files.slice(start, start + CONCURRENT);
-    const decoded = await Promise.allSettled(chunk.map((f) => decode(f.path, o)));
+    const decoded = await Promise.allSettled(chunk.map((f) => decodePicture(f.path, o)));
     decoded.forEach((d, i) => {
       if (d.status === 'rejected') throw d.reason; // the first unreadable picture in folder order
       pixels.set(d.value.pixels, (start + i) * size);

@@ -115,7 +115,7 @@ export function classNamesOf(model: ModelDefinition, data?: Dataset): readonly s
 }
 
 /** Refuses data whose samples or labels the model cannot take, in one sentence. */
-export function checkDataFits(model: ModelDefinition, data: Dataset): void {
+export function checkDataFits(model: Pick<ModelDefinition, 'name' | 'sampleDims' | 'classes' | 'pixels'>, data: Dataset): void {
   // One image: [channels, rows, cols]; a grayscale one also as [rows, cols] or [rows * cols] (an imported model's input).
   const { rows, cols } = data.images;
   const channels = channelsOf(data);

@@ -31,12 +31,12 @@ export const evaluateCommand: CommandModule<object, EvaluateArgs> = {
     const { classifierFile } = await import('../classifier-file.js');
     const model = classifierFile(args);
     const { isImageFolder, imageFolderData } = await import('../cli-data.js');
-    const { MODEL_DEFINITIONS } = await import('../../../model/registry.js');
+    const shape = { name: model.path, sampleDims: model.sampleDims!, classes: model.classes };
     let all: import('../../data/dataset.js').Dataset;
     let classNames: readonly string[];
     if (isImageFolder(args['data-dir'])) {
       if (args.dataset !== undefined) throw new UsageError(`--data-dir ${args['data-dir']} is a folder of pictures (class sub-folders), not ${args.dataset}'s files: drop --dataset`);
-      all = await imageFolderData(args['data-dir'], MODEL_DEFINITIONS[args.model]);
+      all = await imageFolderData(args['data-dir'], shape);
       classNames = all.classNames!;
     } else {
       const dataset = datasetNamed(args.dataset);
@@ -47,7 +47,7 @@ export const evaluateCommand: CommandModule<object, EvaluateArgs> = {
     if (args.limit !== undefined && args.limit > all.images.count) throw new UsageError(`--limit ${args.limit} is larger than the ${all.images.count} images`);
     const test = args.limit === undefined ? all : firstSamples(all, args.limit);
     const { evaluate } = await import('../../index.js');
-    const result = await evaluate({ file: model.path, model: MODEL_DEFINITIONS[args.model] }, test, {
+    const result = await evaluate({ file: model.path }, test, {
       batchSize: args['batch-size'],
       session: sessionFromArgs(args),
     });
