@@ -19,7 +19,7 @@ export interface ImageFolderOptions {
   channels?: 1 | 3;
   /** 255 - value after decoding: for dark ink on light paper, to match MNIST's convention. */
   invert?: boolean;
-  /** 'nearest' picks the closest source pixel instead of Lanczos-3 filtering (no new values appear). */
+  /** 'nearest' picks the source pixel under each output pixel's centre (as Pillow's NEAREST) instead of sharp's Lanczos-3 filtering. */
   resize?: 'lanczos3' | 'nearest';
   /** One line when some pictures had transparency (laid on white). */
   onWarning?: (line: string) => void;
@@ -44,6 +44,22 @@ function planes(interleaved: Uint8Array, channels: number): Uint8Array {
   return out;
 }
 
+/**
+ * Nearest-neighbour resize of interleaved pixels, each output pixel's centre mapped into the source:
+ * source x = floor((x + 0.5) * width / outWidth), as Pillow's NEAREST and torchvision's 'nearest-exact'.
+ */
+function nearestResize(src: Uint8Array, width: number, height: number, channels: number, outWidth: number, outHeight: number): Uint8Array {
+  const out = new Uint8Array(outWidth * outHeight * channels);
+  for (let y = 0; y < outHeight; y++) {
+    const sy = Math.min(height - 1, Math.floor(((y + 0.5) * height) / outHeight));
+    for (let x = 0; x < outWidth; x++) {
+      const sx = Math.min(width - 1, Math.floor(((x + 0.5) * width) / outWidth));
+      for (let c = 0; c < channels; c++) out[(y * outWidth + x) * channels + c] = src[(sy * width + sx) * channels + c];
+    }
+  }
+  return out;
+}
+
 /** One picture decoded to `o.channels` planes of o.rows x o.cols bytes; `transparent` when it had an alpha channel. */
 export async function decodePicture(path: string, o: ImageFolderOptions): Promise<{ pixels: Uint8Array; transparent: boolean }> {
   const channels = o.channels ?? 1;
@@ -52,12 +68,12 @@ export async function decodePicture(path: string, o: ImageFolderOptions): Promis
     const { hasAlpha } = await image.metadata();
     const flat = image.flatten({ background: '#ffffff' });
     const coloured = channels === 1 ? flat.greyscale() : flat.toColourspace('srgb');
-    const { data, info } = await coloured
-      .resize(o.cols, o.rows, { fit: 'fill', kernel: o.resize ?? 'lanczos3' })
-      .raw()
-      .toBuffer({ resolveWithObject: true });
+    const nearest = o.resize === 'nearest';
+    const { data, info } = await (nearest ? coloured : coloured.resize(o.cols, o.rows, { fit: 'fill', kernel: 'lanczos3' })).raw().toBuffer({ resolveWithObject: true });
     if (info.channels !== channels) throw new Error(`decoded to ${info.channels} channels, not ${channels}`);
-    const pixels = planes(new Uint8Array(data.buffer, data.byteOffset, o.rows * o.cols * channels), channels);
+    const decoded = new Uint8Array(data.buffer, data.byteOffset, info.width * info.height * channels);
+    const sized = nearest ? nearestResize(decoded, info.width, info.height, channels, o.cols, o.rows) : decoded;
+    const pixels = planes(sized, channels);
     return { pixels: o.invert ? pixels.map((v) => 255 - v) : pixels, transparent: !!hasAlpha };
   } catch (e) {
     throw new DataError(`${path}: not an image that can be read (${(e as Error).message.split('\n')[0]})`);

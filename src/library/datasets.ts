@@ -45,7 +45,7 @@ function fromArrays(init: ArrayDatasetInit): Dataset {
   const channels = init.channels ?? 1;
   const size = channels * init.rows * init.cols;
   if (!Number.isInteger(channels) || !(size > 0) || init.pixels.length % size !== 0) {
-    throw new DataError(`${init.name}: ${init.pixels.length} bytes is not a whole number of ${init.rows}x${init.cols} images of ${channels} channel(s)`);
+    throw new DataError(`${init.name}: ${init.pixels.length} ${channels === 1 ? 'pixels' : 'bytes'} is not a whole number of ${init.rows}x${init.cols} images${channels === 1 ? '' : ` of ${channels} channels`}`);
   }
   const count = init.pixels.length / size;
   const classes = init.classNames?.length;

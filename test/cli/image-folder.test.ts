@@ -49,7 +49,7 @@ test('a folder whose class count is not the model\'s, and --val-fraction on MNIS
   await writeDigitFolder(three, loadSplit(MNIST_DIR, 'train'), 3, [0, 1, 2]);
   const r = cli('train', '--data-dir', three, '--artifacts', join(dir, 'refused'));
   expect(r.code).toBe(2);
-  expect(r.err.trim()).toBe(`error: ${three} has 3 class folders (one, two, zero); lenet predicts 10 classes: use a model with 3`);
+  expect(r.err.trim()).toBe(`error: ${three} has 3 class folders (one, two, zero); lenet predicts 10 classes: use a model with 3 (or --new-head for an imported one)`);
   const m = cli('train', '--val-fraction', '0.1', '--artifacts', join(dir, 'refused'));
   expect(m.code).toBe(2);
   expect(m.err.trim()).toBe('error: --val-fraction applies to image folders (--data-dir with one sub-folder per class); mnist has its own test split');
