@@ -26,6 +26,7 @@ export const importOptions = {
 export const newHeadOptions = {
   'new-head': { type: 'boolean', describe: 'with --model-file: replace its classifier (the last Gemm/MatMul) by a fresh dense layer with one output per class of the data, and train only that' },
   'head-after': { type: 'string', describe: 'with --new-head: the tensor or node whose output the new head takes (default the input of the last Gemm/MatMul)' },
+  'cache-features': { type: 'boolean', describe: 'with --new-head and a frozen backbone: run the backbone once per picture and train the head on its stored features (same result, faster)' },
   'train-backbone': { type: 'boolean', describe: 'with --new-head: train the layers before the head too (default: they stay frozen)' },
   mean: { type: 'string', describe: 'with --model-file: per-channel mean subtracted from the pixels, e.g. 0.485,0.456,0.406 (recorded in the exported model)' },
   std: { type: 'string', describe: 'with --model-file: per-channel standard deviation the pixels are divided by after the mean, e.g. 0.229,0.224,0.225' },

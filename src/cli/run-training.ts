@@ -59,6 +59,7 @@ async function runPlan(args: TrainArgs, plan: TrainPlan): Promise<RunEnd> {
     replicas: parseDevices(args, session),
     stepsPerRun: stepsPerRunOf(args, recipe.batchSize),
     trainingStepFile: paths.trainingStep,
+    cacheFeatures: args['cache-features'],
     onLog: (line) => console.log(line),
     session,
     validation: valEvery

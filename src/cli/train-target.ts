@@ -87,7 +87,7 @@ function numberList(flag: string, text: string | undefined): number[] | undefine
 /** --new-head's classes (the image folder's class folders, else the dataset's) and the pixel flags, added to the imported model. */
 function withHeadAndPixels(args: TrainArgs, imported: Recipe['modelFile'], dataset: string): Recipe['modelFile'] {
   const pixelFlags = (['mean', 'std', 'pixel-range'] as const).filter((flag) => args[flag] !== undefined);
-  const headFlags = (['new-head', 'head-after', 'train-backbone'] as const).filter((flag) => args[flag] !== undefined);
+  const headFlags = (['new-head', 'head-after', 'train-backbone', 'cache-features'] as const).filter((flag) => args[flag] !== undefined);
   if (!imported) {
     const stray = [...headFlags, ...pixelFlags][0];
     if (stray) throw new UsageError(`--${stray} goes with --model-file (an imported model)`);

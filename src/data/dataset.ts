@@ -24,14 +24,15 @@ export const sampleSize = (d: Dataset) => channelsOf(d) * d.images.rows * d.imag
 /** The first `count` samples (at most the whole set), sharing d's buffers. */
 export function firstSamples(d: Dataset, count: number): Dataset {
   if (count >= d.images.count) return d;
-  const images = { ...d.images, count, pixels: d.images.pixels.subarray(0, count * sampleSize(d)) };
+  const { pixels, values } = d.images;
+  const images = { ...d.images, count, pixels: pixels.subarray(0, values ? 0 : count * sampleSize(d)), ...(values ? { values: values.subarray(0, count * sampleSize(d)) } : {}) };
   return makeDataset(`${d.name}[:${count}]`, images, d.labels.subarray(0, count), d.classNames);
 }
 
 /**
  * Write samples order[start .. start+count) into x (count * pixels floats) and y (count labels),
- * each byte through `normalization` (default MNIST's / 255). The buffers are reused across batches;
- * returns the views of the filled part.
+ * each byte through `normalization` (default MNIST's / 255), or the set's float values as they are.
+ * The buffers are reused across batches; returns the views of the filled part.
  */
 export function fillBatch(
   d: Dataset,
@@ -43,6 +44,15 @@ export function fillBatch(
   normalization: PixelNormalization = MNIST_PIXELS,
 ): { x: Float32Array; y: BigInt64Array } {
   const size = sampleSize(d);
+  const { values } = d.images;
+  if (values) {
+    for (let i = 0; i < count; i++) {
+      const sample = order[start + i];
+      x.set(values.subarray(sample * size, (sample + 1) * size), i * size);
+      y[i] = BigInt(d.labels[sample]);
+    }
+    return { x: x.subarray(0, count * size), y: y.subarray(0, count) };
+  }
   const plane = d.images.rows * d.images.cols;
   const tables = pixelTables(normalization, channelsOf(d));
   const pixels = d.images.pixels;

@@ -18,6 +18,11 @@ export interface ImageSet {
    * (ONNX's NCHW order); grayscale: 0 = background, 255 = ink.
    */
   pixels: Uint8Array;
+  /**
+   * Samples given as model input values instead of pixels (count * channels * rows * cols floats),
+   * fed as they are: e.g. a frozen backbone's features, computed once (pixels is then empty).
+   */
+  values?: Float32Array;
 }
 
 function header(bytes: Uint8Array, what: string, magic: number, dims: number): number[] {

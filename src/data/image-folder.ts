@@ -121,9 +121,15 @@ export async function loadImageFolder(dir: string, o: ImageFolderOptions): Promi
 /** Selects samples `indices` of d (copied, in that order). */
 function subset(d: Dataset, indices: number[], name: string): Dataset {
   const size = sampleSize(d);
-  const pixels = new Uint8Array(indices.length * size);
-  indices.forEach((s, i) => pixels.set(d.images.pixels.subarray(s * size, (s + 1) * size), i * size));
-  return makeDataset(name, { ...d.images, count: indices.length, pixels }, Uint8Array.from(indices, (s) => d.labels[s]), d.classNames);
+  const pick = <T extends Uint8Array | Float32Array>(from: T, to: T): T => {
+    indices.forEach((s, i) => to.set(from.subarray(s * size, (s + 1) * size), i * size));
+    return to;
+  };
+  const { values } = d.images;
+  const images = values
+    ? { ...d.images, count: indices.length, values: pick(values, new Float32Array(indices.length * size)) }
+    : { ...d.images, count: indices.length, pixels: pick(d.images.pixels, new Uint8Array(indices.length * size)) };
+  return makeDataset(name, images, Uint8Array.from(indices, (s) => d.labels[s]), d.classNames);
 }
 
 /**

@@ -88,7 +88,14 @@ export interface ModelDefinition {
    * with the trained values and with `inlined` (initializers it kept in external files), and the
    * values in it that training starts from; `frozen` counts its float tensors that do not train.
    */
-  imported?: { file: Uint8Array; values: ParamValues; inlined: Tensor[]; frozen: { tensors: number; values: number } };
+  imported?: {
+    file: Uint8Array;
+    values: ParamValues;
+    inlined: Tensor[];
+    frozen: { tensors: number; values: number };
+    /** Set when a new head was put on it (importModel's newHead): the tensor it reads, that tensor's sizes after the batch, and the head's parameters. */
+    head?: { features: string; featureDims: number[]; params: string[] };
+  };
 }
 
 /** Opset and IR version of every model the project writes (the ORT training build accepts <= 21 / <= 10). */

@@ -136,7 +136,9 @@ export function importModel(source: string | Uint8Array, options: ImportOptions 
   const featureDims = shapeAt({ graph, input, logits: features, nodes: nodesFeeding(graph, features), trainable: new Set(), fixedBatch: dims[0] === 1, batchNorm: 'eval' }, dims);
   const cut = attachNewHead(file, graph, features, featureDims, options.newHead);
   const backbone = options.newHead.trainBackbone;
-  return importFile(cut.file, read, name, { ...options, trainable: backbone ? options.trainable : [...cut.params, ...(options.trainable ?? [])] });
+  const def = importFile(cut.file, read, name, { ...options, trainable: backbone ? options.trainable : [...cut.params, ...(options.trainable ?? [])] });
+  const head = { features, featureDims: featureDims.slice(1) as number[], params: cut.params };
+  return { ...def, imported: { ...def.imported!, head } };
 }
 
 /** The file decoded, brought to the current opset, its image input and the scores it trains on found. */

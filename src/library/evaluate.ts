@@ -31,7 +31,7 @@ export async function evaluate(what: Evaluable, data: Dataset, options: Evaluate
   const io: ClassifierIo =
     'file' in what
       ? loadClassifier(what.file, what.model)
-      : { path: `trained ${what.model.name}`, bytes: encodeModel(buildInferenceModel(what.model, what.params)), input: INFERENCE_IO.input, output: INFERENCE_IO.logits, classes: what.model.classes };
+      : { path: `trained ${what.model.name}`, bytes: encodeModel(buildInferenceModel(what.model, what.params)), input: INFERENCE_IO.input, output: INFERENCE_IO.logits, classes: what.model.classes, sampleDims: what.model.sampleDims };
   // The file's recorded normalization, else the model definition's.
   io.pixels ??= what.model?.pixels;
   checkDataFits(what.model ?? { name: io.path, sampleDims: io.sampleDims!, classes: io.classes, pixels: io.pixels }, data);

@@ -7,6 +7,7 @@ import { DataError } from '../data/idx-bytes';
 import { ModelDefinition, ParamValues } from '../graph/model-definition';
 import { ExecutionProvider, SessionConfig } from '../runtime/session';
 import { initParams } from '../training/graphs/init';
+import { cacheFeatures } from './feature-cache';
 import { recipeFrom } from './recipe-defaults';
 import { engineProblem } from '../training/engines/engine-limits';
 import { EngineFactory, openEngine } from '../training/engines/open-engine';
@@ -83,6 +84,11 @@ export interface TrainOptions {
   onLog?: (line: string) => void;
   /** Session settings beyond `ep` and `threads` (device id, spinning threads, CPU fallback). */
   session?: SessionConfig;
+  /**
+   * For a model imported with a new head and its backbone frozen: run the backbone once per sample
+   * and train the head on those features (the same updates, without the backbone at every step).
+   */
+  cacheFeatures?: boolean;
 }
 
 export interface TrainedModel {
@@ -158,6 +164,16 @@ export async function train(model: ModelDefinition, data: Dataset, options: Trai
   }
   const { recipe } = start;
   const session: SessionConfig = options.session ?? { ep: options.ep ?? 'cpu', threads: options.threads ?? 0 };
+  if (options.cacheFeatures) {
+    // The head alone, on features computed once; the result is the whole model's.
+    const began = performance.now();
+    const cached = await cacheFeatures(model, data, options.validation?.data, session);
+    const held = cached.validation ? ` and ${cached.validation.images.count.toLocaleString('en-US')} held out` : '';
+    options.onLog?.(`features of ${data.images.count.toLocaleString('en-US')} samples${held} computed once (${cached.data.images.cols.toLocaleString('en-US')} values each, ${((performance.now() - began) / 1000).toFixed(1)} s); the head trains on them`);
+    const validation = options.validation && { ...options.validation, data: cached.validation! };
+    const trained = await train(cached.model, cached.data, { ...options, start, validation, cacheFeatures: false, trainingStepFile: undefined });
+    return { ...trained, model, classNames: classNamesOf(model, data) };
+  }
   const replicas = options.replicas ?? [];
   const stepsPerRun = options.stepsPerRun ?? 1;
   if (!Number.isInteger(stepsPerRun) || stepsPerRun < 1) throw new RangeError(`stepsPerRun must be a positive whole number, got ${stepsPerRun}`);

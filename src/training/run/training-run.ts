@@ -63,7 +63,7 @@ export async function runTrainingJob(c: TrainingRunConfig, events: TrainingEvent
   let finalValAccuracy: number | undefined;
   const validate = async (params: ParamValues) => {
     const bytes = encodeModel(buildInferenceModel(def, params));
-    const io = { path: 'current parameters', bytes, input: INFERENCE_IO.input, output: INFERENCE_IO.logits, classes: def.classes, pixels: def.pixels };
+    const io = { path: 'current parameters', bytes, input: INFERENCE_IO.input, output: INFERENCE_IO.logits, classes: def.classes, sampleDims: def.sampleDims, pixels: def.pixels };
     return (await evaluateModel(io, validation!.data, { batchSize: DEFAULT_INFERENCE_BATCH, session: validation!.session })).accuracy;
   };
   const every = validation?.every;
