@@ -20,6 +20,7 @@ import { recipeFromFlags, resumedRecipe } from './recipe-options';
 import { engineProblem } from '../training/engines/engine-limits';
 import { projectPath } from './user-cwd';
 import { importModel } from '../import/import-model';
+import { cachableHead } from '../library/feature-cache';
 import { classFolders } from '../data/image-folder';
 import { datasetNamed } from '../data/dataset-files';
 
@@ -42,6 +43,13 @@ export function resolveTrainTarget(args: TrainArgs): TrainTarget {
   const imported = importedModelToTrain(args, saved?.recipe, dataset ?? saved?.recipe.dataset ?? 'mnist');
   const model = (args.model ?? saved?.recipe.model ?? 'lenet') as (typeof MODELS)[number];
   const def = imported ? importModel(imported.path, imported) : MODEL_DEFINITIONS[model];
+  if (args['cache-features']) {
+    try {
+      cachableHead(def);
+    } catch (e) {
+      throw new UsageError((e as Error).message);
+    }
+  }
   const artifacts = args.artifacts ?? saved?.artifactsDir ?? projectPath(DEFAULT_ARTIFACTS_DIR);
   const checkpointPath = args.checkpoint ?? args.resume ?? `${artifacts}/${def.name}.ckpt`;
   checkWritableFolder(artifacts);
