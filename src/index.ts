@@ -9,6 +9,9 @@
 export { defineModel, ModelDefinitionError } from './graph/define-model';
 export { importModel } from './import/import-model';
 export type { ImportOptions } from './import/import-model';
+export type { NewHeadOptions } from './import/new-head';
+export { IMAGENET_PIXELS, MNIST_PIXELS } from './data/pixel-normalization';
+export type { PixelNormalization } from './data/pixel-normalization';
 export { train, checkDataFits } from './library/train';
 export { ortTrainingEngine } from './training/engines/ort-training-engine';
 export { defaultStepsPerRun } from './training/engines/open-engine';

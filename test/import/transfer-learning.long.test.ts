@@ -52,6 +52,13 @@ afterAll(() => {
   rmSync(dir, { recursive: true, force: true });
 });
 
+/** The ONNX project's checker (full check, strict shape inference) accepts the file. */
+function checkedByOnnx(file: string) {
+  if (!python) return;
+  const r = spawnSync(python, [join(__dirname, '../helpers/onnx_check.py'), file], { encoding: 'utf8' });
+  expect(r.stdout.trim()).toBe(`ok ${file}`);
+}
+
 /** Fine-tunes a new head on the 5-9 folder (with and without cached features); both score >= 0.95 on unseen pictures, with the same parameters. */
 function fineTuneNewHead(backbone: string, what: string, cut: string[] = []) {
   const runs = [[], ['--cache-features']].map((extra) => {
@@ -76,6 +83,7 @@ function fineTuneNewHead(backbone: string, what: string, cut: string[] = []) {
   let scale = 0;
   a.forEach((x, i) => ((worst = Math.max(worst, Math.abs(x - b[i]))), (scale = Math.max(scale, Math.abs(x)))));
   expect(worst / scale).toBeLessThan(1e-4);
+  checkedByOnnx(whole.file);
   expect(decodeModel(readFileSync(whole.file)).metadata!.class_labels).toBe('eight,five,nine,seven,six'); // the folders' names, sorted
   results.push(
     `  ${what}: held out ${whole.held.toFixed(4)} / ${cached.held.toFixed(4)} (whole graph / cached features), unseen ${whole.unseen.toFixed(4)} / ${cached.unseen.toFixed(4)}; ` +
@@ -130,6 +138,7 @@ test('a colour CNN exported from PyTorch learns tinted digits from RGB pictures 
   expect(t.code).toBe(0);
   const file = join(artifacts, 'backbone.onnx');
   expect(decodeModel(readFileSync(file)).metadata).toMatchObject({ class_labels: 'blue,green,orange,red', pixel_mean: '0.485,0.456,0.406', pixel_std: '0.229,0.224,0.225', pixel_range: '0-1' });
+  checkedByOnnx(file);
   const e = cli('evaluate', '--model-file', file, '--data-dir', join(dir, 'tinted-test'), '--min-accuracy', '0.95', '--no-details');
   expect(e.err).toBe('');
   expect(e.code).toBe(0);
