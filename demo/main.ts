@@ -5,6 +5,7 @@ import { GrayImage } from '../src/data/gray-image';
 import { softmaxRows, toMnistInput } from '../src/inference/preprocess';
 import { BrowserClassifier, loadBrowserClassifier } from '../src/runtime/browser-session';
 import { setupTraining } from './training-panel';
+import { setupPictures } from './pictures-panel';
 
 const pad = document.querySelector<HTMLCanvasElement>('#pad')!;
 const seen = document.querySelector<HTMLCanvasElement>('#seen')!;
@@ -115,7 +116,7 @@ async function main() {
   pad.addEventListener('pointercancel', up);
   document.querySelector('#clear')!.addEventListener('click', clearPad);
 
-  setupTraining({
+  const startPictures = setupTraining({
     currentInput: () => {
       const x = toMnistInput(grayPixels());
       return x.every((v) => v === 0) ? undefined : x;
@@ -128,6 +129,7 @@ async function main() {
       statusEl.textContent = 'predicting with the model trained in this page';
     },
   });
+  setupPictures(startPictures, () => modelBytes);
   document.body.dataset.ready = 'true';
 }
 

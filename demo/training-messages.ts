@@ -23,6 +23,15 @@ export type TrainMessage =
       /** The user's drawings, 28x28 bytes each (ink 255), and what each one is. */
       pixels: Uint8Array;
       labels: Uint8Array;
+    })
+  | (TrainRequest & {
+      mode: 'pictures';
+      /** The ONNX model that gets a new head (a file the user chose, or the page's lenet.onnx). */
+      backbone: Uint8Array;
+      /** Its name (the file's base name): the exported model's. */
+      name: string;
+      /** The pictures, decoded to the backbone's input: channels x rows x cols bytes each (planes), with their class. */
+      pictures: { pixels: Uint8Array; labels: Uint8Array; classNames: string[]; channels: number; rows: number; cols: number };
     });
 
 export type ToWorker =
@@ -36,8 +45,10 @@ export type FromWorker =
   | {
       kind: 'done';
       model: Uint8Array;
+      /** Accuracy on what it was scored on: MNIST's test images, or the held-out pictures. */
       testAccuracy: number;
       testImages: number;
+      scoredOn: 'MNIST test images' | 'held-out pictures';
       /** From the request to the last step; the rate leaves out the first step, which also loads the graph. */
       seconds: number;
       steps: number;

@@ -1,6 +1,6 @@
 // The page's training section: collects the user's labelled drawings, starts the worker in one of
-// its two modes, shows the backend, the live curve and the speed, and hands the trained model to
-// the pad (and to a download link).
+// its modes (pictures-panel.ts starts the third), shows the backend, the live curve and the speed,
+// and hands the trained model to the pad (a digit model) and to a download link.
 import type { Backend, FromWorker, ToWorker, TrainMessage } from './training-messages';
 import { CurvePoint, trainingCurve } from './training-curve';
 import { MNIST_MIX, ScratchOptimizer } from './training-plan';
@@ -17,7 +17,10 @@ export interface PadAccess {
 
 const $ = <T extends Element>(sel: string) => document.querySelector<T>(sel)!;
 
-export function setupTraining(pad: PadAccess): void {
+/** Starts a "Teach it your pictures" run in the worker, with the page's backend choice. */
+export type StartPictures = (m: Omit<Extract<TrainMessage, { mode: 'pictures' }>, 'kind' | 'backend' | 'threads' | 'stepsPerRun' | 'pageUrl'>) => void;
+
+export function setupTraining(pad: PadAccess): StartPictures {
   const worker = new Worker(new URL('./training-worker.ts', import.meta.url), { type: 'module' });
   const backendSelect = $<HTMLSelectElement>('#backend');
   const runtimeEl = $('#runtime');
@@ -55,17 +58,20 @@ export function setupTraining(pad: PadAccess): void {
   };
 
   let busy = false;
-  let mode: 'scratch' | 'finetune' = 'scratch';
+  let mode: TrainMessage['mode'] = 'scratch';
+  let modelName = 'lenet';
   let pending: CurvePoint[] = [];
   const setBusy = (b: boolean) => {
     busy = b;
     trainButton.disabled = b;
+    document.querySelectorAll<HTMLButtonElement>('[data-needs-idle]').forEach((button) => (button.disabled = b));
     backendSelect.disabled = b;
     optimizerSelect.disabled = b;
     showDrawings();
   };
   const start = (m: TrainMessage) => {
     mode = m.mode;
+    modelName = m.mode === 'pictures' ? m.name : 'lenet';
     curve.clear();
     pending = [];
     download.hidden = true;
@@ -106,16 +112,18 @@ export function setupTraining(pad: PadAccess): void {
       pending.push({ step: m.step, loss: m.loss, accuracy: m.accuracy });
       progressEl.textContent = `step ${m.step} of ${m.total} · loss ${m.loss.toFixed(3)} · batch accuracy ${(100 * m.accuracy).toFixed(0)}% · ${m.stepsPerSecond.toFixed(1)} steps/s`;
     } else if (m.kind === 'done') {
-      await pad.useModel(m.model);
+      // The pad predicts digits: a model with a new head for the user's pictures is only downloaded.
+      if (mode !== 'pictures') await pad.useModel(m.model);
       const url = URL.createObjectURL(new Blob([m.model as Uint8Array<ArrayBuffer>], { type: 'application/octet-stream' }));
       if (download.href) URL.revokeObjectURL(download.href);
       download.href = url;
-      download.download = mode === 'finetune' ? 'lenet-finetuned.onnx' : 'lenet-scratch.onnx';
+      download.download = mode === 'scratch' ? 'lenet-scratch.onnx' : `${modelName}-finetuned.onnx`;
       download.hidden = false;
       progressEl.textContent =
         (m.diverged ? `stopped: ${m.diverged}. ` : '') +
         `done: ${m.steps} steps in ${m.seconds.toFixed(1)} s (${m.stepsPerSecond.toFixed(2)} steps/s); ` +
-        `${(100 * m.testAccuracy).toFixed(1)}% on ${m.testImages.toLocaleString('en')} MNIST test images. The pad now predicts with this model.`;
+        `${(100 * m.testAccuracy).toFixed(1)}% on ${m.testImages.toLocaleString('en')} ${m.scoredOn}.` +
+        (mode === 'pictures' ? ' Download it below.' : ' The pad now predicts with this model.');
       document.body.dataset.stepsPerSecond = m.stepsPerSecond.toFixed(3);
       document.body.dataset.testAccuracy = m.testAccuracy.toFixed(4);
       document.body.dataset.training = 'done';
@@ -140,4 +148,5 @@ export function setupTraining(pad: PadAccess): void {
     showDrawings();
   });
   showDrawings();
+  return (m) => start({ kind: 'train', backend: backend(), threads: asked, stepsPerRun, pageUrl, ...m });
 }

@@ -1,7 +1,8 @@
-// What the page's two training modes train: their data and their train() options. The worker
+// What the page's training modes train: their data and their train() options. The worker
 // runs these; the tests run the same plans in Node and compare. No DOM, no runtime here.
 import { Dataset, firstSamples, makeDataset, sampleSize } from '../src/data/dataset';
 import type { TrainOptions } from '../src/library/train';
+import { splitValidation } from '../src/data/split-validation';
 
 /** "Train from scratch": batches of 64, seeded; one pass over steps * 64 images. */
 export const SCRATCH = { batchSize: 64, seed: 42 } as const;
@@ -51,4 +52,16 @@ export function fineTunePlan(drawings: Dataset, mnist: Dataset): TrainingPlan {
   labels.set(mix.labels, at);
   const data = makeDataset('your drawings + MNIST', { count, rows: mnist.images.rows, cols: mnist.images.cols, pixels }, labels);
   return { data, options: { ...FINE_TUNE } };
+}
+
+/** "Teach it your pictures": a new head on the backbone (frozen, features cached), AdamW, a fifth of each class held out. */
+export const PICTURES = { batchSize: 16, optimizer: 'adamw', learningRate: 0.01, epochs: 30, seed: 42, cacheFeatures: true } as const;
+export const PICTURES_HELD_OUT = 0.2;
+
+/** The user's pictures split into training and held-out parts, and the options that train the head. */
+export function picturesPlan(pictures: Dataset): TrainingPlan & { validation: Dataset } {
+  const { train, validation } = splitValidation(pictures, PICTURES_HELD_OUT, PICTURES.seed);
+  if (!validation.images.count) throw new RangeError('add at least two pictures to each class (one of them is held out to score the model)');
+  const options: TrainOptions = { ...PICTURES, batchSize: Math.min(PICTURES.batchSize, train.images.count), validation: { data: validation, every: PICTURES.epochs } };
+  return { data: train, validation, options };
 }

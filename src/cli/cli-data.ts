@@ -6,7 +6,8 @@ import { join, resolve } from 'node:path';
 import { Dataset } from '../data/dataset';
 import { DATASETS } from '../data/dataset-catalog';
 import { DataLocation, datasetNamed, loadSplit, locateDataset, shapeMismatch } from '../data/dataset-files';
-import { loadImageFolder, splitValidation } from '../data/image-folder';
+import { loadImageFolder } from '../data/image-folder';
+import { splitValidation } from '../data/split-validation';
 import { ModelDefinition } from '../graph/model-definition';
 import { UsageError } from './errors';
 

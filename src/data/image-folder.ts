@@ -2,15 +2,13 @@
 // name, classes in sorted order), as image tools commonly lay them out. Each picture is decoded
 // with sharp to the model's channels (grayscale or RGB; transparency laid on white paper), resized
 // to its input by stretching (aspect not kept; sharp's Lanczos-3 kernel by default) and optionally
-// inverted (dark ink on light paper -> MNIST's light ink on black). A held-out part of each class,
-// chosen by a seeded shuffle, can be split off for validation.
+// inverted (dark ink on light paper -> MNIST's light ink on black).
 import { readdirSync, statSync } from 'node:fs';
 import { extname, join } from 'node:path';
 import sharp from 'sharp';
-import { Dataset, makeDataset, sampleSize } from './dataset';
+import { Dataset, makeDataset } from './dataset';
 import { DataError } from './idx-file';
 import { PICTURE_EXTENSIONS } from './picture-files';
-import { epochOrder } from './shuffle';
 
 export interface ImageFolderOptions {
   rows: number;
@@ -116,42 +114,4 @@ export async function loadImageFolder(dir: string, o: ImageFolderOptions): Promi
   if (transparent) o.onWarning?.(`${dir}: ${transparent} of ${files.length} pictures have transparency (an alpha channel); it was dropped, laying them on white`);
   const images = { count: files.length, rows: o.rows, cols: o.cols, ...(channels > 1 ? { channels } : {}), pixels };
   return makeDataset(dir, images, labels, classes);
-}
-
-/** Selects samples `indices` of d (copied, in that order). */
-function subset(d: Dataset, indices: number[], name: string): Dataset {
-  const size = sampleSize(d);
-  const pick = <T extends Uint8Array | Float32Array>(from: T, to: T): T => {
-    indices.forEach((s, i) => to.set(from.subarray(s * size, (s + 1) * size), i * size));
-    return to;
-  };
-  const { values } = d.images;
-  const images = values
-    ? { ...d.images, count: indices.length, values: pick(values, new Float32Array(indices.length * size)) }
-    : { ...d.images, count: indices.length, pixels: pick(d.images.pixels, new Uint8Array(indices.length * size)) };
-  return makeDataset(name, images, Uint8Array.from(indices, (s) => d.labels[s]), d.classNames);
-}
-
-/**
- * Holds out `fraction` of each class (at least one sample of a class with two or more), picked by
- * a shuffle seeded with `seed`; returns the rest for training and the held-out part.
- */
-export function splitValidation(d: Dataset, fraction: number, seed: number): { train: Dataset; validation: Dataset } {
-  if (!(fraction > 0 && fraction < 1)) throw new DataError(`the validation fraction must be between 0 and 1, got ${fraction}`);
-  const order = epochOrder(d.images.count, seed, 0);
-  const byClass = new Map<number, number[]>();
-  for (const s of order) {
-    const samples = byClass.get(d.labels[s]) ?? [];
-    samples.push(s);
-    byClass.set(d.labels[s], samples);
-  }
-  const train: number[] = [];
-  const held: number[] = [];
-  for (const samples of byClass.values()) {
-    const n = samples.length < 2 ? 0 : Math.max(1, Math.round(samples.length * fraction));
-    held.push(...samples.slice(0, n));
-    train.push(...samples.slice(n));
-  }
-  const sorted = (a: number[]) => a.sort((p, q) => p - q);
-  return { train: subset(d, sorted(train), `${d.name} (training part)`), validation: subset(d, sorted(held), `${d.name} (held out)`) };
 }

@@ -6,7 +6,8 @@ import { Dataset, makeDataset } from '../data/dataset';
 import { FASHION_MNIST, IdxDataset, MNIST } from '../data/dataset-catalog';
 import { DataError } from '../data/idx-file';
 import { loadSplit, locateDataset } from '../data/dataset-files';
-import { loadImageFolder, splitValidation } from '../data/image-folder';
+import { loadImageFolder } from '../data/image-folder';
+import { splitValidation } from '../data/split-validation';
 
 export type { Dataset } from '../data/dataset';
 

@@ -2,12 +2,15 @@
 // worker runs the library's train() on ONNX Runtime Web. Its parameters are compared with the same
 // plan trained by train() in Node (WebAssembly to 1e-5, WebGPU on Chromium's software adapter to
 // 1e-4); fine-tuning on one writer's mouse-drawn digits must help on that writer's other digits; and
-// the downloaded model must pass `evaluate`.
+// the downloaded model must pass `evaluate`. "Teach it your pictures" puts a new head on the page's
+// model for classes of PNG files and must end where train() in Node does from the same pictures.
 // CI sets REQUIRE_WEBGPU, so that there a browser without a WebGPU adapter fails instead of skipping.
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Browser, chromium, Page } from 'playwright-core';
-import { scratchPlan, ScratchOptimizer } from '../../demo/training-plan';
+import { picturesPlan, scratchPlan, ScratchOptimizer } from '../../demo/training-plan';
+import { datasets, importModel } from '../../src/index';
+import { writeDigitFolder } from '../helpers/mnist-pictures';
 import { firstSamples } from '../../src/data/dataset';
 import { loadSplit } from '../../src/data/dataset-files';
 import { paramsFromModel } from '../../src/inference/inference-graph';
@@ -201,4 +204,78 @@ test('"Teach it your handwriting": fine-tuning on one writer\'s drawings helps o
   const tuned = score(join(demo.dir, 'lenet-finetuned.onnx'));
   console.log(`evaluate on the 10,000 MNIST test images: ${base} before fine-tuning, ${tuned} after`);
   expect(tuned).toBeGreaterThanOrEqual(base - 0.005);
+});
+
+/** The folder's pictures as the page gets them: the classes added in sorted order, each one's files sorted. */
+async function addPictures(page: Page, folder: string): Promise<string[]> {
+  const classes = readdirSync(folder).sort();
+  for (const name of classes) {
+    await page.fill('#class-name', name);
+    await page.click('#add-class');
+    const files = readdirSync(join(folder, name)).sort().map((f) => join(folder, name, f));
+    await page.setInputFiles(`.class-row[data-class="${name}"] input[type=file]`, files);
+  }
+  return classes;
+}
+
+/** The new head's tensors of a model file. */
+const headOf = (bytes: Uint8Array): ParamValues =>
+  new Map(decodeModel(bytes).graph.initializers.filter((t) => t.name.startsWith('new_head.')).map((t) => [t.name, t.data as Float32Array]));
+
+/** What train() reaches in Node for the page's pictures plan, from the same backbone and pictures (CPU provider). */
+async function nodePictures(folder: string): Promise<{ head: ParamValues; heldOut: number }> {
+  const pictures = await datasets.imageFolder(folder);
+  const plan = picturesPlan(pictures);
+  const def = importModel(join(demo.dir, 'lenet.onnx'), { newHead: { classes: pictures.classNames! } });
+  const trained = await train(def, plan.data, { ...plan.options, session: { ep: 'cpu', threads: 1 } });
+  return { head: new Map(def.params.map((p) => [p.name, trained.params.get(p.name)!])), heldOut: trained.valAccuracy! };
+}
+
+describe('"Teach it your pictures": a new head on the page\'s model for three classes of PNGs', () => {
+  let folder: string;
+  beforeAll(async () => {
+    folder = join(demo.dir, 'pictures');
+    await writeDigitFolder(folder, test10k, 25, [5, 6, 7]);
+  });
+
+  test('on WebAssembly it ends where train() in Node does, to 1e-5; the held-out score is shown; the download passes evaluate', async () => {
+    const { page, errors } = await openPage(demo.browser);
+    await page.selectOption('#backend', 'wasm');
+    expect(await page.textContent('#backbone-info')).toBe('lenet: gray 28x28 pictures');
+    const classes = await addPictures(page, folder);
+    expect(await page.textContent('#pictures-status')).toBe('pictures: five 25, seven 25, six 25');
+    const model = await trainAndDownload(page, '#teach-pictures', 'lenet-pictures.onnx');
+    const progress = (await page.textContent('#progress'))!;
+    expect(progress).toMatch(/% on 15 held-out pictures\. Download it below\.$/);
+    const node = await nodePictures(folder);
+    const difference = largestRelativeDifference(headOf(model), node.head);
+    console.log(`pictures (WebAssembly) vs Node: largest relative difference of the head ${difference.toExponential(2)}; held out ${await page.getAttribute('body', 'data-test-accuracy')} (Node ${node.heldOut.toFixed(4)}); ${progress}`);
+    expect(difference).toBeLessThan(1e-5);
+    expect(Number(await page.getAttribute('body', 'data-test-accuracy'))).toBeCloseTo(node.heldOut, 4);
+    expect(decodeModel(model).metadata).toMatchObject({ class_labels: classes.join(',') });
+    const e = cli('evaluate', '--model-file', join(demo.dir, 'lenet-pictures.onnx'), '--data-dir', folder, '--min-accuracy', '0.8');
+    expect(e.code).toBe(0);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  test('on WebGPU (Chromium\'s software adapter) it ends where train() in Node does, to 1e-4', async () => {
+    const gpuBrowser = await chromium.launch({ executablePath: await findChromium(), args: [...BROWSER_FLAGS, ...WEBGPU_FLAGS] });
+    try {
+      const { page, errors } = await openPage(gpuBrowser);
+      if (!(await page.evaluate<boolean>('(async () => !!(await navigator.gpu?.requestAdapter()))()'))) {
+        if (process.env.REQUIRE_WEBGPU) throw new Error('REQUIRE_WEBGPU is set but Chromium offers no WebGPU adapter');
+        return void console.warn('skipping the in-browser WebGPU pictures check: Chromium offers no WebGPU adapter here');
+      }
+      await addPictures(page, folder);
+      const model = await trainAndDownload(page, '#teach-pictures', 'lenet-pictures-webgpu.onnx');
+      expect(await page.getAttribute('body', 'data-backend')).toBe('webgpu');
+      const difference = largestRelativeDifference(headOf(model), (await nodePictures(folder)).head);
+      console.log(`pictures (WebGPU, SwiftShader) vs Node: largest relative difference of the head ${difference.toExponential(2)}; ${await page.textContent('#progress')}`);
+      expect(difference).toBeLessThan(1e-4);
+      expect(errors).toEqual([]);
+    } finally {
+      await gpuBrowser.close();
+    }
+  });
 });
