@@ -1,6 +1,8 @@
 // "Teach it your pictures": the user picks a model (an .onnx file, or the page's lenet.onnx), names
-// classes and adds pictures to each (chosen or dropped), and the worker trains a new head for those
-// classes on them, its backbone frozen. Shows what the model takes and how many pictures each class has.
+// classes and adds pictures to each (chosen or dropped), chooses how pixels are fed (value / 255, or
+// ImageNet's mean and std), and the worker trains a new head for those classes on them, its backbone
+// frozen. Shows what the model takes and how many pictures each class has.
+import { IMAGENET_PIXELS } from '../src/data/pixel-normalization';
 import { readSignature } from '../src/onnx/decode';
 import { picturePixels } from './picture-pixels';
 import type { StartPictures } from './training-panel';
@@ -93,7 +95,9 @@ export function setupPictures(start: StartPictures, pageModel: () => Uint8Array)
     status.textContent = `reading ${files.length} pictures…`;
     for (const [i, { file }] of files.entries()) pixels.set(await picturePixels(file, b.channels, b.rows, b.cols), i * size);
     const pictures = { pixels, labels: Uint8Array.from(files, (f) => f.label), classNames: [...classes.keys()], channels: b.channels, rows: b.rows, cols: b.cols };
-    start({ mode: 'pictures', backbone: b.bytes, name: b.name, pictures });
+    const imagenet = $<HTMLSelectElement>('#pixel-normalization').value === 'imagenet';
+    start({ mode: 'pictures', backbone: b.bytes, name: b.name, pictures, ...(imagenet ? { pixels: IMAGENET_PIXELS } : {}) });
+    show();
   });
   show();
 }

@@ -1,4 +1,5 @@
 // The messages between the page and its training worker.
+import type { PixelNormalization } from '../src/data/pixel-normalization';
 import type { ScratchOptimizer } from './training-plan';
 
 export type Backend = 'wasm' | 'webgpu';
@@ -30,6 +31,8 @@ export type TrainMessage =
       backbone: Uint8Array;
       /** Its name (the file's base name): the exported model's. */
       name: string;
+      /** How the pictures' bytes become its input (absent: value / 255). */
+      pixels?: PixelNormalization;
       /** The pictures, decoded to the backbone's input: channels x rows x cols bytes each (planes), with their class. */
       pictures: { pixels: Uint8Array; labels: Uint8Array; classNames: string[]; channels: number; rows: number; cols: number };
     });

@@ -64,7 +64,7 @@ async function teachPictures(m: Extract<TrainMessage, { mode: 'pictures' }>, ses
   const p = m.pictures;
   const images = { count: p.labels.length, rows: p.rows, cols: p.cols, ...(p.channels > 1 ? { channels: p.channels } : {}), pixels: p.pixels };
   const plan = picturesPlan(makeDataset('your pictures', images, p.labels, p.classNames));
-  const def = importBytes(m.backbone, m.name, { newHead: { classes: p.classNames } });
+  const def = importBytes(m.backbone, m.name, { newHead: { classes: p.classNames }, ...(m.pixels ? { pixels: m.pixels } : {}) });
   const started = performance.now();
   let step = 0;
   const total = Math.ceil(plan.data.images.count / plan.options.batchSize!) * plan.options.epochs!;
