@@ -2,7 +2,9 @@
 // definition with the project's own autodiff (the format: docs/ort-training-api.md):
 // - training model: parameters, gradient buffers, lazy_reset_grad, x, y -> loss, correct; each
 //   gradient is written into its buffer by InPlaceAccumulatorV2 (the one com.microsoft op needed);
-// - eval model: parameters, x, y -> loss, correct;
+// - eval model: parameters, x, y -> loss, correct, and all parameters flattened into one vector
+//   (the engine reads them back this way: onnxruntime-web 1.18's getContiguousParameters frees a
+//   stack address as if it were heap memory, which corrupts the heap for some parameter counts);
 // - optimizer model: one SGDOptimizerV2 (plain SGD) or AdamWOptimizer node, the learning rate baked in.
 import { GraphBuilder } from '../graph/graph-builder';
 import { BATCH_DIM, forwardContext, ModelDefinition } from '../graph/model-definition';
@@ -16,6 +18,8 @@ export const MS_DOMAIN = 'com.microsoft';
 export const LAZY_RESET_GRAD = 'lazy_reset_grad';
 export const gradBuffer = (param: string) => `${param}_grad.accumulation.buffer`;
 export const gradAccumulated = (param: string) => `${param}_grad.accumulation.out`;
+/** The eval model's output holding every parameter's current values, flattened and concatenated in the definition's order. */
+export const PARAMETERS_OUTPUT = 'parameters';
 export const OPTIMIZER_INPUTS = ['learning_rate', 'step', 'params', 'gradients', 'first_order_moments'] as const;
 export const ADAMW_INPUTS = [...OPTIMIZER_INPUTS, 'second_order_moments'] as const;
 
@@ -46,7 +50,9 @@ export function buildOrtEvalModel(def: ModelDefinition): Model {
   const { loss, correct } = softmaxCrossEntropy(b, def.forward(b, x, params, forwardContext('infer', {})), oneHot(b, y, def.classes));
   b.output(loss, STEP_OUTPUTS.loss);
   b.output(correct, STEP_OUTPUTS.correct);
-  return asModel(b.build(`${def.name} eval model for ONNX Runtime's training API.`));
+  const flat = def.params.map((p) => b.reshape(params[p.name], [-1]));
+  b.output(b.op('Concat', flat, { axis: attr.int(0) })[0], PARAMETERS_OUTPUT);
+  return asModel(b.build(`${def.name} eval model for ONNX Runtime's training API (also returns the parameters, flattened).`));
 }
 
 /**

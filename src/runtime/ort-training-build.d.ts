@@ -13,12 +13,12 @@ declare module 'onnxruntime-web-training/training' {
   export interface TrainingSession {
     readonly trainingInputNames: readonly string[];
     readonly evalInputNames: readonly string[];
+    readonly evalOutputNames: readonly string[];
     runTrainStep(feeds: FeedsType): Promise<ReturnType>;
     runEvalStep(feeds: FeedsType): Promise<ReturnType>;
     runOptimizerStep(): Promise<void>;
     lazyResetGrad(): Promise<void>;
     getParametersSize(trainableOnly: boolean): Promise<number>;
-    getContiguousParameters(trainableOnly: boolean): Promise<Tensor>;
     loadParametersBuffer(buffer: Uint8Array, trainableOnly: boolean): Promise<void>;
     release(): Promise<void>;
   }

@@ -68,6 +68,17 @@ export class OrtTrainingSession {
     return this.wrap(this.session.runEvalStep(this.feeds(feeds)));
   }
 
+  /**
+   * One output of an eval step, by position: 1.18 names eval results after the training model's
+   * outputs (and its fetch list aborts the run), so the results are taken in the eval model's order.
+   */
+  async evalOutput(feeds: Record<string, HostTensor>, output: string): Promise<Float32Array> {
+    const results = Object.values(await this.wrap(this.session.runEvalStep(this.feeds(feeds))));
+    const names = this.session.evalOutputNames;
+    if (results.length !== names.length || !names.includes(output)) throw new RuntimeError(`the eval model's outputs (${names.join(', ')}) came back as ${results.length}; '${output}' cannot be told apart`);
+    return Float32Array.from(results[names.indexOf(output)].data as Float32Array);
+  }
+
   /** Apply the optimizer, then reset the gradient buffers (else the next step would add to them). */
   async optimizerStep(): Promise<void> {
     try {
@@ -76,12 +87,6 @@ export class OrtTrainingSession {
     } catch (e) {
       throw new RuntimeError(`optimizer step failed: ${describe(e)}`);
     }
-  }
-
-  /** All trainable parameters, concatenated in the order of the training graph's parameter inputs. */
-  async parameters(): Promise<Float32Array> {
-    const t = await this.session.getContiguousParameters(true);
-    return new Float32Array(t.data as Float32Array);
   }
 
   async release(): Promise<void> {

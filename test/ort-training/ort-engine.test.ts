@@ -16,6 +16,11 @@ import { runEpochsOnStepGraph as trainWithStepGraph } from '../../src/training/r
 import { buildTrainingStep } from '../../src/training/graphs/step-graph';
 import { initialState, runEpochs as train } from '../../src/training/run/trainer';
 import { MNIST_DIR } from '../helpers/mnist-dir';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { datasets, importModel, ortTrainingEngine, train as trainLibrary } from '../../src/index';
+import { buildInferenceModel } from '../../src/inference/inference-graph';
 
 const params = initParams(lenet, 8);
 
@@ -133,4 +138,20 @@ describe('artifact validation names the problem before the runtime sees it', () 
     expect(opt.graph.outputs[0].shape).toEqual([]);
     expect(buildOrtTrainingModel(lenet).opsets['com.microsoft']).toBe(1);
   });
+});
+
+// onnxruntime-web 1.18's getContiguousParameters frees a stack address as heap memory; with this
+// model's 1,503 trainable values that corrupted its heap ("memory access out of bounds"). The
+// engine reads the parameters as the eval model's output instead.
+test('a new 3-class head on LeNet trains on the training API as on the native engine (parameters read back through the eval model)', async () => {
+  const file = encodeModel(buildInferenceModel(lenet, params));
+  const def = importModel(file, { newHead: { classes: 3 } });
+  expect(def.params.map((p) => p.dims)).toEqual([[3, 500], [3]]);
+  const full = loadSplit(MNIST_DIR, 'train');
+  const data = datasets.fromArrays({ name: 'three', pixels: full.images.pixels.subarray(0, 60 * 784), rows: 28, cols: 28, labels: Uint8Array.from({ length: 60 }, (_, i) => full.labels[i] % 3) });
+  const options = { epochs: 2, batchSize: 20, learningRate: 0.05 };
+  const viaOrt = await trainLibrary(def, data, { ...options, engine: ortTrainingEngine(mkdtempSync(join(tmpdir(), 'ort-head-'))) });
+  const native = await trainLibrary(def, data, options);
+  const head = (t: typeof native) => new Map(def.params.map((p) => [p.name, t.params.get(p.name)!]));
+  expect(maxDifference(head(viaOrt), head(native))).toBeLessThan(1e-5);
 });

@@ -1,6 +1,7 @@
 // The --engine ort-training step engine: ONNX Runtime's TrainingSession (onnxruntime-web 1.18.0's
-// training build) runs the artifacts; parameters live inside the session and are read back with
-// getContiguousParameters, in the training graph's parameter order.
+// training build) runs the artifacts; parameters live inside the session and are read back as the
+// eval model's outputs (one eval step on a blank sample): 1.18's getContiguousParameters frees a
+// stack address as heap memory and corrupts the WebAssembly heap for some parameter counts.
 import { ModelDefinition, ParamValues } from '../../graph/model-definition';
 import { OrtTrainingSession } from '../../runtime/ort-training-session';
 import { checkOneStep, singleStep, StepEngine } from './step-engine';
@@ -9,9 +10,10 @@ import { buildOrtArtifacts, checkOrtArtifacts, OrtArtifactBytes, readOrtArtifact
 import type { EngineFactory } from './open-engine';
 import { optimizerOf } from '../recipe';
 import { checkpointFromParams, encodeOrtCheckpoint } from '../../ort-training/checkpoint-flatbuffer';
+import { PARAMETERS_OUTPUT } from '../../ort-training/artifact-graphs';
 
-/** Split the contiguous parameter vector into named tensors (definition order = graph input order). */
-export function splitParameters(def: ModelDefinition, flat: Float32Array): ParamValues {
+/** The flat parameter vector split into named tensors (the definition's order). */
+function splitParameters(def: ModelDefinition, flat: Float32Array): ParamValues {
   const out: ParamValues = new Map();
   let at = 0;
   for (const p of def.params) {
@@ -49,7 +51,14 @@ export async function ortEngine(def: ModelDefinition, artifacts: OrtArtifactByte
         () => session.optimizerStep(),
       );
     },
-    params: async () => splitParameters(def, await session.parameters()),
+    params: async () => {
+      const size = def.sampleDims.reduce((n, d) => n * d, 1);
+      const blank = {
+        [STEP_INPUTS.images]: { dtype: 'float32' as const, dims: [1, ...def.sampleDims], data: new Float32Array(size) },
+        [STEP_INPUTS.labels]: { dtype: 'int64' as const, dims: [1], data: new BigInt64Array(1) },
+      };
+      return splitParameters(def, await session.evalOutput(blank, PARAMETERS_OUTPUT));
+    },
     release: () => session.release(),
   };
 }
