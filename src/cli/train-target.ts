@@ -92,8 +92,10 @@ function numberList(flag: string, text: string | undefined): number[] | undefine
   return values;
 }
 
-/** --new-head's classes (the image folder's class folders, else the dataset's) and the pixel flags, added to the imported model. */
-function withHeadAndPixels(args: TrainArgs, imported: Recipe['modelFile'], dataset: string): Recipe['modelFile'] {
+type HeadArgs = Partial<Pick<TrainArgs, 'new-head' | 'head-after' | 'train-backbone' | 'cache-features' | 'mean' | 'std' | 'pixel-range' | 'seed'>>;
+
+/** The --new-head and pixel flags added to the imported model; `classes` names the new head's classes. */
+export function withHeadAndPixels(args: HeadArgs, imported: Recipe['modelFile'], classes: () => string[]): Recipe['modelFile'] {
   const pixelFlags = (['mean', 'std', 'pixel-range'] as const).filter((flag) => args[flag] !== undefined);
   const headFlags = (['new-head', 'head-after', 'train-backbone', 'cache-features'] as const).filter((flag) => args[flag] !== undefined);
   if (!imported) {
@@ -103,8 +105,9 @@ function withHeadAndPixels(args: TrainArgs, imported: Recipe['modelFile'], datas
   }
   const needsHead = headFlags.find((flag) => flag !== 'new-head');
   if (needsHead && !args['new-head']) throw new UsageError(`--${needsHead} goes with --new-head`);
-  const classes = !args['new-head'] ? undefined : dataset === IMAGE_FOLDER ? classFolders(args['data-dir']!) : [...datasetNamed(dataset).classes];
-  const newHead = classes && { classes, ...(args['head-after'] !== undefined ? { after: args['head-after'] } : {}), ...(args['train-backbone'] ? { trainBackbone: true } : {}) };
+  const names = args['new-head'] ? classes() : undefined;
+  const seed = args.seed !== undefined ? { seed: args.seed } : {};
+  const newHead = names && { classes: names, ...(args['head-after'] !== undefined ? { after: args['head-after'] } : {}), ...(args['train-backbone'] ? { trainBackbone: true } : {}), ...seed };
   const mean = numberList('mean', args.mean);
   const std = numberList('std', args.std);
   const pixels = pixelFlags.length ? { range: args['pixel-range'] === '0-255' ? (255 as const) : (1 as const), mean: mean ?? [0], std: std ?? [1] } : undefined;
@@ -113,7 +116,8 @@ function withHeadAndPixels(args: TrainArgs, imported: Recipe['modelFile'], datas
 
 /** The imported model a run trains: --model-file's, or the one the resumed checkpoint trained. */
 function importedModelToTrain(args: TrainArgs, saved: Recipe | undefined, dataset: string): Recipe['modelFile'] {
-  const given = withHeadAndPixels(args, importedModelOf(args), dataset);
+  const classes = () => (dataset === IMAGE_FOLDER ? classFolders(args['data-dir']!) : [...datasetNamed(dataset).classes]);
+  const given = withHeadAndPixels(args, importedModelOf(args), classes);
   if (given && args.model) throw new UsageError('--model and --model-file name two models: give one');
   if (given && saved) throw new UsageError(`--model-file does not go with --resume: ${args.resume} names its model`);
   return given ?? saved?.modelFile;

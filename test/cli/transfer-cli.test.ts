@@ -70,3 +70,20 @@ test.each([
   noStack(r.err);
 });
 
+
+test('build-model --new-head --classes writes the training-API artifacts for the new head (generate_artifacts for transfer learning); train --engine ort-training runs them', () => {
+  const artifacts = join(dir, 'ort');
+  const b = cli('build-model', '--model-file', file, '--new-head', '--classes', 'one,seven,zero', '--format', 'ort-training', '--artifacts', artifacts);
+  expect(b.err).toBe('');
+  expect(b.code).toBe(0);
+  expect(b.out).toMatch(/resnetish: 15 parameters train/);
+  expect(b.out).toMatch(/ort-training\/resnetish\/\{training_model\.onnx, eval_model\.onnx, optimizer_model\.onnx, checkpoint\}/);
+  const t = cli('train', '--model-file', file, '--data-dir', folder, '--new-head', '--engine', 'ort-training', '--epochs', '1', '--batch-size', '10', '--artifacts', artifacts, '--no-progress');
+  expect(t.err).toBe('');
+  expect(t.code).toBe(0);
+  expect(decodeModel(readFileSync(join(artifacts, 'resnetish.onnx'))).metadata).toMatchObject({ class_labels: 'one,seven,zero' });
+  const refused = cli('build-model', '--model-file', file, '--classes', '3', '--artifacts', artifacts);
+  expect(refused.err.trim()).toBe('error: --classes goes with --new-head');
+  const missing = cli('build-model', '--model-file', file, '--new-head', '--artifacts', artifacts);
+  expect(missing.err.trim()).toBe('error: --new-head needs --classes here: names ("cat,dog,fox") or a count');
+});

@@ -1,10 +1,14 @@
 // `build-model`: write the training-step graph and the initial inference model to artifacts/.
 import type { CommandModule, InferredOptionTypes } from 'yargs';
-import { artifactsOption, importOptions, modelOption } from '../options';
+import { artifactsOption, importOptions, modelOption, newHeadOptions } from '../options';
+
+const { 'cache-features': _training, ...headOptions } = newHeadOptions;
 
 const options = {
   ...modelOption,
   ...importOptions,
+  ...headOptions,
+  classes: { type: 'string', describe: 'with --new-head: its classes, as names ("cat,dog,fox", recorded in the model) or a count ("3")' },
   ...artifactsOption,
   seed: { type: 'number', default: 42, describe: 'seed of the Xavier initialization' },
   format: {
@@ -23,8 +27,16 @@ export const buildModelCommand: CommandModule<object, InferredOptionTypes<typeof
     const { MODEL_DEFINITIONS } = await import('../../../model/registry.js');
     const { writeArtifacts } = await import('../../training/run/artifacts.js');
     const { paramCount } = await import('../../graph/model-definition.js');
-    const { importedModelOf } = await import('../train-target.js');
-    const imported = importedModelOf(args);
+    const { importedModelOf, withHeadAndPixels } = await import('../train-target.js');
+    const { UsageError } = await import('../errors.js');
+    if (args.classes !== undefined && !args['new-head']) throw new UsageError('--classes goes with --new-head');
+    const classes = () => {
+      const given = args.classes?.split(',').map((c) => c.trim());
+      if (!given) throw new UsageError('--new-head needs --classes here: names ("cat,dog,fox") or a count');
+      const count = given.length === 1 ? Number(given[0]) : NaN;
+      return Number.isInteger(count) && count > 0 ? Array.from({ length: count }, (_, i) => String(i)) : given;
+    };
+    const imported = withHeadAndPixels(args, importedModelOf(args), classes);
     const { importModel } = await import('../../import/import-model.js');
     const def = imported ? importModel(imported.path, imported) : MODEL_DEFINITIONS[args.model];
     const built = writeArtifacts(def, args.artifacts, args.seed);
