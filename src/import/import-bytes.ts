@@ -9,6 +9,7 @@ import { BATCH_DIM, forwardContext, ModelDefinition, ParamSpec, ParamValues, Sta
 import { Dim, Node } from '../graph/types';
 import { checkPixelNormalization, PixelNormalization } from '../data/pixel-normalization';
 import { decodeModel, ExternalData, externalTensorNames } from '../onnx/decode';
+import { checkDomains, checkStructure } from './check-structure';
 import { ImportError } from './import-error';
 import { attachNewHead, featureTensor, NewHeadOptions } from './new-head';
 import { OP_REWRITES } from './op-rewrites';
@@ -98,6 +99,7 @@ function readGraph(file: Uint8Array, read: ExternalData | undefined, name: strin
   const { graph } = model;
   const opset = model.opsets[''] ?? model.opsets['ai.onnx'];
   if (opset === undefined || opset < 7) throw new ImportError(`${name}: ai.onnx opset ${opset ?? 'missing'}; opsets 7 and later can be imported`);
+  checkStructure(graph, name, opset);
   upgradeToCurrentOpset(graph, opset);
 
   const initialized = new Set(graph.initializers.map((t) => t.name));
@@ -125,6 +127,7 @@ function shapeAt(imported: ImportedGraph, dims: readonly Dim[]): Dim[] {
 function importFile(file: Uint8Array, read: ExternalData | undefined, name: string, options: ImportOptions): ModelDefinition {
   const { graph, external, input, dims, logits } = readGraph(file, read, name);
   const nodes = nodesFeeding(graph, logits);
+  checkDomains(nodes, name);
   if (options.pixels) checkPixelNormalization(options.pixels, dims.length === 4 ? (dims[1] as number) : 1);
 
   const batchNorm = options.batchNorm ?? 'eval';

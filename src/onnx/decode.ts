@@ -110,7 +110,10 @@ function decodeModelProto(bytes: Uint8Array): any {
   try {
     m = ModelProto.decode(bytes);
   } catch (e) {
-    throw new OnnxDecodeError(`not an ONNX model (${(e as Error).message})`);
+    const why = (e as Error).message;
+    // protobufjs stops at 100 nested messages: three per subgraph level (graph, node, attribute).
+    if (why === 'max depth exceeded') throw new OnnxDecodeError('subgraphs (If/Loop/Scan bodies) nested more than about 30 deep; refused');
+    throw new OnnxDecodeError(`not an ONNX model (${why})`);
   }
   if (!m.graph) throw new OnnxDecodeError('not an ONNX model (no graph)');
   return m;

@@ -8,6 +8,7 @@ import { datasets, importModel, train } from '../../src/index';
 import { ModelDefinition } from '../../src/graph/model-definition';
 import { buildInferenceModel } from '../../src/inference/inference-graph';
 import { encodeModel } from '../../src/onnx/encode';
+import { decodeModel } from '../../src/onnx/decode';
 import { int, ints, opset9ConvModel, mlpNodes, mlpWeights, model, node, str, v, weights, int64s } from '../helpers/hand-made-onnx';
 import { initParams } from '../../src/training/graphs/init';
 import { f32, randomFloats, runOnce } from '../helpers/run-model';
@@ -209,6 +210,30 @@ describe('forms refused in one line', () => {
     w1.dataType = 10;
     w1.rawData = w1.rawData.subarray(0, w1.rawData.length / 2);
     expect(() => importModel(ModelProto.encode(proto).finish())).toThrow("tensor 'w1': float16 (a half-precision model); convert the model to float32 first");
+  });
+
+  test('graphs that break ONNX\'s rules: a value made twice, nodes out of order (a cycle), a foreign operator set, an unknown opset, subgraphs nested too deep', async () => {
+    const [flatten, dense1, relu, dense2] = mlpNodes();
+    const twice = model([flatten, dense1, relu, node('Relu', ['h'], ['a']), dense2], mlpWeights());
+    expect(() => importModel(twice)).toThrow(/^imported: 'a' is made twice, by node 'n\d+' \(Relu\) and by node 'n\d+' \(Relu\); every value needs a name of its own$/);
+    expect(() => importModel(model(mlpNodes(), [...mlpWeights(), weights('w1', [16, 784], 9)]))).toThrow("imported: 'w1' is made twice, by an initializer and by an initializer");
+    const cycle = [flatten, node('Add', ['flat', 'z'], ['y']), node('Relu', ['y'], ['z']), node('Gemm', ['z', 'w1', 'b1'], ['h'], { transB: int(1) }), relu, dense2];
+    expect(() => importModel(model(cycle, mlpWeights()))).toThrow(/^imported: node 'n\d+' \(Add\) reads 'z' before node 'n\d+' \(Relu\) makes it \(the nodes are not in order, or form a cycle\)$/);
+    const foreign = model([flatten, dense1, { ...relu, domain: 'com.example' }, dense2], mlpWeights());
+    expect(() => importModel(foreign)).toThrow(/^imported: node 'n\d+' \(Relu\) is from operator set 'com\.example'; only the standard ONNX operators \(ai\.onnx\) can be imported$/);
+    expect(() => importModel(model(mlpNodes(), mlpWeights(), { opset: 99 }))).toThrow('imported: ai.onnx opset 99 is newer than any this project knows (up to 28)');
+    // An If whose branch holds an If whose branch ... 40 deep, beside the classifier.
+    const { encodeModel: encode } = await import('../../src/onnx/encode');
+    let branch = { name: 'leaf', inputs: [], outputs: [], nodes: [], initializers: [] } as import('../../src/graph/types').Graph;
+    for (let i = 0; i < 40; i++) branch = { name: `g${i}`, inputs: [], outputs: [], nodes: [node('If', ['cond'], [`o${i}`], { then_branch: { kind: 'graph', value: branch } })], initializers: [] };
+    const deep = decodeModel(model(mlpNodes(), mlpWeights()));
+    deep.graph.nodes.push(...branch.nodes);
+    const { util } = await import('protobufjs');
+    const limit = util.recursionLimit;
+    util.recursionLimit = 1000; // only to write the file; reading it keeps protobufjs's limit
+    const bytes = encode(deep);
+    util.recursionLimit = limit;
+    expect(() => importModel(bytes)).toThrow('subgraphs (If/Loop/Scan bodies) nested more than about 30 deep; refused');
   });
 
   test('a file that is not ONNX, and one that is missing', () => {
