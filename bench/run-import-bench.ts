@@ -4,16 +4,15 @@
 // 32; PyTorch times the same step on the module in eval() mode (contiguous and channels_last).
 // Interleaved rounds, each measurement in a fresh process; medians and ratios; the CPU named beside
 // them. Results go to stdout and to bench/results/import-<timestamp>.json.
-import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { cpuInfo, describeCpu } from './cpu-info';
 import { median } from './median';
+import { Json, measureProcess, ROOT } from './measure-process';
 
-const ROOT = resolve(__dirname, '..');
 const args = yargs(hideBin(process.argv))
   .options({
     rounds: { type: 'number', default: 3, describe: 'interleaved rounds' },
@@ -24,13 +23,7 @@ const args = yargs(hideBin(process.argv))
   .strict()
   .parseSync();
 
-type Json = Record<string, unknown>;
-function run(cmd: string, argv: string[]): Json {
-  const r = spawnSync(cmd, argv, { cwd: ROOT, encoding: 'utf8', timeout: 900_000 });
-  const line = r.stdout?.trim().split('\n').pop();
-  if (r.status !== 0 || !line) throw new Error(`${cmd} ${argv.join(' ')} failed: ${r.stderr?.split('\n').slice(-3).join(' ')}`);
-  return JSON.parse(line) as Json;
-}
+const run = measureProcess;
 
 const peer = join(ROOT, 'bench/peers/pytorch_resnet_step.py');
 const file = join(mkdtempSync(join(tmpdir(), 'bench-import-')), 'resnet-style.onnx');

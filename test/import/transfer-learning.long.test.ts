@@ -105,16 +105,16 @@ test('a backbone PyTorch trained on digits 0-4 and exported, new head after its 
   if (!python) return;
   const backbone = join(dir, 'torch', 'backbone.onnx');
   mkdirSync(join(dir, 'torch'));
-  const r = spawnSync(python, [join(__dirname, 'torch-backbone.py'), MNIST_DIR, backbone, 'gray'], { encoding: 'utf8' });
+  const r = spawnSync(python, [join(__dirname, '../../bench/peers/pytorch_transfer.py'), 'backbone', MNIST_DIR, backbone, join(dir, 'torch', 'backbone.pt')], { encoding: 'utf8' });
   expect(r.status).toBe(0);
-  fineTuneNewHead(backbone, 'PyTorch CNN backbone (head after /6/Flatten)', ['--head-after', '/6/Flatten']);
+  fineTuneNewHead(backbone, 'PyTorch CNN backbone (head after its flatten)', ['--head-after', '/0/0.6/Flatten']);
 }, 300_000);
 
 test('a colour CNN exported from PyTorch learns tinted digits from RGB pictures with ImageNet normalization', async () => {
   if (!python) return;
   const backbone = join(dir, 'colour', 'backbone.onnx');
   mkdirSync(join(dir, 'colour'));
-  const r = spawnSync(python, [join(__dirname, 'torch-backbone.py'), MNIST_DIR, backbone, 'rgb'], { encoding: 'utf8' });
+  const r = spawnSync(python, [join(__dirname, 'torch-backbone.py'), backbone], { encoding: 'utf8' });
   expect(r.status).toBe(0);
   // Class = tint: the digit's ink in the class colour on a grey background, 32 x 32 (the model takes 28 x 28).
   const tints: Record<string, number[]> = { red: [220, 40, 40], green: [40, 200, 60], blue: [50, 70, 230], orange: [240, 150, 30] };
