@@ -53,7 +53,14 @@ test('the last Gemm is replaced by a seeded dense layer for the new classes; onl
   const m = decodeModel(file);
   expect(m.graph.nodes.map((n) => n.opType).slice(-3)).toEqual(['GlobalAveragePool', 'Flatten', 'Gemm']);
   expect(m.graph.outputs.map((o) => [o.name, o.shape])).toEqual([['new_head.scores', ['N', 3]]]);
-  expect(m.metadata).toEqual({ author: 'test', class_labels: 'cat,dog,fox' });
+  // The file's own entries stay; the class names and this run's recipe and accuracy are added.
+  expect(m.metadata).toEqual({
+    author: 'test',
+    class_labels: 'cat,dog,fox',
+    model_version: 'imported (lenet-onnx-ts 0.1.0)',
+    training_recipe: 'SGD lr 0.1; batch=6 epochs=2 Xavier(uniform, avg, 2.24) seed=42',
+    train_accuracy: trained.history[1].accuracy.toFixed(4),
+  });
   // The exported file scores as the trained model.
   const data = tiny(12);
   expect((await evaluate({ file: written(file) }, data)).accuracy).toBe((await evaluate(trained, data)).accuracy);

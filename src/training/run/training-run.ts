@@ -96,15 +96,22 @@ export async function runTrainingJob(c: TrainingRunConfig, events: TrainingEvent
   return { ...outcome, finalValAccuracy, seconds: elapsed() };
 }
 
-/** The inference model of a finished run, with the recipe, accuracies and class names in its metadata. */
-export function exportedModel(def: ModelDefinition, result: TrainingRunResult, classNames: readonly string[]): Model {
-  const { recipe, history, params } = result.state;
+/** What a run did, as model metadata: its recipe, the model and project version, its accuracies. */
+export function runMetadata(def: ModelDefinition, result: Pick<TrainingRunResult, 'state' | 'finalValAccuracy'>): Record<string, string> {
+  const { recipe, history } = result.state;
   const last = history[history.length - 1];
-  return buildInferenceModel(def, params, {
+  return {
     training_recipe: `${describeMethod(result.state)}; batch=${recipe.batchSize} epochs=${recipe.epochs} Xavier(uniform, avg, ${XAVIER_MAGNITUDE}) seed=${recipe.seed}`,
     model_version: `${def.name} (${PRODUCER.name} ${PRODUCER.version})`,
     train_accuracy: last ? last.accuracy.toFixed(4) : 'n/a',
     ...(result.finalValAccuracy !== undefined ? { validation_accuracy: result.finalValAccuracy.toFixed(4) } : {}),
+  };
+}
+
+/** The inference model of a finished run, with the recipe, accuracies and class names in its metadata. */
+export function exportedModel(def: ModelDefinition, result: TrainingRunResult, classNames: readonly string[]): Model {
+  return buildInferenceModel(def, result.state.params, {
+    ...runMetadata(def, result),
     input_normalization: def.pixels ? `float32 ${describePixels(def.pixels)}, shape [N,${def.sampleDims}]` : `float32 pixels / 255, background 0, ink 1, shape [N,${def.sampleDims}]`,
     ...(def.pixels ? pixelMetadata(def.pixels) : {}),
     class_labels: classNames.join(','),
