@@ -2,7 +2,10 @@
 // check a damaged or hostile file is refused in one line and never crashes the process.
 import { lenet } from '../../model/lenet.onnx-builder';
 import { DataError } from '../../src/data/idx-bytes';
-import { datasets, importModel, train } from '../../src/index';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { datasets, evaluate, importModel, train } from '../../src/index';
 import { buildInferenceModel } from '../../src/inference/inference-graph';
 import { OnnxDecodeError } from '../../src/onnx/decode';
 import { RuntimeError } from '../../src/runtime/session';
@@ -44,14 +47,28 @@ export const isOneLineRefusal = (e: unknown) => (e instanceof DataError || e ins
 /** The files mutated: three hand-made models and the project's own exported LeNet. */
 export const FUZZ_SEEDS = () => [model(mlpNodes(), mlpWeights()), opset9ConvModel(), residualModel(), encodeModel(buildInferenceModel(lenet, initParams(lenet, 1)))];
 
-/** `count` mutations (seeded) through importModel and, where it imports, one training step; what happened to each. */
+/**
+ * `count` mutations (seeded), each written to a file and scored by evaluate() (the inference path of
+ * `npm run evaluate`), then through importModel and, where it imports, one training step; what
+ * happened to each.
+ */
 export async function fuzz(count: number, seed: number) {
   const pixels = Uint8Array.from({ length: 4 * 784 }, (_, i) => (i * 37) % 256);
   const data = datasets.fromArrays({ name: 'four', pixels, rows: 28, cols: 28, labels: Uint8Array.from([0, 1, 2, 3]) });
-  const outcome = { refused: 0, trained: 0, other: [] as string[], slow: [] as number[] };
+  const outcome = { refused: 0, trained: 0, scored: 0, notScored: 0, other: [] as string[], slow: [] as number[] };
+  const dir = mkdtempSync(join(tmpdir(), 'fuzz-'));
+  const file = join(dir, 'mutated.onnx');
   let i = 0;
   for (const bytes of mutations(FUZZ_SEEDS(), count, seed)) {
     const started = performance.now();
+    writeFileSync(file, bytes);
+    try {
+      await evaluate({ file }, data);
+      outcome.scored++;
+    } catch (e) {
+      if (isOneLineRefusal(e)) outcome.notScored++;
+      else outcome.other.push(`mutation ${i}, evaluate: ${(e as Error).constructor.name}: ${(e as Error).message.split('\n')[0]}`);
+    }
     try {
       const def = importModel(bytes, { name: `mutation-${i}` });
       await train(def, data, { epochs: 1, batchSize: 4, learningRate: 0.01 });
@@ -63,6 +80,7 @@ export async function fuzz(count: number, seed: number) {
     if (performance.now() - started > 1000) outcome.slow.push(i);
     i++;
   }
+  rmSync(dir, { recursive: true, force: true });
   return outcome;
 }
 

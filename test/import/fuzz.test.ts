@@ -1,13 +1,14 @@
-// Damaged model files through import and one training step: 300 seeded mutations (seed 7) of three
-// hand-made models and of the project's own exported LeNet. Each must be refused in one line or
-// import and train normally, within a second: never another exception. (A longer run of 3,000:
-// fuzz.long.test.ts.)
+// Damaged model files through evaluate, import and one training step: 300 seeded mutations (seed 7)
+// of three hand-made models and of the project's own exported LeNet. Each must be refused in one
+// line or scored, imported and trained normally, within a second: never another exception or a
+// crash. (A longer run of 3,000: fuzz.long.test.ts.)
 import { fuzz } from '../helpers/fuzz-models';
 
-test('300 mutated model files: each refused in one line, or imported and trained', async () => {
+test('300 mutated model files: each refused in one line, or scored by evaluate / imported and trained', async () => {
   const r = await fuzz(300, 7);
-  console.log(`fuzz (300, seed 7): ${r.refused} refused, ${r.trained} trained`);
+  console.log(`fuzz (300, seed 7): evaluate scored ${r.scored}, refused ${r.notScored}; import ${r.refused} refused, ${r.trained} trained`);
   expect(r.other).toEqual([]);
   expect(r.slow).toEqual([]);
   expect(r.refused + r.trained).toBe(300);
+  expect(r.scored + r.notScored).toBe(300);
 }, 120_000);
