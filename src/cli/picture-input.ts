@@ -1,7 +1,7 @@
 // One picture as the input of a model trained on pictures (not MNIST's digit convention): decoded
 // to its channels and stretched to its size as image folders are, then its pixel normalization.
 import { decodePicture } from '../data/image-folder';
-import { MNIST_PIXELS, pixelTables } from '../data/pixel-normalization';
+import { fillBatch, makeDataset } from '../data/dataset';
 import type { ClassifierIo } from '../inference/load-classifier';
 import { UsageError } from './errors';
 
@@ -12,7 +12,6 @@ export async function pictureInput(file: string, model: ClassifierIo): Promise<F
     throw new UsageError(`${model.path} takes [${dims}] samples; pictures can be fed as [1, rows, cols] (grayscale) or [3, rows, cols] (RGB)`);
   }
   const { pixels } = await decodePicture(file, { channels, rows, cols });
-  const tables = pixelTables(model.pixels ?? MNIST_PIXELS, channels);
-  const plane = rows * cols;
-  return Float32Array.from(pixels, (v, i) => tables[Math.floor(i / plane)][v]);
+  const picture = makeDataset(file, { count: 1, rows, cols, channels, pixels }, new Uint8Array(1));
+  return fillBatch(picture, [0], 0, 1, new Float32Array(pixels.length), new BigInt64Array(1), model.pixels).x;
 }
