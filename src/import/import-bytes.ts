@@ -6,10 +6,10 @@ import { gradients } from '../autodiff/backward';
 import { GRAD_RULES } from '../autodiff/registry';
 import { GraphBuilder } from '../graph/graph-builder';
 import { BATCH_DIM, forwardContext, ModelDefinition, ParamSpec, ParamValues, StateSpec } from '../graph/model-definition';
-import { Dim, Node } from '../graph/types';
+import { Dim, Graph, Node } from '../graph/types';
 import { checkPixelNormalization, PixelNormalization } from '../data/pixel-normalization';
 import { decodeModel, ExternalData, externalTensorNames } from '../onnx/decode';
-import { checkDomains, checkStructure } from './check-structure';
+import { brokenGraphRule, nodeShown } from '../onnx/graph-rules';
 import { ImportError } from './import-error';
 import { attachNewHead, featureTensor, NewHeadOptions } from './new-head';
 import { OP_REWRITES } from './op-rewrites';
@@ -90,6 +90,13 @@ export function importBytes(file: Uint8Array, name: string, options: ImportOptio
 }
 
 
+/** The names the graph rules look at. */
+const outline = (graph: Graph) => ({
+  inputs: graph.inputs.map((v) => v.name),
+  initializers: graph.initializers.map((t) => t.name),
+  nodes: graph.nodes.map((n) => ({ name: n.name, opType: n.opType, inputs: n.inputs.map((i) => i?.name ?? null), outputs: n.outputs.map((o) => o.name) })),
+});
+
 /** The file decoded, brought to the current opset, its image input and the scores it trains on found. */
 function readGraph(file: Uint8Array, read: ExternalData | undefined, name: string) {
   let readExternal = false;
@@ -99,7 +106,8 @@ function readGraph(file: Uint8Array, read: ExternalData | undefined, name: strin
   const { graph } = model;
   const opset = model.opsets[''] ?? model.opsets['ai.onnx'];
   if (opset === undefined || opset < 7) throw new ImportError(`${name}: ai.onnx opset ${opset ?? 'missing'}; opsets 7 and later can be imported`);
-  checkStructure(graph, name, opset);
+  const broken = brokenGraphRule(outline(graph), opset);
+  if (broken) throw new ImportError(`${name}: ${broken}`);
   upgradeToCurrentOpset(graph, opset);
 
   const initialized = new Set(graph.initializers.map((t) => t.name));
@@ -127,7 +135,9 @@ function shapeAt(imported: ImportedGraph, dims: readonly Dim[]): Dim[] {
 function importFile(file: Uint8Array, read: ExternalData | undefined, name: string, options: ImportOptions): ModelDefinition {
   const { graph, external, input, dims, logits } = readGraph(file, read, name);
   const nodes = nodesFeeding(graph, logits);
-  checkDomains(nodes, name);
+  // A 'Relu' of another operator set is not ONNX's Relu: only the nodes the scores use are asked.
+  const foreign = nodes.find((n) => n.domain && n.domain !== 'ai.onnx');
+  if (foreign) throw new ImportError(`${name}: ${nodeShown(outline({ ...graph, nodes: [foreign] }).nodes[0])} is from operator set '${foreign.domain}'; only the standard ONNX operators (ai.onnx) can be imported`);
   if (options.pixels) checkPixelNormalization(options.pixels, dims.length === 4 ? (dims[1] as number) : 1);
 
   const batchNorm = options.batchNorm ?? 'eval';

@@ -1,11 +1,12 @@
 // importModel(): an ONNX classifier someone else exported (PyTorch, a model zoo, another converter)
 // as a model definition that train(), evaluate() and exportModel() take like one written with the
 // DSL. This file reads the model file and its external data; import-bytes.ts does the rest.
-import { readFileSync, realpathSync, statSync } from 'node:fs';
-import { basename, dirname, extname, isAbsolute, relative, resolve } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { basename, extname } from 'node:path';
 import { ModelDefinition } from '../graph/model-definition';
 import { describeFileError, isFileError } from '../io/file-errors';
-import { ExternalData } from '../onnx/decode';
+import { externalDataBeside } from '../io/external-data';
+import { OnnxDecodeError } from '../onnx/decode';
 import { importBytes, ImportOptions } from './import-bytes';
 import { ImportError } from './import-error';
 
@@ -18,35 +19,6 @@ function readBytes(path: string): Uint8Array {
     if (isFileError(e)) throw new ImportError(describeFileError(e));
     throw e;
   }
-}
-
-/**
- * Reads external tensor data beside the model file. Refused before anything is read: a location
- * that is absolute or leads outside the model's folder (also through a symbolic link), one that is
- * not a regular file (a device, a folder); and bytes past a file's end.
- */
-function externalDataBeside(modelPath: string): ExternalData {
-  const folder = realpathSync(dirname(resolve(modelPath)));
-  const files = new Map<string, Uint8Array>();
-  const outside = (path: string) => relative(folder, path).startsWith('..') || isAbsolute(relative(folder, path));
-  return (location, offset, length) => {
-    const shown = JSON.stringify(location);
-    if (isAbsolute(location) || outside(resolve(folder, location))) throw new ImportError(`external data ${shown} lies outside the model's folder`);
-    let path: string;
-    try {
-      path = realpathSync(resolve(folder, location));
-    } catch (e) {
-      if (isFileError(e)) throw new ImportError(`external data ${shown}: ${describeFileError(e)}`);
-      throw e;
-    }
-    if (outside(path)) throw new ImportError(`external data ${shown} lies outside the model's folder (through a link)`);
-    if (!statSync(path).isFile()) throw new ImportError(`external data ${shown} is not a regular file`);
-    const bytes = files.get(path) ?? readBytes(path);
-    files.set(path, bytes);
-    const end = length === undefined ? bytes.length : offset + length;
-    if (!(offset >= 0) || !(end <= bytes.length) || end < offset) throw new ImportError(`external data ${shown}: bytes ${offset}-${end} lie past its end (${bytes.length} bytes)`);
-    return bytes.subarray(offset, end);
-  };
 }
 
 /**
@@ -64,5 +36,11 @@ function externalDataBeside(modelPath: string): ExternalData {
  */
 export function importModel(source: string | Uint8Array, options: ImportOptions = {}): ModelDefinition {
   if (typeof source !== 'string') return importBytes(source, options.name ?? 'imported', options);
-  return importBytes(readBytes(source), options.name ?? basename(source, extname(source)), options, externalDataBeside(source));
+  try {
+    return importBytes(readBytes(source), options.name ?? basename(source, extname(source)), options, externalDataBeside(source));
+  } catch (e) {
+    // Bytes that are not a readable model: the message says which file.
+    if (e instanceof OnnxDecodeError) throw new OnnxDecodeError(`${source}: ${e.message}`);
+    throw e;
+  }
 }

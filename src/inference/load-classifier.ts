@@ -2,6 +2,8 @@
 // that name the file, instead of ONNX Runtime's messages from deep inside a run.
 import { readFileSync, statSync } from 'node:fs';
 import { PixelNormalization, pixelsFromMetadata } from '../data/pixel-normalization';
+import { externalDataBeside } from '../io/external-data';
+import { checkedModelFile } from '../onnx/checked-model-file';
 import { OnnxDecodeError, readSignature } from '../onnx/decode';
 
 import { ModelFileError } from './model-file-error';
@@ -26,7 +28,8 @@ export interface ClassifierIo {
 }
 
 /**
- * Reads `path` and checks it maps float32 [N, ...sizes] to [N, classes] scores. With `expected`,
+ * Reads `path`, checks the file as the importer does (tensor sizes, external data from its own
+ * folder, moved into the returned bytes; ONNX's graph rules), and checks it maps float32 [N, ...sizes] to [N, classes] scores. With `expected`,
  * the sizes must hold `expected.sampleDims`' pixels (the same pixels in another shape, e.g. [N, 784],
  * pass) and the classes must match; without it, the file's own sizes and classes are taken.
  * Its metadata's pixel normalization and class names come along when it records them.
@@ -43,6 +46,7 @@ export function loadClassifier(path: string, expected?: { sampleDims: number[]; 
   }
   let sig: ReturnType<typeof readSignature>;
   try {
+    bytes = checkedModelFile(bytes, externalDataBeside(path));
     sig = readSignature(bytes);
   } catch (e) {
     if (e instanceof OnnxDecodeError) throw new ModelFileError(`${path}: ${e.message}`);

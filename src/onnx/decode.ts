@@ -1,6 +1,10 @@
 // ONNX ModelProto bytes -> IR. Reads what encode.ts writes (raw_data or typed data fields).
 import { AttrValue, DType, Dim, Graph, Model, Node, Tensor, Value } from '../graph/types';
+import { OnnxDecodeError } from './decode-error';
 import { ATTRIBUTE_TYPE, DATA_TYPE, ModelProto } from './onnx-schema';
+import { checkTensorData } from './tensor-sizes';
+
+export { OnnxDecodeError } from './decode-error';
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- protobufjs messages are untyped here */
 const num = (x: any): number => (x === undefined || x === null ? 0 : typeof x === 'number' ? x : Number(x.toString()));
@@ -10,8 +14,6 @@ const DTYPE_OF: Record<number, DType> = {
   [DATA_TYPE.int64]: 'int64',
   [DATA_TYPE.bool]: 'bool',
 };
-
-export class OnnxDecodeError extends Error {}
 
 const FLOAT16 = 10;
 
@@ -36,9 +38,10 @@ function externalBytes(p: any, read: ExternalData | undefined): Uint8Array {
 function tensorFromProto(p: any, read?: ExternalData): Tensor {
   const dtype = dtypeOf(p.dataType, `tensor '${p.name}'`);
   const dims: number[] = (p.dims ?? []).map(num);
-  const count = dims.reduce((a, d) => a * d, 1);
   const stored: Uint8Array | undefined = p.dataLocation === EXTERNAL ? externalBytes(p, read) : p.rawData;
   const raw: Uint8Array | undefined = stored && stored.length ? stored : undefined;
+  checkTensorData(p, raw);
+  const count = dims.reduce((a, d) => a * d, 1);
   let data: Tensor['data'];
   if (raw) {
     const copy = new Uint8Array(raw); // aligned copy
@@ -105,7 +108,7 @@ export function graphFromProto(g: any, read?: ExternalData): Graph {
 }
 
 /** The raw ModelProto message, or a clear error when the bytes are not an ONNX model. */
-function decodeModelProto(bytes: Uint8Array): any {
+export function decodeModelProto(bytes: Uint8Array): any {
   let m: any;
   try {
     m = ModelProto.decode(bytes);

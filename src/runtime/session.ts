@@ -24,7 +24,8 @@ function sessionOptions(cfg: SessionConfig): ort.InferenceSession.SessionOptions
     // 'all' adds NCHWc layout transforms; for 28x28 images their reorders cost more than they save
     // (measured: inference 25.7k vs 19.0k images/s, a training step 20.7 vs 21.2 ms, 2 threads).
     graphOptimizationLevel: 'extended',
-    logSeverityLevel: 3,
+    // fatal only: an error is thrown with its message, and ONNX Runtime's own log line would add a second
+    logSeverityLevel: 4,
     ...(cfg.profilePrefix ? { enableProfiling: true, profileFilePrefix: cfg.profilePrefix } : {}),
     extra: { session: { intra_op: { allow_spinning: spinning ? '1' : '0' }, inter_op: { allow_spinning: '0' } } },
   };

@@ -95,7 +95,7 @@ test('a node name with a terminal escape sequence and a line break is shown esca
 
 test.each([
   ['a missing file', ['--model-file', '/nonexistent/m.onnx'], /^error: .*m\.onnx/],
-  ['a file that is not ONNX', ['--model-file', 'package.json'], /^error: not an ONNX model/],
+  ['a file that is not ONNX', ['--model-file', 'package.json'], /^error: \S*package\.json: not an ONNX model/],
   ['--model with --model-file', ['--model', 'lenet', '--model-file', 'x.onnx'], /^error: --model and --model-file name two models: give one/],
   ['--freeze without --model-file', ['--freeze', 'w1'], /^error: --freeze goes with --model-file/],
   ['a pattern that names nothing', ['--model-file', '<file>', '--trainable', 'fc.*'], /^error: trainable 'fc\.\*' names no float initializer of the model \(it has 4: w1, b1, w2, b2\)/],
