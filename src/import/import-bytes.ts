@@ -9,7 +9,7 @@ import { BATCH_DIM, forwardContext, ModelDefinition, ParamSpec, ParamValues, Sta
 import { Dim, Graph, Node } from '../graph/types';
 import { checkPixelNormalization, PixelNormalization } from '../data/pixel-normalization';
 import { decodeModel, ExternalData, externalTensorNames } from '../onnx/decode';
-import { brokenGraphRule, nodeShown } from '../onnx/graph-rules';
+import { brokenGraphRule } from '../onnx/graph-rules';
 import { ImportError } from './import-error';
 import { attachNewHead, featureTensor, NewHeadOptions } from './new-head';
 import { OP_REWRITES } from './op-rewrites';
@@ -91,10 +91,11 @@ export function importBytes(file: Uint8Array, name: string, options: ImportOptio
 
 
 /** The names the graph rules look at. */
-const outline = (graph: Graph) => ({
+const outline = (graph: Graph, opsets: Readonly<Record<string, number>>) => ({
+  opsets,
   inputs: graph.inputs.map((v) => v.name),
   initializers: graph.initializers.map((t) => t.name),
-  nodes: graph.nodes.map((n) => ({ name: n.name, opType: n.opType, inputs: n.inputs.map((i) => i?.name ?? null), outputs: n.outputs.map((o) => o.name) })),
+  nodes: graph.nodes.map((n) => ({ name: n.name, opType: n.opType, domain: n.domain, inputs: n.inputs.map((i) => i?.name ?? null), outputs: n.outputs.map((o) => o.name) })),
 });
 
 /** The file decoded, brought to the current opset, its image input and the scores it trains on found. */
@@ -106,7 +107,7 @@ function readGraph(file: Uint8Array, read: ExternalData | undefined, name: strin
   const { graph } = model;
   const opset = model.opsets[''] ?? model.opsets['ai.onnx'];
   if (opset === undefined || opset < 7) throw new ImportError(`${name}: ai.onnx opset ${opset ?? 'missing'}; opsets 7 and later can be imported`);
-  const broken = brokenGraphRule(outline(graph), opset);
+  const broken = brokenGraphRule(outline(graph, model.opsets));
   if (broken) throw new ImportError(`${name}: ${broken}`);
   upgradeToCurrentOpset(graph, opset);
 
@@ -137,7 +138,7 @@ function importFile(file: Uint8Array, read: ExternalData | undefined, name: stri
   const nodes = nodesFeeding(graph, logits);
   // A 'Relu' of another operator set is not ONNX's Relu: only the nodes the scores use are asked.
   const foreign = nodes.find((n) => n.domain && n.domain !== 'ai.onnx');
-  if (foreign) throw new ImportError(`${name}: ${nodeShown(outline({ ...graph, nodes: [foreign] }).nodes[0])} is from operator set '${foreign.domain}'; only the standard ONNX operators (ai.onnx) can be imported`);
+  if (foreign) throw new ImportError(`${name}: node '${foreign.name || foreign.outputs[0].name}' (${foreign.opType}) is from operator set '${foreign.domain}'; only the standard ONNX operators (ai.onnx) can be imported`);
   if (options.pixels) checkPixelNormalization(options.pixels, dims.length === 4 ? (dims[1] as number) : 1);
 
   const batchNorm = options.batchNorm ?? 'eval';

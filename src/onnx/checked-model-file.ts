@@ -41,16 +41,13 @@ export function checkedModelFile(bytes: Uint8Array, read?: ExternalData): Uint8A
     checkTensorData(t, data);
     external.set(t.name, data);
   }
-  const opset = (m.opsetImport ?? []).find((o: any) => !o.domain || o.domain === 'ai.onnx')?.version;
   const g = m.graph;
-  const broken = brokenGraphRule(
-    {
-      inputs: (g.input ?? []).map((v: any) => v.name),
-      initializers: (g.initializer ?? []).map((t: any) => t.name),
-      nodes: (g.node ?? []).map((n: any) => ({ name: n.name ?? '', opType: n.opType ?? '', inputs: n.input ?? [], outputs: n.output ?? [] })),
-    },
-    opset === undefined ? undefined : Number(opset),
-  );
+  const broken = brokenGraphRule({
+    opsets: Object.fromEntries((m.opsetImport ?? []).map((o: any) => [o.domain ?? '', Number(o.version ?? 0)])),
+    inputs: (g.input ?? []).map((v: any) => v.name),
+    initializers: (g.initializer ?? []).map((t: any) => t.name),
+    nodes: (g.node ?? []).map((n: any) => ({ name: n.name ?? '', opType: n.opType ?? '', domain: n.domain ?? '', inputs: n.input ?? [], outputs: n.output ?? [] })),
+  });
   if (broken) throw new OnnxDecodeError(broken);
   return external.size ? inlineInitializerBytes(bytes, external) : bytes;
 }

@@ -1,5 +1,5 @@
 // Run the CLI as `npm run <command>` does: one Node process with tsx's loader (no wrapper process).
-import { spawn, spawnSync } from 'node:child_process';
+import { execFile, spawn, spawnSync } from 'node:child_process';
 import { join, resolve } from 'node:path';
 import { MNIST_DIR } from './mnist-dir';
 
@@ -18,3 +18,10 @@ export function cliWith(env: NodeJS.ProcessEnv, ...args: string[]) {
 }
 
 export const cliProcess = (...args: string[]) => spawn(process.execPath, [...ARGS, ...args], { cwd: ROOT, env: ENV });
+
+/** The CLI without blocking the test, for runs side by side. */
+export function cliAsync(...args: string[]): Promise<{ code: number | null; out: string; err: string }> {
+  return new Promise((done) => {
+    execFile(process.execPath, [...ARGS, ...args], { cwd: ROOT, encoding: 'utf8', env: ENV }, (e, out, err) => done({ code: e ? (typeof e.code === 'number' ? e.code : null) : 0, out, err }));
+  });
+}

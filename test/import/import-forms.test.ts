@@ -220,7 +220,10 @@ describe('forms refused in one line', () => {
     const cycle = [flatten, node('Add', ['flat', 'z'], ['y']), node('Relu', ['y'], ['z']), node('Gemm', ['z', 'w1', 'b1'], ['h'], { transB: int(1) }), relu, dense2];
     expect(() => importModel(model(cycle, mlpWeights()))).toThrow(/^imported: node 'n\d+' \(Add\) reads 'z' before node 'n\d+' \(Relu\) makes it \(the nodes are not in order, or form a cycle\)$/);
     const foreign = model([flatten, dense1, { ...relu, domain: 'com.example' }, dense2], mlpWeights());
-    expect(() => importModel(foreign)).toThrow(/^imported: node 'n\d+' \(Relu\) is from operator set 'com\.example'; only the standard ONNX operators \(ai\.onnx\) can be imported$/);
+    expect(() => importModel(foreign)).toThrow(/^imported: node 'n\d+' \(Relu\) is from operator set 'com\.example', which the model does not import$/);
+    const declared = decodeModel(foreign);
+    declared.opsets['com.example'] = 1;
+    expect(() => importModel(encodeModel(declared))).toThrow(/^imported: node 'n\d+' \(Relu\) is from operator set 'com\.example'; only the standard ONNX operators \(ai\.onnx\) can be imported$/);
     expect(() => importModel(model(mlpNodes(), mlpWeights(), { opset: 99 }))).toThrow('imported: ai.onnx opset 99 is newer than any this project knows (up to 28)');
     // An If whose branch holds an If whose branch ... 40 deep, beside the classifier.
     const { encodeModel: encode } = await import('../../src/onnx/encode');
