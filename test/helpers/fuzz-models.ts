@@ -2,7 +2,8 @@
 // check a damaged or hostile file is refused in one line and never crashes the process.
 import { lenet } from '../../model/lenet.onnx-builder';
 import { DataError } from '../../src/data/idx-bytes';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { datasets, evaluate, importModel, train } from '../../src/index';
@@ -12,6 +13,7 @@ import { RuntimeError } from '../../src/runtime/session';
 import { encodeModel } from '../../src/onnx/encode';
 import { initParams } from '../../src/training/graphs/init';
 import { mlpNodes, mlpWeights, model, opset9ConvModel, residualModel } from './hand-made-onnx';
+import { pythonWith } from './python';
 
 /** A small linear congruential generator: the same mutations for the same seed on every machine. */
 function generator(seed: number) {
@@ -44,8 +46,28 @@ export function* mutations(files: Uint8Array[], count: number, seed: number): Ge
 /** A refusal the CLI shows as one line (exit 2): the project's data and model-file errors, and ONNX Runtime refusing to load a graph. */
 export const isOneLineRefusal = (e: unknown) => (e instanceof DataError || e instanceof OnnxDecodeError || e instanceof RuntimeError) && !(e as Error).message.includes('\n');
 
-/** The files mutated: three hand-made models and the project's own exported LeNet. */
-export const FUZZ_SEEDS = () => [model(mlpNodes(), mlpWeights()), opset9ConvModel(), residualModel(), encodeModel(buildInferenceModel(lenet, initParams(lenet, 1)))];
+/** The hand-made seeds: three hand-made models and the project's own exported LeNet. */
+const HAND_MADE = () => [model(mlpNodes(), mlpWeights()), opset9ConvModel(), residualModel(), encodeModel(buildInferenceModel(lenet, initParams(lenet, 1)))];
+
+const python = pythonWith(['torch', 'onnx']);
+if (!python && process.env.REQUIRE_TORCH) throw new Error('REQUIRE_TORCH is set but no Python with torch and onnx was found (set ONNX_PYTHON)');
+
+/**
+ * The files mutated: the hand-made seeds and, where Python has torch, the PyTorch exports of
+ * torch-reference.py (ResNet-, MobileNetV2-, SqueezeNet-style and an MLP with LayerNorm and GELU
+ * from the TorchScript-based exporter, the ResNet-style one also from the dynamo-based one, whose
+ * weights sit in an external data file). `dir` receives the external data files the seeds use.
+ */
+export function fuzzSeeds(dir: string): Uint8Array[] {
+  if (!python) {
+    console.warn('fuzzing without the PyTorch exports: no Python with torch and onnx (set ONNX_PYTHON)');
+    return HAND_MADE();
+  }
+  const r = spawnSync(python, [join(__dirname, '../import/torch-reference.py'), dir, '--exports-only'], { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`torch-reference.py --exports-only failed: ${r.stderr}`);
+  const exports = readdirSync(dir).filter((f) => f.endsWith('.onnx')).sort();
+  return [...HAND_MADE(), ...exports.map((f) => readFileSync(join(dir, f)))];
+}
 
 /**
  * `count` mutations (seeded), each written to a file and scored by evaluate() (the inference path of
@@ -58,8 +80,9 @@ export async function fuzz(count: number, seed: number) {
   const outcome = { refused: 0, trained: 0, scored: 0, notScored: 0, other: [] as string[], slow: [] as number[] };
   const dir = mkdtempSync(join(tmpdir(), 'fuzz-'));
   const file = join(dir, 'mutated.onnx');
+  const seeds = fuzzSeeds(dir);
   let i = 0;
-  for (const bytes of mutations(FUZZ_SEEDS(), count, seed)) {
+  for (const bytes of mutations(seeds, count, seed)) {
     const started = performance.now();
     writeFileSync(file, bytes);
     try {
@@ -70,7 +93,7 @@ export async function fuzz(count: number, seed: number) {
       else outcome.other.push(`mutation ${i}, evaluate: ${(e as Error).constructor.name}: ${(e as Error).message.split('\n')[0]}`);
     }
     try {
-      const def = importModel(bytes, { name: `mutation-${i}` });
+      const def = importModel(file, { name: `mutation-${i}` });
       await train(def, data, { epochs: 1, batchSize: 4, learningRate: 0.01 });
       outcome.trained++;
     } catch (e) {
@@ -81,6 +104,6 @@ export async function fuzz(count: number, seed: number) {
     i++;
   }
   rmSync(dir, { recursive: true, force: true });
-  return outcome;
+  return { ...outcome, seeds: seeds.length };
 }
 

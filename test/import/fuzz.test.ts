@@ -6,7 +6,7 @@ import { fuzz } from '../helpers/fuzz-models';
 
 test('300 mutated model files: each refused in one line, or scored by evaluate / imported and trained', async () => {
   const r = await fuzz(300, 7);
-  console.log(`fuzz (300, seed 7): evaluate scored ${r.scored}, refused ${r.notScored}; import ${r.refused} refused, ${r.trained} trained`);
+  console.log(`fuzz (300, seed 7, ${r.seeds} seed files): evaluate scored ${r.scored}, refused ${r.notScored}; import ${r.refused} refused, ${r.trained} trained`);
   expect(r.other).toEqual([]);
   expect(r.slow).toEqual([]);
   expect(r.refused + r.trained).toBe(300);

@@ -1,10 +1,12 @@
 """Reference runs for the import tests: small networks in the shapes of well-known ones, exported
 with PyTorch's own exporters, then trained with torch.optim from the same weights and batch.
 
-usage: python torch-reference.py OUT_DIR
+usage: python torch-reference.py OUT_DIR [--exports-only]
 Writes OUT_DIR/<model>.<exporter>.onnx and OUT_DIR/reference.json: per file, the batch (bytes and
 labels), the optimizer, and after each run the values of every trained initializer (matched to
 torch parameters by their starting values) and the updated module's scores on the batch.
+With --exports-only, only the files: each model's from the TorchScript-based exporter, the
+ResNet-style one's also from the dynamo-based one.
 """
 import json
 import sys
@@ -127,10 +129,8 @@ def export(module, path, exporter):
                           input_names=["input"], output_names=["scores"], dynamic_axes={"input": {0: "batch"}})
 
 
-def run(name, exporter, opt_name, batch_norm="eval"):
-    import onnx
-    import onnx.numpy_helper as nh
-
+def exported(name, exporter):
+    """The model with seeded weights, in eval mode, written to OUT/<name>.<exporter>.onnx."""
     torch.manual_seed(len(name) * 31 + len(exporter))
     module = MODELS[name]()
     for m in module.modules():  # statistics and affine parameters that are not the identity, so that each matters
@@ -144,6 +144,14 @@ def run(name, exporter, opt_name, batch_norm="eval"):
     module.eval()
     path = f"{OUT}/{name}.{exporter}.onnx"
     export(module, path, exporter)
+    return module, path
+
+
+def run(name, exporter, opt_name, batch_norm="eval"):
+    import onnx
+    import onnx.numpy_helper as nh
+
+    module, path = exported(name, exporter)
     initializers = {t.name: nh.to_array(t) for t in onnx.load(path).graph.initializer}
     params = dict(module.named_parameters())
     by_value = {}  # initializer -> parameter: the one of the same name, else the one with the same values
@@ -178,6 +186,12 @@ def run(name, exporter, opt_name, batch_norm="eval"):
         "scores": after.flatten().tolist(),
     }
 
+
+if sys.argv[2:] == ["--exports-only"]:  # the files alone (the fuzz test's seeds)
+    for m in MODELS:
+        exported(m, "torchscript")
+    exported("resnet", "dynamo")
+    sys.exit(0)
 
 runs = [run(m, e, "sgd") for m in MODELS for e in ("torchscript", "dynamo")]
 # Same seeds, so the same files again, trained with momentum and AdamW.
