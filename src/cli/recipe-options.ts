@@ -1,4 +1,5 @@
 // The training recipe as given on the command line: defaults, --resume consistency, save points.
+import type { LossName } from '../graph/model-definition';
 import type { Recipe } from '../training/run/checkpoint';
 import { datasetOf, optimizerOf, scheduleOf } from '../training/recipe';
 import { UsageError } from './errors';
@@ -29,6 +30,7 @@ export interface RecipeFlags extends OptimizerFlags {
   limit?: number;
   dataset?: string;
   'val-fraction'?: number;
+  loss?: LossName;
 }
 
 export function recipeFromFlags(given: RecipeFlags & { model: string }): Recipe {
@@ -46,6 +48,7 @@ export function recipeFromFlags(given: RecipeFlags & { model: string }): Recipe 
     valFraction: f['val-fraction'],
     optimizer,
     schedule,
+    loss: f.loss,
   });
 }
 
@@ -66,6 +69,7 @@ export function resumedRecipe(saved: Recipe, f: RecipeFlags, checkpoint: string)
   clash('limit', f.limit, saved.limit);
   clash('dataset', f.dataset, datasetOf(saved));
   clash('val-fraction', f['val-fraction'], saved.valFraction);
+  clash('loss', f.loss, saved.loss ?? 'cross-entropy');
   for (const [flag, given, had] of optimizerClashes(f, { optimizer: optimizerOf(saved), schedule: scheduleOf(saved) })) clash(flag, given, had);
   return { ...saved, epochs: f.epochs ?? saved.epochs };
 }

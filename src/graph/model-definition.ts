@@ -71,6 +71,14 @@ export function forwardContext(mode: ForwardMode, state: Record<string, Value>, 
   };
 }
 
+/**
+ * The losses a model trains with, as PyTorch names them: softmax cross-entropy on the scores
+ * (CrossEntropyLoss), mean squared error (MSELoss), mean absolute error (L1Loss), binary
+ * cross-entropy on each output's logit (BCEWithLogitsLoss); the targets are the one-hot labels.
+ */
+export const LOSS_NAMES = ['cross-entropy', 'mse', 'l1', 'bce'] as const;
+export type LossName = (typeof LOSS_NAMES)[number];
+
 export interface ModelDefinition {
   name: string;
   /** Shape of one input sample, e.g. [1, 28, 28]; the batch dimension is added in front. */
@@ -81,6 +89,8 @@ export interface ModelDefinition {
   pixels?: PixelNormalization;
   /** Non-trainable state carried between steps (absent: none). */
   state?: StateSpec[];
+  /** What training minimizes on its outputs (absent: softmax cross-entropy); see LOSS_NAMES. */
+  loss?: LossName;
   /** Builds logits [N, classes] from x [N, ...sampleDims]; `ctx` says the mode and holds the state. */
   forward(b: GraphBuilder, x: Value, params: Record<string, Value>, ctx: ForwardContext): Value;
   /**

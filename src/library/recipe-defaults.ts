@@ -32,5 +32,6 @@ export function recipeFrom(model: string, c: RecipeChoices): Recipe {
     ...(c.valFraction !== undefined ? { valFraction: c.valFraction } : {}),
     ...(c.optimizer !== PLAIN_SGD ? { optimizer: c.optimizer } : {}),
     ...(c.schedule !== CONSTANT_LR ? { schedule: c.schedule } : {}),
+    ...(c.loss !== undefined && c.loss !== 'cross-entropy' ? { loss: c.loss } : {}),
   };
 }

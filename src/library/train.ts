@@ -4,7 +4,7 @@
 import { channelsOf, Dataset, sampleSize } from '../data/dataset';
 import { checkPixelNormalization } from '../data/pixel-normalization';
 import { DataError } from '../data/idx-bytes';
-import { ModelDefinition, ParamValues } from '../graph/model-definition';
+import { LOSS_NAMES, LossName, ModelDefinition, ParamValues } from '../graph/model-definition';
 import { ExecutionProvider, SessionConfig } from '../runtime/session';
 import { initParams } from '../training/graphs/init';
 import { cacheFeatures } from './feature-cache';
@@ -12,7 +12,7 @@ import { recipeFrom } from './recipe-defaults';
 import { engineProblem } from '../training/engines/engine-limits';
 import { EngineFactory, openEngine } from '../training/engines/open-engine';
 import { OptimizerConfig, OptimizerName } from '../training/graphs/optimizers/optimizer';
-import { Recipe } from '../training/recipe';
+import { Recipe, trainedAs } from '../training/recipe';
 import { optimizerConfigOf, OptimizerSettings, scheduleConfigOf, ScheduleSettings } from '../training/run/recipe-settings';
 import { ScheduleConfig } from '../training/run/schedules';
 import { freshStart } from '../training/run/trainer';
@@ -41,6 +41,12 @@ export interface TrainOptions {
   learningRate?: number;
   /** 'constant' (default), 'step', 'cosine', 'onecycle', or one with its settings; applied per step. */
   schedule?: ScheduleConfig['name'] | ScheduleOptions;
+  /**
+   * What training minimizes on the model's outputs, against the one-hot labels: 'cross-entropy'
+   * (softmax, the default), 'mse', 'l1' or 'bce' (binary cross-entropy on each output's logit):
+   * PyTorch's CrossEntropyLoss, MSELoss, L1Loss, BCEWithLogitsLoss.
+   */
+  loss?: LossName;
   /** Seeds the initialization and the shuffling (default 42). */
   seed?: number;
   /** Start from these parameters (and model state) instead of a seeded initialization: fine-tuning. */
@@ -149,6 +155,7 @@ function recipeOf(model: ModelDefinition, data: Dataset, options: TrainOptions):
     throw new RangeError(`batchSize must be a whole number from 1 to the ${data.images.count} samples, got ${recipe.batchSize}`);
   }
   if (!(recipe.learningRate > 0)) throw new RangeError(`learningRate must be positive, got ${recipe.learningRate}`);
+  if (recipe.loss !== undefined && !LOSS_NAMES.includes(recipe.loss)) throw new RangeError(`loss must be one of ${LOSS_NAMES.join(', ')}, got ${recipe.loss}`);
   return recipe;
 }
 
@@ -163,6 +170,8 @@ export async function train(model: ModelDefinition, data: Dataset, options: Trai
     start = freshStart(model, recipe, fresh);
   }
   const { recipe } = start;
+  const given = model;
+  model = trainedAs(model, recipe); // the graphs training builds carry the recipe's loss
   const session: SessionConfig = options.session ?? { ep: options.ep ?? 'cpu', threads: options.threads ?? 0 };
   if (options.cacheFeatures) {
     // The head alone, on features computed once; the result is the whole model's.
@@ -171,8 +180,8 @@ export async function train(model: ModelDefinition, data: Dataset, options: Trai
     const held = cached.validation ? ` and ${cached.validation.images.count.toLocaleString('en-US')} held out` : '';
     options.onLog?.(`features of ${data.images.count.toLocaleString('en-US')} samples${held} computed once (${cached.data.images.cols.toLocaleString('en-US')} values each, ${((performance.now() - began) / 1000).toFixed(1)} s); the head trains on them`);
     const validation = options.validation && { ...options.validation, data: cached.validation! };
-    const trained = await train(cached.model, cached.data, { ...options, start, validation, cacheFeatures: false, trainingStepFile: undefined });
-    return { ...trained, model, classNames: classNamesOf(model, data) };
+    const result = await train(cached.model, cached.data, { ...options, start, validation, cacheFeatures: false, trainingStepFile: undefined });
+    return { ...result, model: given, classNames: classNamesOf(given, data) };
   }
   const replicas = options.replicas ?? [];
   const stepsPerRun = options.stepsPerRun ?? 1;
@@ -206,7 +215,7 @@ export async function train(model: ModelDefinition, data: Dataset, options: Trai
       options.on,
     );
     return {
-      model,
+      model: given,
       params: result.state.params,
       history: result.state.history,
       status: result.status,

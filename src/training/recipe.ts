@@ -1,5 +1,6 @@
 // The recipe of a training run: what is trained, on how much data, with which optimizer and
 // learning-rate schedule. It travels whole: flags -> recipe -> graphs, engines, checkpoint.
+import type { LossName, ModelDefinition } from '../graph/model-definition';
 import type { PixelNormalization } from '../data/pixel-normalization';
 import { OptimizerConfig, PLAIN_SGD } from './graphs/optimizers/optimizer';
 import { CONSTANT_LR, ScheduleConfig } from './run/schedules';
@@ -34,8 +35,12 @@ export interface Recipe {
   optimizer?: OptimizerConfig;
   /** A constant rate when absent. */
   schedule?: ScheduleConfig;
+  /** Softmax cross-entropy when absent. */
+  loss?: LossName;
 }
 
 export const optimizerOf = (r: Recipe): OptimizerConfig => r.optimizer ?? PLAIN_SGD;
 export const scheduleOf = (r: Recipe): ScheduleConfig => r.schedule ?? CONSTANT_LR;
+/** The model as the recipe trains it: with the recipe's loss (the graphs training builds depend on it). */
+export const trainedAs = (def: ModelDefinition, r: Recipe): ModelDefinition => (r.loss && r.loss !== 'cross-entropy' ? { ...def, loss: r.loss } : def);
 export const datasetOf = (r: Recipe): string => r.dataset ?? 'mnist';

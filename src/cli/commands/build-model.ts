@@ -1,5 +1,6 @@
 // `build-model`: write the training-step graph and the initial inference model to artifacts/.
 import type { CommandModule, InferredOptionTypes } from 'yargs';
+import { LOSS_NAMES } from '../../graph/model-definition';
 import { artifactsOption, importOptions, modelOption, newHeadOptions } from '../options';
 
 const { 'cache-features': _training, ...headOptions } = newHeadOptions;
@@ -17,6 +18,7 @@ const options = {
     describe: 'native: the training-step graph; ort-training: also ONNX Runtime training-API artifacts',
   },
   lr: { type: 'number', describe: 'learning rate baked into the ort-training optimizer model (default: the model\'s recipe)' },
+  loss: { choices: LOSS_NAMES, describe: 'the loss the training graphs minimize (default cross-entropy; as train --loss)' },
 } as const;
 
 export const buildModelCommand: CommandModule<object, InferredOptionTypes<typeof options>> = {
@@ -38,7 +40,8 @@ export const buildModelCommand: CommandModule<object, InferredOptionTypes<typeof
     };
     const imported = withHeadAndPixels(args, importedModelOf(args), classes);
     const { importModel } = await import('../../import/import-model.js');
-    const def = imported ? importModel(imported.path, imported) : MODEL_DEFINITIONS[args.model];
+    const model = imported ? importModel(imported.path, imported) : MODEL_DEFINITIONS[args.model];
+    const def = args.loss && args.loss !== 'cross-entropy' ? { ...model, loss: args.loss } : model;
     const built = writeArtifacts(def, args.artifacts, args.seed);
     console.log(`${def.name}: ${paramCount(def).toLocaleString('en-US')} parameters${imported ? ' train' : ''}, training step of ${built.trainingNodes} ONNX nodes`);
     console.log(`wrote ${built.trainingStep}`);

@@ -62,8 +62,8 @@ export async function openEngine(def: ModelDefinition, params: ParamValues, reci
     log(`up to ${c.stepsPerRun} steps per run (ONNX Loop)`);
     return loopEngine(def, encodeModel(buildTrainingLoop(def, opt)), params, opt, c.session, c.stepsPerRun, { seed: recipe.seed });
   }
-  // The step graph on disk (build-model's) is plain SGD's; any other optimizer's is built here.
-  const onDisk = recipe.optimizer === undefined || recipe.optimizer === PLAIN_SGD ? c.trainingStepFile : undefined;
+  // The step graph on disk (build-model's) is plain SGD's with cross-entropy; any other optimizer's or loss's is built here.
+  const onDisk = (recipe.optimizer === undefined || recipe.optimizer === PLAIN_SGD) && recipe.loss === undefined ? c.trainingStepFile : undefined;
   const step = onDisk ?? encodeModel(buildTrainingStep(def, opt));
   return nativeEngine(def, step, params, opt, c.session, { seed: recipe.seed });
 }
