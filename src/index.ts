@@ -28,6 +28,7 @@ export { batchNorm, batchNormSpecs, dropout } from './graph/layers';
 export type { BatchNormOptions } from './graph/layers';
 export { GraphBuilder } from './graph/graph-builder';
 export type { ConvOptions } from './graph/graph-builder';
-export type { ModelDefinition, ParamSpec, StateSpec, ForwardContext, ForwardMode } from './graph/model-definition';
+export type { ModelDefinition, ParamSpec, StateSpec, ForwardContext, ForwardMode, LossName } from './graph/model-definition';
+export { LOSS_NAMES } from './graph/model-definition';
 export type { Value } from './graph/types';
 export { models } from './library/models';

@@ -8,6 +8,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { datasets, exportModel, importModel, ortTrainingEngine, train } from '../../src/index';
+import { LOSS_NAMES, LossName } from '../../src/graph/model-definition';
 import { decodeModel } from '../../src/onnx/decode';
 import { pythonWith } from '../helpers/python';
 import { f32, runOnce } from '../helpers/run-model';
@@ -25,6 +26,7 @@ interface Run {
   pixels: number[];
   labels: number[];
   batchNorm: 'eval' | 'train';
+  loss: LossName;
   trained: Record<string, number[]>;
   statistics: Record<string, number[]>;
   scores: number[];
@@ -62,6 +64,11 @@ const CASES = [
   ['squeezenet', 'torchscript-opset13', 'sgd', 'native'],
   // Batch norm as PyTorch's train(): batch statistics, running statistics updated.
   ['resnet', 'torchscript', 'sgd, batch norm train', 'native'],
+  // The other losses against the one-hot labels: MSELoss, L1Loss, BCEWithLogitsLoss.
+  ['resnet', 'torchscript', 'sgd, mse', 'native'],
+  ['resnet', 'torchscript', 'sgd, mse', 'ort-training'],
+  ['squeezenet', 'torchscript', 'sgd, l1', 'native'],
+  ['mobilenet', 'dynamo', 'sgd, bce', 'native'],
 ];
 const worst: string[] = [];
 afterAll(() => worst.length && console.log(`largest difference from torch.optim, relative to each tensor's largest value:\n${worst.join('\n')}`));
@@ -69,7 +76,8 @@ afterAll(() => worst.length && console.log(`largest difference from torch.optim,
 (python ? describe : describe.skip)('models exported from PyTorch train as PyTorch trains them', () => {
   test.each(CASES)('%s (%s exporter), %s, %s engine', async (model, exporter, optimizer, engine) => {
     const batchNorm = optimizer.includes('batch norm train') ? 'train' : 'eval';
-    const run = runs.find((r) => r.model === model && r.exporter === exporter && (r.optimizer.name === 'adamw') === (optimizer === 'adamw') && !!r.optimizer.momentum === optimizer.includes('momentum') && r.batchNorm === batchNorm)!;
+    const loss = LOSS_NAMES.find((l) => optimizer.endsWith(`, ${l}`)) ?? 'cross-entropy';
+    const run = runs.find((r) => r.model === model && r.exporter === exporter && (r.optimizer.name === 'adamw') === (optimizer === 'adamw') && !!r.optimizer.momentum === optimizer.includes('momentum') && r.batchNorm === batchNorm && r.loss === loss)!;
     const file = join(dir, run.file);
     const def = importModel(file, { batchNorm });
     const count = run.labels.length;
@@ -81,7 +89,8 @@ afterAll(() => worst.length && console.log(`largest difference from torch.optim,
       batchSize: count,
       optimizer: { name: o.name, ...(o.momentum ? { momentum: o.momentum } : {}) },
       learningRate: o.learningRate,
-      engine: engine === 'ort-training' ? ortTrainingEngine(join(dir, 'artifacts')) : undefined,
+      loss,
+      engine: engine === 'ort-training' ? ortTrainingEngine(join(dir, `artifacts-${loss}`)) : undefined,
     });
     expect(trained.status).toBe('completed');
     const names = Object.keys(run.trained);

@@ -109,6 +109,12 @@ class MlpStyle(nn.Module):
 
 
 MODELS = {"resnet": ResNetStyle, "mobilenet": MobileNetStyle, "squeezenet": SqueezeNetStyle, "mlp": MlpStyle}
+LOSSES = {  # against the one-hot labels, as the project's --loss
+    "cross-entropy": F.cross_entropy,
+    "mse": lambda s, y: F.mse_loss(s, F.one_hot(y, s.shape[1]).float()),
+    "l1": lambda s, y: F.l1_loss(s, F.one_hot(y, s.shape[1]).float()),
+    "bce": lambda s, y: F.binary_cross_entropy_with_logits(s, F.one_hot(y, s.shape[1]).float()),
+}
 OPTIMIZERS = {
     "sgd": (lambda ps: torch.optim.SGD(ps, lr=0.05), {"name": "sgd", "learningRate": 0.05}),
     "momentum": (lambda ps: torch.optim.SGD(ps, lr=0.05, momentum=0.9), {"name": "sgd", "momentum": 0.9, "learningRate": 0.05}),
@@ -147,7 +153,7 @@ def exported(name, exporter):
     return module, path
 
 
-def run(name, exporter, opt_name, batch_norm="eval"):
+def run(name, exporter, opt_name, batch_norm="eval", loss_name="cross-entropy"):
     import onnx
     import onnx.numpy_helper as nh
 
@@ -170,7 +176,7 @@ def run(name, exporter, opt_name, batch_norm="eval"):
     for _ in range(STEPS):
         opt.zero_grad()
         scores = module(x)
-        loss = F.nll_loss(scores, labels) if name == "mlp" else F.cross_entropy(scores, labels)
+        loss = F.nll_loss(scores, labels) if name == "mlp" else LOSSES[loss_name](scores, labels)
         loss.backward()
         opt.step()
     module.eval()
@@ -180,7 +186,7 @@ def run(name, exporter, opt_name, batch_norm="eval"):
     return {
         "file": f"{name}.{exporter}.onnx", "model": name, "exporter": exporter, "steps": STEPS, "optimizer": spec,
         "pixels": pixels.flatten().tolist(), "labels": labels.tolist(),
-        "batchNorm": batch_norm,
+        "batchNorm": batch_norm, "loss": loss_name,
         "trained": {i: params[p].detach().flatten().tolist() for i, p in by_value.items()},
         "statistics": {n: b.flatten().tolist() for n, b in buffers.items() if n in initializers and "running" in n},
         "scores": after.flatten().tolist(),
@@ -197,4 +203,7 @@ runs = [run(m, e, "sgd") for m in MODELS for e in ("torchscript", "dynamo")]
 # Same seeds, so the same files again, trained with momentum and AdamW.
 runs += [run("resnet", "torchscript", "momentum"), run("mlp", "dynamo", "adamw"), run("resnet", "torchscript", "sgd", "train")]
 runs += [run("mlp", "torchscript-opset13", "sgd"), run("squeezenet", "torchscript-opset13", "sgd")]
+# The other losses (models without a final softmax: the project trains on the scores before one).
+runs += [run("resnet", "torchscript", "sgd", loss_name="mse"), run("squeezenet", "torchscript", "sgd", loss_name="l1"),
+         run("mobilenet", "dynamo", "sgd", loss_name="bce")]
 json.dump({"torch": torch.__version__, "runs": runs}, open(f"{OUT}/reference.json", "w"))
