@@ -31,6 +31,7 @@ export function graphsOf(def: ModelDefinition): [string, Model][] {
     [`${def.name} training step (AdamW)`, buildTrainingStep(def, ADAMW)],
     [`${def.name} training loop (--steps-per-run)`, buildTrainingLoop(def)],
     [`${def.name} training loop (Nesterov momentum)`, buildTrainingLoop(def, NESTEROV)],
+    ...(['mse', 'l1', 'bce'] as const).map((loss): [string, Model] => [`${def.name} training step (--loss ${loss})`, buildTrainingStep({ ...def, loss })]),
     ...(stateless ? dataParallelGraphs(def) : []),
     [`${def.name} copy-out graph (WebGPU parameters to the host)`, buildCopyOutGraph(def, ADAMW)],
     [`${def.name} inference model`, buildInferenceModel(def, initParams(def, 1))],

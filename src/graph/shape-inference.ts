@@ -132,7 +132,7 @@ function leftover(input: Shape | undefined, rest: Dim[]): Dim | undefined {
 
 export const SHAPE_RULES: Record<string, Rule> = {
   Identity: same, Tanh: same, Relu: same, Neg: same, Exp: same, Log: same, Sqrt: same, Reciprocal: same,
-  LogSoftmax: same, Softmax: same, Abs: same, Sign: same, Sigmoid: same, LeakyRelu: same, BatchNormalization: same,
+  LogSoftmax: same, Softmax: same, Abs: same, Sigmoid: same, LeakyRelu: same, BatchNormalization: same,
   Erf: same, Clip: same, LayerNormalization: same, HardSigmoid: same, HardSwish: same, Max: elementwise, Min: elementwise,
   GreaterOrEqual: comparison, LessOrEqual: comparison, Elu: same, Softplus: same, Softsign: same, PRelu: same,
   LRN: same, InstanceNormalization: same,

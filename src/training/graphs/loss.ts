@@ -63,7 +63,10 @@ function meanSquaredError(b: GraphBuilder, logits: Value, targets: Value): LossG
 function meanAbsoluteError(b: GraphBuilder, logits: Value, targets: Value): LossGraph {
   const d = b.sub(logits, targets, 'errors');
   const loss = b.reduceMean(b.op('Abs', [d], {}, { name: 'absolute_errors' })[0], [0, 1], false, 'loss');
-  const logitsGrad = b.div(b.op('Sign', [d], {}, { name: 'error_signs' })[0], outputCount(b, targets), 'logits_grad');
+  // sign(d) as (d > 0) - (d < 0): WebGPU has no Sign kernel
+  const zero = b.f32(0, 'zero');
+  const sign = b.sub(b.cast(b.greater(d, zero), 'float32'), b.cast(b.less(d, zero), 'float32'), 'error_signs');
+  const logitsGrad = b.div(sign, outputCount(b, targets), 'logits_grad');
   return { loss, correct: correctCount(b, logits, targets), logitsGrad };
 }
 
