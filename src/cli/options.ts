@@ -1,4 +1,5 @@
 // Options shared by several commands, declared once.
+import { LOSS_NAMES } from '../graph/model-definition';
 import type { Options } from 'yargs';
 import { EXECUTION_PROVIDERS, ExecutionProvider, PROVIDERS } from '../runtime/providers';
 import { EngineUse, EngineWords, engineProblem } from '../training/engines/engine-limits';
@@ -32,6 +33,14 @@ export const newHeadOptions = {
   std: { type: 'string', describe: 'with --model-file: per-channel standard deviation the pixels are divided by after the mean, e.g. 0.229,0.224,0.225' },
   'pixel-range': { choices: ['0-1', '0-255'] as const, describe: 'with --model-file: pixels as value / 255 (0-1, default) or the raw value (0-255), before --mean and --std' },
 } as const satisfies Record<string, Options>;
+
+/** --loss: what the training graphs minimize (train, compare-ep, build-model). */
+export const lossOption = {
+  loss: {
+    choices: LOSS_NAMES,
+    describe: 'what training minimizes against the one-hot labels: cross-entropy (softmax, the default), mse, l1, bce (binary cross-entropy on each output\'s logit); PyTorch\'s CrossEntropyLoss, MSELoss, L1Loss, BCEWithLogitsLoss',
+  },
+} as const;
 
 export const modelOption = {
   model: { choices: MODELS, default: 'lenet' as const, describe: 'architecture (model/<name>.onnx-builder.ts)' },

@@ -16,15 +16,16 @@ import { MODEL_DEFINITIONS } from '../../model/registry';
 import { recipeFromFlags } from './recipe-options';
 import { importedModelOf } from './train-target';
 import { importModel } from '../import/import-model';
-import { optimizerOf } from '../training/recipe';
+import { optimizerOf, trainedAs } from '../training/recipe';
 import { describeOptimizer } from '../training/graphs/optimizers/optimizer';
 
 const INIT_SEED = 42;
 
 export async function compareProviders(args: CompareEpArgs): Promise<number> {
   const imported = importedModelOf(args);
-  const def = imported ? importModel(imported.path, imported) : MODEL_DEFINITIONS[args.model];
-  const recipe = { ...recipeFromFlags({ ...args, model: def.name, epochs: undefined, limit: undefined, seed: undefined }), epochs: 1 };
+  const model = imported ? importModel(imported.path, imported) : MODEL_DEFINITIONS[args.model];
+  const recipe = { ...recipeFromFlags({ ...args, model: model.name, epochs: undefined, limit: undefined, seed: undefined }), epochs: 1 };
+  const def = trainedAs(model, recipe);
   const dataset = datasetNamed(args.dataset);
   const dir = await locateDataset(dataset, { dataDir: args['data-dir'], onLog: (line) => console.error(line) });
   const full = loadSplit(dir, 'train', dataset);

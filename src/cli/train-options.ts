@@ -1,8 +1,7 @@
 // The flags of `train`, declared once: the command parses them, the training run reads them.
 import type { InferredOptionTypes } from 'yargs';
-import { LOSS_NAMES } from '../graph/model-definition';
 import { CPU_STEPS_PER_RUN } from '../training/engines/open-engine';
-import { dataOption, importOptions, MODELS, newHeadOptions, runtimeOptions } from './options';
+import { dataOption, importOptions, lossOption, MODELS, newHeadOptions, runtimeOptions } from './options';
 import { defaultLearningRate, RECIPE_DEFAULTS } from '../library/recipe-defaults';
 import { RECIPE_PRESETS, RecipePreset } from './recipe-options';
 import { optimizerOptions } from './optimizer-options';
@@ -24,10 +23,7 @@ export const trainOptions = {
   'batch-size': { type: 'number', describe: `samples per SGD step (default ${RECIPE_DEFAULTS.batchSize})` },
   lr: { type: 'number', describe: `(base) learning rate (default: SGD ${defaultLearningRate('lenet', 'sgd')}, mlp ${defaultLearningRate('mlp', 'sgd')}; Adam/AdamW ${defaultLearningRate('lenet', 'adamw')})` },
   ...optimizerOptions,
-  loss: {
-    choices: LOSS_NAMES,
-    describe: 'what training minimizes against the one-hot labels: cross-entropy (softmax, the default), mse, l1, bce (binary cross-entropy on each output\'s logit); PyTorch\'s CrossEntropyLoss, MSELoss, L1Loss, BCEWithLogitsLoss',
-  },
+  ...lossOption,
   seed: { type: 'number', describe: `seed of the shuffle, and of the init when train builds the artifacts (default ${RECIPE_DEFAULTS.seed})` },
   limit: { type: 'number', describe: 'train on the first N training images only' },
   'val-fraction': { type: 'number', describe: 'image folders: hold out this share of each class (seeded) for --val-every' },

@@ -45,6 +45,18 @@ test('SGD steps of the K-step Loop graph on WebGPU agree with the CPU\'s to 1e-4
   expect(largestParameterDifference(r.out)).toBeLessThan(1e-6); // measured 1.5e-8
 });
 
+test.each([
+  ['l1', '1'],
+  ['bce', '2'],
+  ['mse', '2'],
+])('--loss %s (%s steps per run) on WebGPU equals the CPU to float rounding', async (loss, perRun) => {
+  const env = await gpuEnv();
+  if (!env) return;
+  const r = cliWith(env, 'compare-ep', '--ep', 'webgpu', '--steps', '4', '--batch-size', '8', '--steps-per-run', perRun, '--loss', loss);
+  expect(r.code).toBe(0);
+  expect(largestParameterDifference(r.out)).toBeLessThan(1e-6); // measured 7.5e-9 (l1, bce)
+});
+
 test('AdamW in the K-step Loop graph on WebGPU agrees with the CPU', async () => {
   const env = await gpuEnv();
   if (!env) return;

@@ -1,7 +1,6 @@
 // `build-model`: write the training-step graph and the initial inference model to artifacts/.
 import type { CommandModule, InferredOptionTypes } from 'yargs';
-import { LOSS_NAMES } from '../../graph/model-definition';
-import { artifactsOption, importOptions, modelOption, newHeadOptions } from '../options';
+import { artifactsOption, importOptions, lossOption, modelOption, newHeadOptions } from '../options';
 
 const { 'cache-features': _training, ...headOptions } = newHeadOptions;
 
@@ -18,7 +17,7 @@ const options = {
     describe: 'native: the training-step graph; ort-training: also ONNX Runtime training-API artifacts',
   },
   lr: { type: 'number', describe: 'learning rate baked into the ort-training optimizer model (default: the model\'s recipe)' },
-  loss: { choices: LOSS_NAMES, describe: 'the loss the training graphs minimize (default cross-entropy; as train --loss)' },
+  ...lossOption,
 } as const;
 
 export const buildModelCommand: CommandModule<object, InferredOptionTypes<typeof options>> = {
