@@ -79,7 +79,7 @@ export async function planTraining(args: TrainArgs, target: TrainTarget): Promis
   console.log(
     `${saved ? `resuming ${args.resume} at epoch ${start.epoch + 1}, step ${start.step}: ` : ''}` +
       `training ${def.name} on ${data.images.count.toLocaleString('en-US')} ${source.description}: ` +
-      `${recipe.epochs} epochs, batch ${recipe.batchSize}, ${method}, ` +
+      `${recipe.epochs} epochs, batch ${recipe.batchSize}, ${method}, ${recipe.loss ? `loss ${recipe.loss}, ` : ''}` +
       (args.engine === 'ort-training' ? 'engine ort-training (WebAssembly, 1 thread)' : `ep ${args.ep}, ${args.threads || 'auto'} threads`),
   );
 
