@@ -91,6 +91,8 @@ export interface ModelDefinition {
   state?: StateSpec[];
   /** What training minimizes on its outputs (absent: softmax cross-entropy); see LOSS_NAMES. */
   loss?: LossName;
+  /** Set when training feeds target values (float32 [N, classes], Dataset.targets) instead of labels. */
+  targetValues?: boolean;
   /** Builds logits [N, classes] from x [N, ...sampleDims]; `ctx` says the mode and holds the state. */
   forward(b: GraphBuilder, x: Value, params: Record<string, Value>, ctx: ForwardContext): Value;
   /**

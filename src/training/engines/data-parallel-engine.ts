@@ -8,7 +8,7 @@ import { HostTensor } from '../../runtime/host-tensor';
 import { RuntimeSession, SessionConfig } from '../../runtime/session';
 import { carriedFeeds, carriedIn, learningRateFeed } from './parameter-feeds';
 import { carriedTensors, OptimizerConfig } from '../graphs/optimizers/optimizer';
-import { checkOneStep, singleStep, StepEngine } from './step-engine';
+import { checkOneStep, singleStep, StepEngine, targetsFeed } from './step-engine';
 import { gradName, STEP_INPUTS, STEP_OUTPUTS, updatedName } from '../graphs/step-graph';
 
 /** Slice sizes like MXNet's split_and_load: equal parts, the last one takes the remainder. */
@@ -41,7 +41,7 @@ export async function dataParallelEngine(
         const feeds: Record<string, HostTensor> = {
           ...Object.fromEntries(def.params.map((p) => [p.name, current[p.name]])),
           [STEP_INPUTS.images]: { dtype: 'float32', dims: [n, ...def.sampleDims], data: x.subarray(begin * sampleSize, (begin + n) * sampleSize) },
-          [STEP_INPUTS.labels]: { dtype: 'int64', dims: [n], data: y.subarray(begin, begin + n) },
+          [STEP_INPUTS.labels]: targetsFeed(y instanceof BigInt64Array ? y.subarray(begin) : y.subarray(begin * def.classes), [n], def.classes),
         };
         begin += n;
         return sessions[r].run(feeds);

@@ -7,7 +7,7 @@ import { RuntimeSession, SessionConfig } from '../../runtime/session';
 import { carriedFeeds, carriedIn } from './parameter-feeds';
 import { carriedTensors, OptimizerConfig } from '../graphs/optimizers/optimizer';
 import { LOOP_INPUTS, LOOP_OUTPUTS } from '../graphs/loop-graph';
-import { StepEngine } from './step-engine';
+import { BatchTargets, StepEngine, targetsFeed } from './step-engine';
 import { randomFeeds, randomInputsOf } from '../graphs/random-inputs';
 import { updatedName } from '../graphs/step-graph';
 
@@ -28,12 +28,12 @@ export async function loopEngine(
   const randoms = randomInputsOf(def);
 
   /** The first `steps` batches of x, y in one run, from the committed parameters. */
-  const runSteps = (x: Float32Array, y: BigInt64Array, steps: number, count: number, lrs: Float32Array, firstStep: number) =>
+  const runSteps = (x: Float32Array, y: BatchTargets, steps: number, count: number, lrs: Float32Array, firstStep: number) =>
     session.run({
       ...feeds,
       ...randomFeeds(randoms, seed, firstStep, steps, count, true),
       [LOOP_INPUTS.images]: { dtype: 'float32', dims: [steps, count, ...def.sampleDims], data: x.subarray(0, steps * count * sample) },
-      [LOOP_INPUTS.labels]: { dtype: 'int64', dims: [steps, count], data: y.subarray(0, steps * count) },
+      [LOOP_INPUTS.labels]: targetsFeed(y, [steps, count], def.classes),
       [LOOP_INPUTS.learningRates]: { dtype: 'float32', dims: [steps], data: lrs.subarray(0, steps) },
     });
 

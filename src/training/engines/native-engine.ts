@@ -9,7 +9,7 @@ import { encodeModel } from '../../onnx/encode';
 import { carriedFeeds, carriedIn, learningRateFeed } from './parameter-feeds';
 import { carriedTensors, OptimizerConfig } from '../graphs/optimizers/optimizer';
 import { randomFeeds, randomInputsOf } from '../graphs/random-inputs';
-import { checkOneStep, singleStep, StepEngine } from './step-engine';
+import { checkOneStep, singleStep, StepEngine, targetsFeed } from './step-engine';
 import { buildCopyOutGraph, copiedName, STEP_INPUTS, STEP_OUTPUTS, updatedName } from '../graphs/step-graph';
 
 export async function nativeEngine(
@@ -37,7 +37,7 @@ export async function nativeEngine(
       Object.assign(feeds, randomFeeds(randoms, seed, firstStep, 1, count, false));
       feeds[STEP_INPUTS.learningRate] = learningRateFeed(lrs[0]);
       feeds[STEP_INPUTS.images] = { dtype: 'float32', dims: [count, ...def.sampleDims], data: x };
-      feeds[STEP_INPUTS.labels] = { dtype: 'int64', dims: [count], data: y };
+      feeds[STEP_INPUTS.labels] = targetsFeed(y, [count], def.classes);
       const out = await session.runKeeping(feeds);
       const updated = carried.map((t) => out[updatedName(t.name)]);
       return singleStep(

@@ -4,7 +4,7 @@
 // stack address as heap memory and corrupts the WebAssembly heap for some parameter counts.
 import { ModelDefinition, ParamValues } from '../../graph/model-definition';
 import { OrtTrainingSession } from '../../runtime/ort-training-session';
-import { checkOneStep, singleStep, StepEngine } from './step-engine';
+import { checkOneStep, singleStep, StepEngine, targetsFeed } from './step-engine';
 import { STEP_INPUTS, STEP_OUTPUTS } from '../graphs/step-graph';
 import { buildOrtArtifacts, checkOrtArtifacts, OrtArtifactBytes, readOrtArtifacts, writeOrtArtifacts } from '../../ort-training/artifact-files';
 import type { EngineFactory } from './open-engine';
@@ -43,7 +43,7 @@ export async function ortEngine(def: ModelDefinition, artifacts: OrtArtifactByte
       if (lrs[0] !== Math.fround(learningRate)) throw new Error(`the ORT training engine runs at its baked-in rate ${learningRate}, not ${lrs[0]}`);
       const out = await session.trainStep({
         [STEP_INPUTS.images]: { dtype: 'float32', dims: [count, ...def.sampleDims], data: x },
-        [STEP_INPUTS.labels]: { dtype: 'int64', dims: [count], data: y },
+        [STEP_INPUTS.labels]: targetsFeed(y, [count], def.classes),
       });
       return singleStep(
         (out[STEP_OUTPUTS.loss].data as Float32Array)[0],
@@ -55,7 +55,7 @@ export async function ortEngine(def: ModelDefinition, artifacts: OrtArtifactByte
       const size = def.sampleDims.reduce((n, d) => n * d, 1);
       const blank = {
         [STEP_INPUTS.images]: { dtype: 'float32' as const, dims: [1, ...def.sampleDims], data: new Float32Array(size) },
-        [STEP_INPUTS.labels]: { dtype: 'int64' as const, dims: [1], data: new BigInt64Array(1) },
+        [STEP_INPUTS.labels]: targetsFeed(def.targetValues ? new Float32Array(def.classes) : new BigInt64Array(1), [1], def.classes),
       };
       return splitParameters(def, await session.evalOutput(blank, PARAMETERS_OUTPUT));
     },

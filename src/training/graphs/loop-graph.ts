@@ -8,8 +8,7 @@ import { BATCH_DIM, ModelDefinition, RandomSource, stateOf } from '../../graph/m
 import { randomInputName, randomInputsOf } from './random-inputs';
 import { attr, Graph, Model, Value } from '../../graph/types';
 import { applyOptimizer, carriedTensors, describeOptimizer, OptimizerConfig, PLAIN_SGD } from './optimizers/optimizer';
-import { oneHot } from './loss';
-import { asModel, lossAndGradients, updatedName } from './step-graph';
+import { asModel, lossAndGradients, targetsInput, updatedName } from './step-graph';
 
 export const LOOP_INPUTS = { images: 'xs', labels: 'ys', learningRates: 'lrs' } as const;
 export const LOOP_OUTPUTS = { losses: 'losses', corrects: 'corrects' } as const;
@@ -80,9 +79,8 @@ export function buildTrainingLoop(def: ModelDefinition, opt: OptimizerConfig = P
 
   const params = def.params.map((p) => b.input(p.name, 'float32', p.dims));
   const xs = b.input(scope.xs.name, scope.xs.dtype, [...scope.xs.shape]);
-  const ys = b.input(LOOP_INPUTS.labels, 'int64', sample);
-  // One-hot before the Loop: the body then needs no int64 data op (none has a WebGPU kernel).
-  oneHot(b, ys, def.classes, scope.targets.name);
+  // Labels made one-hot before the Loop: the body then needs no int64 data op (none has a WebGPU kernel).
+  targetsInput(b, def, LOOP_INPUTS.labels, sample, scope.targets.name);
   const state = carried.filter((t) => t.kind !== 'param').map((t) => b.input(t.name, 'float32', t.dims));
   b.input(scope.lrs.name, scope.lrs.dtype, [...scope.lrs.shape]);
   for (const r of randoms) b.input(r.name, r.dtype, r.shape);

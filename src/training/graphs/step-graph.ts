@@ -7,7 +7,7 @@ import { gradients } from '../../autodiff/backward';
 import { GraphBuilder } from '../../graph/graph-builder';
 import { BATCH_DIM, forwardContext, IR_VERSION, ModelDefinition, OPSET, PRODUCER, RandomSource, stateOf } from '../../graph/model-definition';
 import { randomInputName, randomInputsOf } from './random-inputs';
-import { Graph, Model, Value } from '../../graph/types';
+import { Dim, Graph, Model, Value } from '../../graph/types';
 import { batchLastForward, DEFAULT_TRAINING_LAYOUT, TrainingLayout } from './batch-last-forward';
 import { LOSSES, oneHot } from './loss';
 import { applyOptimizer, carriedTensors, describeOptimizer, OptimizerConfig, PLAIN_SGD } from './optimizers/optimizer';
@@ -41,6 +41,18 @@ export function lossAndGradients(
   };
 }
 
+/**
+ * The graph input `name` of the targets, `leading` the dims before each sample's: labels (int64,
+ * made one-hot here, `targetName` naming the result) or, with def.targetValues, float values [..., classes] used as they are.
+ */
+export function targetsInput(b: GraphBuilder, def: ModelDefinition, name: string, leading: Dim[], targetName?: string): Value {
+  if (def.targetValues) {
+    const values = b.input(name, 'float32', [...leading, def.classes]);
+    return targetName ? b.identity(values, targetName) : values;
+  }
+  return oneHot(b, b.input(name, 'int64', leading), def.classes, targetName);
+}
+
 /** lossAndGradients on a new builder whose inputs are the parameters, the model state, x and y (shared by the training graphs). */
 export function differentiate(def: ModelDefinition, graphName: string, layout: TrainingLayout = DEFAULT_TRAINING_LAYOUT) {
   const b = new GraphBuilder(graphName);
@@ -49,10 +61,10 @@ export function differentiate(def: ModelDefinition, graphName: string, layout: T
   const state: Record<string, Value> = {};
   for (const s of stateOf(def)) state[s.name] = b.input(s.name, 'float32', s.dims);
   const x = b.input(STEP_INPUTS.images, 'float32', [BATCH_DIM, ...def.sampleDims]);
-  const y = b.input(STEP_INPUTS.labels, 'int64', [BATCH_DIM]);
+  const targets = targetsInput(b, def, STEP_INPUTS.labels, [BATCH_DIM]);
   // Random values (dropout masks) are inputs the host fills at every step: see random-inputs.ts.
   const random: RandomSource = (name, dims) => b.input(randomInputName(name), 'float32', [BATCH_DIM, ...dims]);
-  return { b, params, ...lossAndGradients(b, def, params, x, oneHot(b, y, def.classes), layout, state, random) };
+  return { b, params, ...lossAndGradients(b, def, params, x, targets, layout, state, random) };
 }
 
 export const asModel = (graph: Graph, extraOpsets: Record<string, number> = {}): Model => ({
