@@ -1,6 +1,6 @@
 // A held-out part of each class, chosen by a seeded shuffle, split off a dataset for validation.
 // No Node modules: the browser page splits the user's pictures with it too.
-import { Dataset, makeDataset, sampleSize } from './dataset';
+import { Dataset, makeDataset, sampleSize, targetsPerSample } from './dataset';
 import { DataError } from './idx-bytes';
 import { epochOrder } from './shuffle';
 
@@ -15,7 +15,10 @@ function subset(d: Dataset, indices: number[], name: string): Dataset {
   const images = values
     ? { ...d.images, count: indices.length, values: pick(values, new Float32Array(indices.length * size)) }
     : { ...d.images, count: indices.length, pixels: pick(d.images.pixels, new Uint8Array(indices.length * size)) };
-  return makeDataset(name, images, Uint8Array.from(indices, (s) => d.labels[s]), d.classNames);
+  const k = targetsPerSample(d);
+  const targets = d.targets && new Float32Array(indices.length * k);
+  if (d.targets) indices.forEach((s, i) => targets!.set(d.targets!.subarray(s * k, (s + 1) * k), i * k));
+  return makeDataset(name, images, Uint8Array.from(indices, (s) => d.labels[s]), d.classNames, targets);
 }
 
 /**

@@ -1,5 +1,5 @@
 // The separate inference path: load an exported model file with ONNX Runtime and score a dataset.
-import { channelsOf, Dataset, fillBatch, sampleSize } from '../data/dataset';
+import { channelsOf, Dataset, fillBatch, sampleSize, targetsPerSample } from '../data/dataset';
 import { inOrder } from '../data/shuffle';
 import { RuntimeError, RuntimeSession, SessionConfig } from '../runtime/session';
 import type { ClassifierIo } from './load-classifier';
@@ -14,6 +14,12 @@ export interface Evaluation {
   confusion: number[][];
   /** Accuracy over the samples of each class. */
   perClass: number[];
+  /**
+   * Data with target values (Dataset.targets): the mean squared and mean absolute difference of
+   * the outputs from them, over every output of every sample; accuracy is then NaN, the confusion
+   * matrix and per-class accuracies empty.
+   */
+  errors?: { meanSquared: number; meanAbsolute: number };
 }
 
 export async function evaluateModel(
@@ -30,8 +36,11 @@ export async function evaluateModel(
     const n = data.images.count;
     const order = inOrder(n);
     const xBuf = new Float32Array(opts.batchSize * size);
-    const yBuf = new BigInt64Array(opts.batchSize);
+    const k = targetsPerSample(data);
+    const yBuf = k ? new Float32Array(opts.batchSize * k) : new BigInt64Array(opts.batchSize);
     let correct = 0;
+    let squared = 0;
+    let absolute = 0;
     let confusion: number[][] | undefined;
     for (let start = 0; start < n; start += opts.batchSize) {
       const count = Math.min(opts.batchSize, n - start);
@@ -43,6 +52,14 @@ export async function evaluateModel(
       const values = logits.data as Float32Array;
       checkScores(model.path, model.output, logits.dims, values, model.classes);
       const classes = model.classes;
+      if (y instanceof Float32Array) {
+        for (let i = 0; i < count * classes; i++) {
+          const d = values[i] - y[i];
+          squared += d * d;
+          absolute += Math.abs(d);
+        }
+        continue;
+      }
       confusion ??= Array.from({ length: classes }, () => new Array<number>(classes).fill(0));
       for (let i = 0; i < count; i++) {
         let best = 0;
@@ -52,9 +69,11 @@ export async function evaluateModel(
         if (best === actual) correct++;
       }
     }
+    const seconds = (performance.now() - started) / 1000;
+    if (k) return { correct: 0, total: n, accuracy: NaN, seconds, confusion: [], perClass: [], errors: { meanSquared: squared / (n * k), meanAbsolute: absolute / (n * k) } };
     const matrix = confusion ?? [];
     const perClass = matrix.map((row, c) => row[c] / Math.max(1, row.reduce((a, v) => a + v, 0)));
-    return { correct, total: n, accuracy: correct / n, seconds: (performance.now() - started) / 1000, confusion: matrix, perClass };
+    return { correct, total: n, accuracy: correct / n, seconds, confusion: matrix, perClass };
   } finally {
     await session.release();
   }

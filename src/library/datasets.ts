@@ -36,8 +36,13 @@ export interface ArrayDatasetInit {
   cols: number;
   /** 1 (grayscale, default) or 3 (RGB planes). */
   channels?: number;
-  /** One class index per image. */
-  labels: Uint8Array;
+  /** One class index per image (may be left out when `targets` are given). */
+  labels?: Uint8Array;
+  /**
+   * Target values instead of labels: the same number per image (the model's outputs), image by
+   * image; trained towards with `loss: 'mse'`, `'l1'` or `'bce'` (or soft labels with cross-entropy).
+   */
+  targets?: Float32Array;
   /** The class names, by index (their count is the number of classes). */
   classNames?: readonly string[];
 }
@@ -50,9 +55,13 @@ function fromArrays(init: ArrayDatasetInit): Dataset {
   }
   const count = init.pixels.length / size;
   const classes = init.classNames?.length;
-  const bad = classes === undefined ? -1 : init.labels.findIndex((l) => l >= classes);
-  if (bad >= 0) throw new DataError(`${init.name}: label ${init.labels[bad]} of image ${bad} is not one of the ${classes} classes`);
-  return makeDataset(init.name, { count, rows: init.rows, cols: init.cols, ...(channels > 1 ? { channels } : {}), pixels: init.pixels }, init.labels, init.classNames);
+  if (!init.labels && !init.targets) throw new DataError(`${init.name}: give labels (one class per image) or targets (values per image)`);
+  const labels = init.labels ?? new Uint8Array(count);
+  const bad = classes === undefined ? -1 : labels.findIndex((l) => l >= classes);
+  if (bad >= 0) throw new DataError(`${init.name}: label ${labels[bad]} of image ${bad} is not one of the ${classes} classes`);
+  const nonFinite = init.targets?.findIndex((v) => !Number.isFinite(v)) ?? -1;
+  if (nonFinite >= 0) throw new DataError(`${init.name}: target value ${nonFinite} is ${init.targets![nonFinite]}`);
+  return makeDataset(init.name, { count, rows: init.rows, cols: init.cols, ...(channels > 1 ? { channels } : {}), pixels: init.pixels }, labels, init.classNames, init.targets);
 }
 
 export interface ImageFolderOptions {

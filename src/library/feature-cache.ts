@@ -56,14 +56,15 @@ async function featuresOf(def: ModelDefinition, bytes: Uint8Array, data: Dataset
   const size = def.sampleDims.reduce((a, d) => a * d, 1);
   const x = new Float32Array(FEATURE_BATCH * size);
   const y = new BigInt64Array(FEATURE_BATCH);
+  const images = data.targets ? { ...data, targets: undefined } : data; // the backbone needs the pictures only
   const order = inOrder(n);
   for (let start = 0; start < n; start += FEATURE_BATCH) {
     const count = Math.min(FEATURE_BATCH, n - start);
-    const batch = fillBatch(data, order, start, count, x, y, def.pixels);
+    const batch = fillBatch(images, order, start, count, x, y, def.pixels);
     const out = await session.run({ [input]: { dtype: 'float32', dims: [count, ...def.sampleDims], data: batch.x } });
     values.set(Object.values(out)[0].data as Float32Array, start * width);
   }
-  return makeDataset(`${data.name} (features)`, { count: n, rows: 1, cols: width, pixels: new Uint8Array(0), values }, data.labels, data.classNames);
+  return makeDataset(`${data.name} (features)`, { count: n, rows: 1, cols: width, pixels: new Uint8Array(0), values }, data.labels, data.classNames, data.targets);
 }
 
 /** The head model, and the training (and validation) data as its features. */

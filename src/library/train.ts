@@ -1,7 +1,7 @@
 // train(): a model definition, a dataset and a few options in; trained parameters, the per-epoch
 // history and the outcome out. The same derived graphs and engines as `npm run train` (which runs
 // through it), with no files written and nothing printed: progress arrives as events.
-import { channelsOf, Dataset, sampleSize } from '../data/dataset';
+import { channelsOf, Dataset, sampleSize, targetsPerSample } from '../data/dataset';
 import { checkPixelNormalization } from '../data/pixel-normalization';
 import { DataError } from '../data/idx-bytes';
 import { LOSS_NAMES, LossName, ModelDefinition, ParamValues } from '../graph/model-definition';
@@ -142,6 +142,8 @@ export function checkDataFits(model: Pick<ModelDefinition, 'name' | 'sampleDims'
   if (classes !== undefined && classes !== model.classes) {
     throw new DataError(`${data.name} has ${classes} classes; model '${model.name}' predicts ${model.classes}`);
   }
+  const perSample = targetsPerSample(data);
+  if (perSample && perSample !== model.classes) throw new DataError(`${data.name} holds ${perSample} target values per sample; model '${model.name}' gives ${model.classes} outputs`);
   const bad = data.labels.findIndex((l) => l >= model.classes);
   if (bad >= 0) throw new DataError(`${data.name}: label ${data.labels[bad]} of sample ${bad} is outside model '${model.name}''s ${model.classes} classes`);
   if (sampleSize(data) === 0 || data.images.count === 0) throw new DataError(`${data.name} holds no images`);
@@ -162,7 +164,11 @@ function recipeOf(model: ModelDefinition, data: Dataset, options: TrainOptions):
 /** Trains `model` on `data`; resolves when training ends (completed, interrupted or diverged). */
 export async function train(model: ModelDefinition, data: Dataset, options: TrainOptions = {}): Promise<TrainedModel> {
   checkDataFits(model, data);
-  if (options.validation) checkDataFits(model, options.validation.data);
+  if (options.validation) {
+    checkDataFits(model, options.validation.data);
+    if (!!options.validation.data.targets !== !!data.targets) throw new DataError(`${options.validation.data.name} and ${data.name}: one holds target values, the other labels; validate on the kind of targets training uses`);
+    if (data.targets && options.validation.stopAtAccuracy !== undefined) throw new RangeError('stopAtAccuracy needs labels: data with target values has no accuracy');
+  }
   let start = options.start;
   if (!start) {
     const recipe = recipeOf(model, data, options);
@@ -171,7 +177,7 @@ export async function train(model: ModelDefinition, data: Dataset, options: Trai
   }
   const { recipe } = start;
   const given = model;
-  model = trainedAs(model, recipe); // the graphs training builds carry the recipe's loss
+  model = trainedAs(model, recipe, !!data.targets); // the graphs training builds carry the recipe's loss and the kind of targets
   const session: SessionConfig = options.session ?? { ep: options.ep ?? 'cpu', threads: options.threads ?? 0 };
   if (options.cacheFeatures) {
     // The head alone, on features computed once; the result is the whole model's.

@@ -41,6 +41,13 @@ export interface Recipe {
 
 export const optimizerOf = (r: Recipe): OptimizerConfig => r.optimizer ?? PLAIN_SGD;
 export const scheduleOf = (r: Recipe): ScheduleConfig => r.schedule ?? CONSTANT_LR;
-/** The model as the recipe trains it: with the recipe's loss (the graphs training builds depend on it). */
-export const trainedAs = (def: ModelDefinition, r: Recipe): ModelDefinition => (r.loss && r.loss !== 'cross-entropy' ? { ...def, loss: r.loss } : def);
+/**
+ * The model as the recipe trains it on data with or without target values: with the recipe's loss
+ * and the kind of targets (the graphs training builds depend on both).
+ */
+export function trainedAs(def: ModelDefinition, r: Recipe, targetValues = false): ModelDefinition {
+  const loss = r.loss && r.loss !== 'cross-entropy' ? r.loss : undefined;
+  if (!loss && !targetValues) return def;
+  return { ...def, ...(loss ? { loss } : {}), ...(targetValues ? { targetValues } : {}) };
+}
 export const datasetOf = (r: Recipe): string => r.dataset ?? 'mnist';

@@ -7,7 +7,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { datasets, exportModel, importModel, ortTrainingEngine, train } from '../../src/index';
+import { datasets, evaluate, exportModel, importModel, ortTrainingEngine, train } from '../../src/index';
 import { LOSS_NAMES, LossName } from '../../src/graph/model-definition';
 import { decodeModel } from '../../src/onnx/decode';
 import { pythonWith } from '../helpers/python';
@@ -27,6 +27,8 @@ interface Run {
   labels: number[];
   batchNorm: 'eval' | 'train';
   loss: LossName;
+  /** Float targets per sample (absent: the labels are the targets). */
+  targets?: number[];
   trained: Record<string, number[]>;
   statistics: Record<string, number[]>;
   scores: number[];
@@ -69,6 +71,11 @@ const CASES = [
   ['resnet', 'torchscript', 'sgd, mse', 'ort-training'],
   ['squeezenet', 'torchscript', 'sgd, l1', 'native'],
   ['mobilenet', 'dynamo', 'sgd, bce', 'native'],
+  // Float targets instead of labels (datasets.fromArrays({ targets })): a two-value regressor, multi-label targets.
+  ['regressor', 'torchscript', 'sgd, targets, mse', 'native'],
+  ['regressor', 'torchscript', 'sgd, targets, mse', 'ort-training'],
+  ['regressor', 'dynamo', 'adamw, targets, l1', 'native'],
+  ['resnet', 'torchscript', 'sgd momentum, targets, bce', 'native'],
 ];
 const worst: string[] = [];
 afterAll(() => worst.length && console.log(`largest difference from torch.optim, relative to each tensor's largest value:\n${worst.join('\n')}`));
@@ -77,11 +84,12 @@ afterAll(() => worst.length && console.log(`largest difference from torch.optim,
   test.each(CASES)('%s (%s exporter), %s, %s engine', async (model, exporter, optimizer, engine) => {
     const batchNorm = optimizer.includes('batch norm train') ? 'train' : 'eval';
     const loss = LOSS_NAMES.find((l) => optimizer.endsWith(`, ${l}`)) ?? 'cross-entropy';
-    const run = runs.find((r) => r.model === model && r.exporter === exporter && (r.optimizer.name === 'adamw') === (optimizer === 'adamw') && !!r.optimizer.momentum === optimizer.includes('momentum') && r.batchNorm === batchNorm && r.loss === loss)!;
+    const run = runs.find((r) => r.model === model && r.exporter === exporter && (r.optimizer.name === 'adamw') === optimizer.startsWith('adamw') && !!r.optimizer.momentum === optimizer.includes('momentum') && r.batchNorm === batchNorm && r.loss === loss && !!r.targets === optimizer.includes('targets'))!;
     const file = join(dir, run.file);
     const def = importModel(file, { batchNorm });
     const count = run.labels.length;
-    const data = datasets.fromArrays({ name: 'batch', pixels: Uint8Array.from(run.pixels), rows: 28, cols: 28, labels: Uint8Array.from(run.labels) });
+    const pixels = Uint8Array.from(run.pixels);
+    const data = datasets.fromArrays({ name: 'batch', pixels, rows: 28, cols: 28, ...(run.targets ? { targets: Float32Array.from(run.targets) } : { labels: Uint8Array.from(run.labels) }) });
     // One step an epoch over the whole batch: the shuffled order changes nothing but the summation order.
     const { optimizer: o } = run;
     const trained = await train(def, data, {
@@ -124,5 +132,13 @@ afterAll(() => worst.length && console.log(`largest difference from torch.optim,
     const x = Float32Array.from(run.pixels, (p) => p / 255);
     const out = await runOnce(bytes, { input: f32([count, 1, 28, 28], x) });
     expect(relativeError(out.scores.data as Float32Array, run.scores)).toBeLessThan(batchNorm === 'train' ? 1e-3 : 1e-4);
+    if (run.targets) {
+      // evaluate() on target values: the errors of the updated PyTorch module's outputs.
+      const { errors, accuracy } = await evaluate(trained, data);
+      const mean = (f: (d: number) => number) => run.scores.reduce((a, v, i) => a + f(v - run.targets![i]), 0) / run.scores.length;
+      expect(accuracy).toBeNaN();
+      expect(Math.abs(errors!.meanSquared / mean((d) => d * d) - 1)).toBeLessThan(1e-4);
+      expect(Math.abs(errors!.meanAbsolute / mean(Math.abs) - 1)).toBeLessThan(1e-4);
+    }
   });
 });

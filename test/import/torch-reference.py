@@ -108,12 +108,24 @@ class MlpStyle(nn.Module):
         return F.log_softmax(self.fc2(y), 1)
 
 
-MODELS = {"resnet": ResNetStyle, "mobilenet": MobileNetStyle, "squeezenet": SqueezeNetStyle, "mlp": MlpStyle}
-LOSSES = {  # against the one-hot labels, as the project's --loss
+class Regressor(nn.Module):
+    """Two values from a picture: strided conv, ReLU, global average pool, linear."""
+
+    def __init__(self):
+        super().__init__()
+        self.conv = nn.Conv2d(1, 6, 3, stride=2)
+        self.fc = nn.Linear(6, 2)
+
+    def forward(self, x):
+        return self.fc(torch.flatten(F.adaptive_avg_pool2d(F.relu(self.conv(x)), 1), 1))
+
+
+MODELS = {"resnet": ResNetStyle, "mobilenet": MobileNetStyle, "squeezenet": SqueezeNetStyle, "mlp": MlpStyle, "regressor": Regressor}
+LOSSES = {  # against the one-hot labels, or float targets, as the project's loss option
     "cross-entropy": F.cross_entropy,
-    "mse": lambda s, y: F.mse_loss(s, F.one_hot(y, s.shape[1]).float()),
-    "l1": lambda s, y: F.l1_loss(s, F.one_hot(y, s.shape[1]).float()),
-    "bce": lambda s, y: F.binary_cross_entropy_with_logits(s, F.one_hot(y, s.shape[1]).float()),
+    "mse": F.mse_loss,
+    "l1": F.l1_loss,
+    "bce": F.binary_cross_entropy_with_logits,
 }
 OPTIMIZERS = {
     "sgd": (lambda ps: torch.optim.SGD(ps, lr=0.05), {"name": "sgd", "learningRate": 0.05}),
@@ -153,7 +165,7 @@ def exported(name, exporter):
     return module, path
 
 
-def run(name, exporter, opt_name, batch_norm="eval", loss_name="cross-entropy"):
+def run(name, exporter, opt_name, batch_norm="eval", loss_name="cross-entropy", targets=False):
     import onnx
     import onnx.numpy_helper as nh
 
@@ -169,6 +181,10 @@ def run(name, exporter, opt_name, batch_norm="eval", loss_name="cross-entropy"):
     pixels = torch.randint(0, 256, (BATCH, 1, 28, 28), dtype=torch.uint8)
     labels = torch.randint(0, 10, (BATCH,))
     x = pixels.float() / 255
+    outputs = module(x).shape[1]
+    # float targets (values in [0, 1] for binary cross-entropy), else the labels (one-hot for all but cross-entropy)
+    goal = ((torch.rand(BATCH, outputs) if loss_name == "bce" else torch.randn(BATCH, outputs)) if targets
+            else labels if loss_name == "cross-entropy" else F.one_hot(labels, outputs).float())
     make, spec = OPTIMIZERS[opt_name]
     opt = make(module.parameters())
     if batch_norm == "train":
@@ -176,7 +192,7 @@ def run(name, exporter, opt_name, batch_norm="eval", loss_name="cross-entropy"):
     for _ in range(STEPS):
         opt.zero_grad()
         scores = module(x)
-        loss = F.nll_loss(scores, labels) if name == "mlp" else LOSSES[loss_name](scores, labels)
+        loss = F.nll_loss(scores, labels) if name == "mlp" else LOSSES[loss_name](scores, goal)
         loss.backward()
         opt.step()
     module.eval()
@@ -186,7 +202,7 @@ def run(name, exporter, opt_name, batch_norm="eval", loss_name="cross-entropy"):
     return {
         "file": f"{name}.{exporter}.onnx", "model": name, "exporter": exporter, "steps": STEPS, "optimizer": spec,
         "pixels": pixels.flatten().tolist(), "labels": labels.tolist(),
-        "batchNorm": batch_norm, "loss": loss_name,
+        "batchNorm": batch_norm, "loss": loss_name, **({"targets": goal.flatten().tolist()} if targets else {}),
         "trained": {i: params[p].detach().flatten().tolist() for i, p in by_value.items()},
         "statistics": {n: b.flatten().tolist() for n, b in buffers.items() if n in initializers and "running" in n},
         "scores": after.flatten().tolist(),
@@ -194,16 +210,19 @@ def run(name, exporter, opt_name, batch_norm="eval", loss_name="cross-entropy"):
 
 
 if sys.argv[2:] == ["--exports-only"]:  # the files alone (the fuzz test's seeds)
-    for m in MODELS:
+    for m in ("resnet", "mobilenet", "squeezenet", "mlp"):
         exported(m, "torchscript")
     exported("resnet", "dynamo")
     sys.exit(0)
 
-runs = [run(m, e, "sgd") for m in MODELS for e in ("torchscript", "dynamo")]
+runs = [run(m, e, "sgd") for m in ("resnet", "mobilenet", "squeezenet", "mlp") for e in ("torchscript", "dynamo")]
 # Same seeds, so the same files again, trained with momentum and AdamW.
 runs += [run("resnet", "torchscript", "momentum"), run("mlp", "dynamo", "adamw"), run("resnet", "torchscript", "sgd", "train")]
 runs += [run("mlp", "torchscript-opset13", "sgd"), run("squeezenet", "torchscript-opset13", "sgd")]
 # The other losses (models without a final softmax: the project trains on the scores before one).
 runs += [run("resnet", "torchscript", "sgd", loss_name="mse"), run("squeezenet", "torchscript", "sgd", loss_name="l1"),
          run("mobilenet", "dynamo", "sgd", loss_name="bce")]
+# Float targets instead of labels: a two-value regressor, and multi-label targets in [0, 1].
+runs += [run("regressor", "torchscript", "sgd", loss_name="mse", targets=True), run("regressor", "dynamo", "adamw", loss_name="l1", targets=True),
+         run("resnet", "torchscript", "momentum", loss_name="bce", targets=True)]
 json.dump({"torch": torch.__version__, "runs": runs}, open(f"{OUT}/reference.json", "w"))

@@ -1,7 +1,7 @@
 // The training loop, whatever engine runs the steps (one or several per run): reusable batch
 // buffers, a seeded shuffle per epoch, per-epoch reports. It can start from a checkpointed state, stop cleanly between steps,
 // and refuses to apply a step whose loss is NaN/Inf or exploding.
-import { Dataset, fillBatch, sampleSize } from '../../data/dataset';
+import { Dataset, fillBatch, sampleSize, targetsPerSample } from '../../data/dataset';
 import { PixelNormalization } from '../../data/pixel-normalization';
 import { epochOrder } from '../../data/shuffle';
 import { ModelDefinition, ParamValues } from '../../graph/model-definition';
@@ -71,7 +71,8 @@ export async function runEpochs(
   const size = sampleSize(data);
   const batch = recipe.batchSize;
   const xBuf = new Float32Array(engine.stepsPerRun * batch * size);
-  const yBuf = new BigInt64Array(engine.stepsPerRun * batch);
+  const k = targetsPerSample(data);
+  const yBuf = k ? new Float32Array(engine.stepsPerRun * batch * k) : new BigInt64Array(engine.stepsPerRun * batch);
   const n = data.images.count;
   const stepsPerEpoch = Math.ceil(n / batch);
   const totalSteps = stepsPerEpoch * recipe.epochs;
@@ -112,7 +113,7 @@ export async function runEpochs(
         epoch: epoch + 1,
         epochs: recipe.epochs,
         loss: lossSum / seen,
-        accuracy: correct / seen,
+        accuracy: k ? NaN : correct / seen, // no accuracy against target values
         samples: seen,
         seconds,
         samplesPerSecond: ((step - firstStep) * batch) / seconds,
@@ -135,7 +136,7 @@ export async function runEpochs(
         correct += result.corrects[i];
         stepsDone++;
         const seen = begin + (i + 1) * count;
-        hooks.onBatch?.(seen, n, lossSum / seen, { loss: result.losses[i], accuracy: result.corrects[i] / count });
+        hooks.onBatch?.(seen, n, lossSum / seen, { loss: result.losses[i], accuracy: k ? NaN : result.corrects[i] / count });
       }
       step += good;
       if (bad >= 0) {

@@ -5,7 +5,7 @@ import { Dataset } from '../../data/dataset';
 import { describePixels, pixelMetadata } from '../../data/pixel-normalization';
 import { ModelDefinition, PRODUCER, ParamValues } from '../../graph/model-definition';
 import { Model } from '../../graph/types';
-import { evaluateModel } from '../../inference/evaluate';
+import { Evaluation, evaluateModel } from '../../inference/evaluate';
 import { DEFAULT_INFERENCE_BATCH } from '../../inference/inference-batch';
 import { buildInferenceModel, INFERENCE_IO } from '../../inference/inference-graph';
 import { encodeModel } from '../../onnx/encode';
@@ -33,10 +33,13 @@ export interface TrainingRunConfig {
 export interface TrainingEvents {
   /** After each step: samples done in the epoch, of `total`, the epoch's mean loss so far, and this step's own loss and accuracy. */
   onBatch?(done: number, total: number, meanLoss: number, step: { loss: number; accuracy: number }): void;
-  /** After each epoch, with its validation accuracy when one was measured, and the rate of its last step. */
-  onEpoch?(report: EpochReport, valAccuracy: number | undefined, learningRate: number): void | Promise<void>;
+  /**
+   * After each epoch, with its validation accuracy when one was measured (NaN on target values,
+   * whose errors `valErrors` gives), and the rate of its last step.
+   */
+  onEpoch?(report: EpochReport, valAccuracy: number | undefined, learningRate: number, valErrors?: Evaluation['errors']): void | Promise<void>;
   /** After a step-wise validation. */
-  onValidation?(steps: number, accuracy: number, secondsSinceStart: number): void;
+  onValidation?(steps: number, accuracy: number, secondsSinceStart: number, errors?: Evaluation['errors']): void;
   /** A save point: the state to write. */
   onCheckpoint?(state: TrainingState): void;
 }
@@ -64,17 +67,18 @@ export async function runTrainingJob(c: TrainingRunConfig, events: TrainingEvent
   const validate = async (params: ParamValues) => {
     const bytes = encodeModel(buildInferenceModel(def, params));
     const io = { path: 'current parameters', bytes, input: INFERENCE_IO.input, output: INFERENCE_IO.logits, classes: def.classes, sampleDims: def.sampleDims, pixels: def.pixels };
-    return (await evaluateModel(io, validation!.data, { batchSize: DEFAULT_INFERENCE_BATCH, session: validation!.session })).accuracy;
+    return evaluateModel(io, validation!.data, { batchSize: DEFAULT_INFERENCE_BATCH, session: validation!.session });
   };
   const every = validation?.every;
   const outcome = await runEpochs(c.engine, start, data, {
     pixels: def.pixels,
     onBatch: events.onBatch,
     onEpoch: async (r, params) => {
-      const valAccuracy = every?.unit === 'epochs' && r.epoch % every.count === 0 ? await validate(params) : undefined;
+      const scored = every?.unit === 'epochs' && r.epoch % every.count === 0 ? await validate(params) : undefined;
+      const valAccuracy = scored?.accuracy;
       if (valAccuracy !== undefined && r.epoch === recipe.epochs) finalValAccuracy = valAccuracy;
       const rate = learningRateAt(recipe.learningRate, scheduleOf(recipe), r.epoch * stepsPerEpoch - 1, recipe.epochs * stepsPerEpoch);
-      await events.onEpoch?.(r, valAccuracy, rate);
+      await events.onEpoch?.(r, valAccuracy, rate, scored?.errors);
     },
     shouldStop: c.shouldStop,
     stepCheck:
@@ -82,8 +86,8 @@ export async function runTrainingJob(c: TrainingRunConfig, events: TrainingEvent
         ? {
             every: every.count,
             check: async (params, steps) => {
-              const accuracy = await validate(params);
-              events.onValidation?.(steps, accuracy, elapsed());
+              const { accuracy, errors } = await validate(params);
+              events.onValidation?.(steps, accuracy, elapsed(), errors);
               const stop = validation!.stopAtAccuracy !== undefined && accuracy >= validation!.stopAtAccuracy;
               if (stop) finalValAccuracy = accuracy;
               return stop;
@@ -103,8 +107,8 @@ export function runMetadata(def: ModelDefinition, result: Pick<TrainingRunResult
   return {
     training_recipe: `${describeMethod(result.state)}; batch=${recipe.batchSize} epochs=${recipe.epochs} Xavier(uniform, avg, ${XAVIER_MAGNITUDE}) seed=${recipe.seed}`,
     model_version: `${def.name} (${PRODUCER.name} ${PRODUCER.version})`,
-    train_accuracy: last ? last.accuracy.toFixed(4) : 'n/a',
-    ...(result.finalValAccuracy !== undefined ? { validation_accuracy: result.finalValAccuracy.toFixed(4) } : {}),
+    train_accuracy: last && !Number.isNaN(last.accuracy) ? last.accuracy.toFixed(4) : 'n/a',
+    ...(result.finalValAccuracy !== undefined && !Number.isNaN(result.finalValAccuracy) ? { validation_accuracy: result.finalValAccuracy.toFixed(4) } : {}),
   };
 }
 
