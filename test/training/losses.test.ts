@@ -79,3 +79,48 @@ test.each(['mse', 'bce'] as const)('--loss %s through the Loop graph (4 steps pe
   const entropy = await train(lenet, data, { ...options, loss: undefined });
   expect(entropy.params.get(lenet.params[0].name)).not.toEqual(single.params.get(lenet.params[0].name));
 }, 60_000);
+
+describe('target values instead of labels (datasets.fromArrays({ targets }))', () => {
+  const count = 96;
+  const full = () => loadSplit(MNIST_DIR, 'train');
+  const targetsOf = (n: number) => Float32Array.from({ length: n * 10 }, (_, i) => Math.sin(i * 0.37));
+  const dataOf = (n: number, offset = 0) =>
+    datasets.fromArrays({ name: `values${offset}`, pixels: full().images.pixels.subarray(offset * 784, (offset + n) * 784), rows: 28, cols: 28, targets: targetsOf(n) });
+
+  test('mse through the Loop graph (4 steps per run) = one step per run, bit for bit; validation reports the errors', async () => {
+    const data = dataOf(count);
+    const errors: number[] = [];
+    const options = { epochs: 1, batchSize: 16, learningRate: 0.05, seed: 3, loss: 'mse' as const, threads: 1 };
+    const single = await train(lenet, data, { ...options, validation: { data: dataOf(32, count) }, on: { onEpoch: (_r, _acc, _lr, e) => void errors.push(e!.meanSquared) } });
+    const looped = await train(lenet, data, { ...options, stepsPerRun: 4 });
+    for (const p of lenet.params) expect(looped.params.get(p.name)).toEqual(single.params.get(p.name));
+    expect(single.history[0].accuracy).toBeNaN();
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toBeGreaterThan(0);
+  }, 60_000);
+
+  test('l1 on 2 data parallel replicas = one session, to float tolerance (each replica gets its samples\' values)', async () => {
+    const data = dataOf(64);
+    const options = { epochs: 1, batchSize: 32, learningRate: 0.05, seed: 3, loss: 'l1' as const, threads: 1 };
+    const single = await train(lenet, data, options);
+    const split = await train(lenet, data, { ...options, replicas: [{ threads: 1 }, { threads: 1 }] });
+    for (const p of lenet.params) {
+      const a = single.params.get(p.name)!;
+      const b = split.params.get(p.name)!;
+      const scale = a.reduce((m, v) => Math.max(m, Math.abs(v)), 0);
+      expect(a.reduce((m, v, i) => Math.max(m, Math.abs(v - b[i])), 0) / scale).toBeLessThan(1e-5);
+    }
+    expect(split.history[0].loss).toBeCloseTo(single.history[0].loss, 5);
+  }, 60_000);
+
+  test('refused in one sentence: targets that are not one per output, validation of the other kind, stopAtAccuracy', async () => {
+    const five = datasets.fromArrays({ name: 'five', pixels: new Uint8Array(4 * 784), rows: 28, cols: 28, targets: new Float32Array(4 * 5) });
+    await expect(train(lenet, five, { epochs: 1, batchSize: 2, loss: 'mse' })).rejects.toThrow("five holds 5 target values per sample; model 'lenet' gives 10 outputs");
+    const labelled = datasets.fromArrays({ name: 'labelled', pixels: new Uint8Array(4 * 784), rows: 28, cols: 28, labels: new Uint8Array(4) });
+    await expect(train(lenet, dataOf(8), { epochs: 1, batchSize: 4, validation: { data: labelled } })).rejects.toThrow('one holds target values, the other labels');
+    await expect(train(lenet, dataOf(8), { epochs: 1, batchSize: 4, validation: { data: dataOf(4), stopAtAccuracy: 0.9 } })).rejects.toThrow('stopAtAccuracy needs labels');
+    expect(() => datasets.fromArrays({ name: 'odd', pixels: new Uint8Array(3 * 784), rows: 28, cols: 28, targets: new Float32Array(10) })).toThrow('odd: 10 target values is not the same number for each of the 3 images');
+    expect(() => datasets.fromArrays({ name: 'nan', pixels: new Uint8Array(784), rows: 28, cols: 28, targets: Float32Array.of(NaN, 1) })).toThrow('nan: target value 0 is NaN');
+    expect(() => datasets.fromArrays({ name: 'none', pixels: new Uint8Array(784), rows: 28, cols: 28 })).toThrow('none: give labels (one class per image) or targets (values per image)');
+  });
+});
