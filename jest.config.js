@@ -12,4 +12,7 @@ module.exports = {
   // The CLI's lazy import()s name the compiled file ('./x.js', as Node's import() needs in dist/).
   moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
   testTimeout: 120000,
+  // Jest's default (cores - 1) is one worker on a 2-core machine; two take the fast tier from 420 s
+  // to 251 s there (the tests wait on child processes and ONNX Runtime as much as they compute).
+  maxWorkers: Math.max(2, require('node:os').cpus().length - 1),
 };
