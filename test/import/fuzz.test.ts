@@ -1,5 +1,6 @@
 // Damaged model files through evaluate, import and one training step: 300 seeded mutations (seed 7)
-// of three hand-made models and of the project's own exported LeNet. Each must be refused in one
+// of three hand-made models, the project's own exported LeNet and, where Python has PyTorch, five
+// PyTorch exports (helpers/fuzz-models.ts). Each must be refused in one
 // line or scored, imported and trained normally, within 3 seconds: never another exception or a
 // crash. (A longer run of 3,000: fuzz.long.test.ts.)
 import { fuzz } from '../helpers/fuzz-models';
