@@ -42,9 +42,10 @@ export interface TrainOptions {
   /** 'constant' (default), 'step', 'cosine', 'onecycle', or one with its settings; applied per step. */
   schedule?: ScheduleConfig['name'] | ScheduleOptions;
   /**
-   * What training minimizes on the model's outputs, against the one-hot labels: 'cross-entropy'
-   * (softmax, the default), 'mse', 'l1' or 'bce' (binary cross-entropy on each output's logit):
-   * PyTorch's CrossEntropyLoss, MSELoss, L1Loss, BCEWithLogitsLoss.
+   * What training minimizes on the model's outputs, against the one-hot labels or the data's
+   * target values (Dataset.targets): 'cross-entropy' (softmax, the default), 'mse', 'l1' or 'bce'
+   * (binary cross-entropy on each output's logit): PyTorch's CrossEntropyLoss, MSELoss, L1Loss,
+   * BCEWithLogitsLoss.
    */
   loss?: LossName;
   /** Seeds the initialization and the shuffling (default 42). */
