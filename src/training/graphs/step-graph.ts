@@ -14,14 +14,14 @@ import { applyOptimizer, carriedTensors, describeOptimizer, OptimizerConfig, PLA
 
 export const STEP_INPUTS = { images: 'x', labels: 'y', learningRate: 'lr' } as const;
 export const STEP_OUTPUTS = { loss: 'loss', correct: 'correct' } as const;
-const lossOf = (def: ModelDefinition) => LOSSES[def.loss ?? 'cross-entropy'].describe;
+const lossOf = (def: ModelDefinition) => LOSSES[def.loss ?? 'cross-entropy'];
 export const updatedName = (param: string) => `${param}.updated`;
 export const gradName = (param: string) => `${param}_grad`;
 
 /**
  * Forward pass in training mode (laid out as `layout` says), the model's loss and derived gradients of every
- * parameter, on builder b from the given values; `targets` are the one-hot labels [N, classes] (see
- * oneHot), `state` the model's state tensors (BatchNorm running statistics), whose next values
+ * parameter, on builder b from the given values; `targets` are [N, classes] floats (the one-hot labels
+ * or target values, see targetsInput), `state` the model's state tensors (BatchNorm running statistics), whose next values
  * `stateNext` gives.
  */
 export function lossAndGradients(
@@ -31,7 +31,7 @@ export function lossAndGradients(
   const updates = new Map<string, Value>();
   const ctx = forwardContext('train', state, updates, random);
   const logits = layout === 'batch-last' ? batchLastForward(b, def, x, params, ctx) : def.forward(b, x, params, ctx);
-  const { loss, correct, logitsGrad } = LOSSES[def.loss ?? 'cross-entropy'].build(b, logits, targets);
+  const { loss, correct, logitsGrad } = lossOf(def).build(b, logits, targets);
   const grads = gradients(b, logits, Object.values(params), logitsGrad);
   return {
     loss,
@@ -85,7 +85,7 @@ export function buildTrainingStep(def: ModelDefinition, opt: OptimizerConfig = P
   for (const t of carried) b.output(t.kind === 'model-state' ? stateNext(t.name) : next.get(t.name)!, updatedName(t.name));
   b.output(loss, STEP_OUTPUTS.loss);
   b.output(correct, STEP_OUTPUTS.correct);
-  return asModel(b.build(`One ${describeOptimizer(opt)} step of ${def.name}: forward, ${lossOf(def)}, backward, update.`));
+  return asModel(b.build(`One ${describeOptimizer(opt)} step of ${def.name}: forward, ${lossOf(def).describe}, backward, update.`));
 }
 
 export function buildGradientGraph(def: ModelDefinition, layout: TrainingLayout = DEFAULT_TRAINING_LAYOUT): Model {
@@ -94,7 +94,7 @@ export function buildGradientGraph(def: ModelDefinition, layout: TrainingLayout 
   for (const p of def.params) b.output(gradOf(p.name), gradName(p.name));
   b.output(loss, STEP_OUTPUTS.loss);
   b.output(correct, STEP_OUTPUTS.correct);
-  return asModel(b.build(`Mean ${lossOf(def)} of ${def.name} and its gradient w.r.t. every parameter.`));
+  return asModel(b.build(`Mean ${lossOf(def).describe} of ${def.name} and its gradient w.r.t. every parameter.`));
 }
 
 /** A clear refusal for the paths that carry no model state between steps and feed no random values. */
