@@ -9,8 +9,7 @@
 import { GraphBuilder } from '../graph/graph-builder';
 import { BATCH_DIM, forwardContext, ModelDefinition } from '../graph/model-definition';
 import { Model, Value } from '../graph/types';
-import { LOSSES } from '../training/graphs/loss';
-import { asModel, differentiate, refuseModelState, STEP_INPUTS, STEP_OUTPUTS, targetsInput } from '../training/graphs/step-graph';
+import { asModel, differentiate, lossOf, refuseModelState, STEP_INPUTS, STEP_OUTPUTS, targetsInput } from '../training/graphs/step-graph';
 import { attr } from '../graph/types';
 import { OPTIMIZERS, OptimizerConfig, PLAIN_SGD } from '../training/graphs/optimizers/optimizer';
 
@@ -47,7 +46,7 @@ export function buildOrtEvalModel(def: ModelDefinition): Model {
   for (const p of def.params) params[p.name] = b.input(p.name, 'float32', p.dims);
   const x = b.input(STEP_INPUTS.images, 'float32', [BATCH_DIM, ...def.sampleDims]);
   const logits = def.forward(b, x, params, forwardContext('infer', {}));
-  const { loss, correct } = LOSSES[def.loss ?? 'cross-entropy'].build(b, logits, targetsInput(b, def, STEP_INPUTS.labels, [BATCH_DIM]));
+  const { loss, correct } = lossOf(def).build(b, logits, targetsInput(b, def, STEP_INPUTS.labels, [BATCH_DIM]));
   b.output(loss, STEP_OUTPUTS.loss);
   b.output(correct, STEP_OUTPUTS.correct);
   const flat = def.params.map((p) => b.reshape(params[p.name], [-1]));

@@ -14,7 +14,8 @@ import { applyOptimizer, carriedTensors, describeOptimizer, OptimizerConfig, PLA
 
 export const STEP_INPUTS = { images: 'x', labels: 'y', learningRate: 'lr' } as const;
 export const STEP_OUTPUTS = { loss: 'loss', correct: 'correct' } as const;
-const lossOf = (def: ModelDefinition) => LOSSES[def.loss ?? 'cross-entropy'];
+/** The loss a model trains with (LOSSES' entry). */
+export const lossOf = (def: ModelDefinition) => LOSSES[def.loss ?? 'cross-entropy'];
 export const updatedName = (param: string) => `${param}.updated`;
 export const gradName = (param: string) => `${param}_grad`;
 
