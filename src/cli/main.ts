@@ -34,7 +34,8 @@ async function main(argv: string[]): Promise<void> {
       .strict()
       .fail((msg, err) => {
         if (err) throw err;
-        throw new UsageError(msg);
+        // yargs writes some refusals over several lines ("Invalid values:\n  Argument: ..."): one line here
+        throw new UsageError(msg.replace(/:?\s*\n\s*/g, ': '));
       })
       .help()
       .parseAsync();

@@ -42,7 +42,8 @@ test.each([
   [['train', '--lr', '-1'], /--lr must be a positive number, got -1/],
   [['train', '--epochs', 'ten'], /--epochs must be a positive integer, got NaN/],
   [['train', '--batch-size', '2.5'], /--batch-size must be a positive integer/],
-  [['train', '--ep', 'tpu'], /Invalid values:[\s\S]*ep/],
+  [['train', '--ep', 'tpu'], /Invalid values: Argument: ep, Given: "tpu", Choices: "cpu", "cuda", "webgpu"/],
+  [['train', '--loss', 'hinge'], /Invalid values: Argument: loss, Given: "hinge", Choices: "cross-entropy", "mse", "l1", "bce"/],
   [['train', '--threads', '-2'], /--threads must be 0 or a positive integer/],
   [['evaluate', '--bogus-flag'], /Unknown argument/],
   [['frobnicate'], /Unknown argument|name a command/],
@@ -63,6 +64,7 @@ test.each([
   const r = cli(...(args as string[]));
   expect(r.code).toBe(2);
   expect(r.err).toMatch(message);
+  expect(r.err.trim().split('\n')).toHaveLength(1);
   noStack(r.err);
 });
 
