@@ -2,13 +2,12 @@
 // checks the importer makes on the graph, in the same words, for a file of any tensor type. Its
 // tensors' dims and data agree (before anything is allocated), external data comes only from the
 // model's folder and is moved into the bytes ONNX Runtime gets, and the graph keeps ONNX's rules.
-import { ExternalData, OnnxDecodeError, decodeModelProto } from './decode';
+import { EXTERNAL, ExternalData, OnnxDecodeError, decodeModelProto, externalBytes } from './decode';
 import { brokenGraphRule } from './graph-rules';
 import { inlineInitializerBytes } from './replace-initializers';
 import { checkTensorData } from './tensor-sizes';
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- protobufjs messages are untyped here */
-const EXTERNAL = 1;
 
 /** Every tensor stored in the graph and in its subgraphs (initializers, Constant values); `top`: the model graph's initializers. */
 function* storedTensors(g: any, top = true): Generator<{ t: any; top: boolean }> {
@@ -34,10 +33,8 @@ export function checkedModelFile(bytes: Uint8Array, read?: ExternalData): Uint8A
       checkTensorData(t, t.rawData);
       continue;
     }
-    const entry = Object.fromEntries((t.externalData ?? []).map((e: any) => [e.key, e.value]));
     if (!top) throw new OnnxDecodeError(`tensor '${t.name}': external data inside a subgraph or an attribute is not read; refused`);
-    if (!read) throw new OnnxDecodeError(`tensor '${t.name}': its data is in an external file ('${entry.location}'), and the model was given as bytes`);
-    const data = read(entry.location, Number(entry.offset ?? 0), entry.length === undefined ? undefined : Number(entry.length));
+    const data = externalBytes(t, read);
     checkTensorData(t, data);
     external.set(t.name, data);
   }

@@ -27,9 +27,11 @@ function dtypeOf(code: number, what: string): DType {
 /** Reads the bytes of a tensor stored outside the model file: (location, offset, length) -> bytes. */
 export type ExternalData = (location: string, offset: number, length: number | undefined) => Uint8Array;
 
-const EXTERNAL = 1;
+/** TensorProto.data_location of a tensor kept in an external file. */
+export const EXTERNAL = 1;
 
-function externalBytes(p: any, read: ExternalData | undefined): Uint8Array {
+/** The bytes of tensor `p` kept in an external file, through `read` (absent: refused, the model came as bytes). */
+export function externalBytes(p: any, read: ExternalData | undefined): Uint8Array {
   const entry = Object.fromEntries((p.externalData ?? []).map((e: any) => [e.key, e.value]));
   if (!read) throw new OnnxDecodeError(`tensor '${p.name}': its data is in an external file ('${entry.location}'), and the model was given as bytes`);
   return read(entry.location, Number(entry.offset ?? 0), entry.length === undefined ? undefined : Number(entry.length));
