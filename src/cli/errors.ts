@@ -22,19 +22,21 @@ export const printable = (text: string, lines = true) =>
   // eslint-disable-next-line no-control-regex
   text.replace(/[\u0000-\u001f\u007f-\u009f]/g, (c) => (lines && c === '\n' ? c : `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`));
 
-export function reportError(e: unknown, verbose: boolean): number {
+/** What the user is shown for `e`: the line(s) written to stderr and the exit code (2 for their mistakes, 1 otherwise). */
+export function errorReport(e: unknown, verbose = false): { text: string; code: number } {
   const err = e instanceof Error ? e : new Error(String(e));
-  if (verbose && err.stack) process.stderr.write(`${err.stack}\n`);
-  if (isFileError(err)) {
-    process.stderr.write(`error: ${describeFileError(err)}\n`);
-    return 2;
-  }
+  if (isFileError(err)) return { text: `error: ${describeFileError(err)}`, code: 2 };
   const isUserError = USER_ERRORS.some((cls) => err instanceof cls);
   if (isUserError) {
     const quotesModelFile = err instanceof OnnxDecodeError || err instanceof ImportError || err instanceof ModelFileError;
-    process.stderr.write(`error: ${printable(err.message, !quotesModelFile)}\n`);
-    return 2;
+    return { text: `error: ${printable(err.message, !quotesModelFile)}`, code: 2 };
   }
-  process.stderr.write(`internal error: ${err.message}${verbose ? '' : ' (run with --verbose for the stack)'}\n`);
-  return 1;
+  return { text: `internal error: ${err.message}${verbose ? '' : ' (run with --verbose for the stack)'}`, code: 1 };
+}
+
+export function reportError(e: unknown, verbose: boolean): number {
+  if (verbose && e instanceof Error && e.stack) process.stderr.write(`${e.stack}\n`);
+  const { text, code } = errorReport(e, verbose);
+  process.stderr.write(`${text}\n`);
+  return code;
 }

@@ -1,6 +1,6 @@
 // Tensor data a model file keeps in other files beside it (ONNX's external data), read only from
 // the model's own folder. Refused before anything is read: a location that is absolute or leads
-// outside the folder (also through a symbolic link), one that is not a regular file (a device, a
+// outside the folder (also through a symbolic link) or holds control characters, one that is not a regular file (a device, a
 // folder), bytes past the file's end; a missing file is named.
 import { openSync, readSync, closeSync, realpathSync, statSync } from 'node:fs';
 import { dirname, isAbsolute, relative, resolve } from 'node:path';
@@ -39,6 +39,7 @@ export function externalDataBeside(modelPath: string): ExternalData {
   return (location, offset, length) => {
     const shown = JSON.stringify(location);
     if (typeof location !== 'string' || location === '') throw new OnnxDecodeError(`external data without a location`);
+    if (/[\u0000-\u001f]/.test(location)) throw new OnnxDecodeError(`external data ${shown}: a location with control characters is not a file name`);
     if (isAbsolute(location) || outside(resolve(folder, location))) throw new OnnxDecodeError(`external data ${shown} lies outside the model's folder`);
     const path = fileError(shown, () => realpathSync(resolve(folder, location)));
     if (outside(path)) throw new OnnxDecodeError(`external data ${shown} lies outside the model's folder (through a link)`);

@@ -16,7 +16,10 @@ export interface GraphOutline {
   opsets: Readonly<Record<string, number>>;
 }
 
-export const nodeShown = (node: { name: string; opType: string; outputs: readonly string[] }) => `node '${node.name || node.outputs[0]}' (${node.opType})`;
+export const nodeShown = (node: { name: string; opType: string; outputs: readonly string[] }) => {
+  const name = node.name || node.outputs[0];
+  return `${name ? `node '${name}'` : 'a node without a name or outputs'} (${node.opType || 'no operator'})`;
+};
 
 /** The first rule `graph` breaks, as a sentence, or undefined. */
 export function brokenGraphRule(graph: GraphOutline): string | undefined {
@@ -35,6 +38,7 @@ export function brokenGraphRule(graph: GraphOutline): string | undefined {
   if (twice) return twice;
   const producer = new Map(graph.nodes.flatMap((n) => n.outputs.map((o) => [o, n] as const)));
   for (const node of graph.nodes) {
+    if (!node.opType) return `${nodeShown(node)}: every node must name its operator`;
     const domain = node.domain === 'ai.onnx' ? '' : node.domain;
     if (graph.opsets[domain] === undefined && !(domain === '' && graph.opsets['ai.onnx'] !== undefined)) {
       return `${nodeShown(node)} is from operator set '${domain || 'ai.onnx'}', which the model does not import`;

@@ -99,7 +99,7 @@ export class OrtSession {
     try {
       results = await (outputs ? this.session.run(ortFeeds, [...outputs]) : this.session.run(ortFeeds));
     } catch (e) {
-      throw new RuntimeError(`ONNX Runtime run failed: ${(e as Error).message}`);
+      throw new RuntimeError(`ONNX Runtime run failed: ${(e as Error).message.trim().replace(/\s*\n\s*/g, ' ')}`); // ORT's status ends with a line break
     }
     const out: Record<string, HostTensor | DeviceTensor> = {};
     for (const [name, t] of Object.entries(results)) out[name] = t.location === 'gpu-buffer' ? wrapDevice(t) : fromOrt(t);

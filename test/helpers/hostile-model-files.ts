@@ -49,6 +49,7 @@ export function writeHostileFiles(dir: string): HostileFile[] {
   add('external data in a folder', 'ext-folder.onnx', external({ location: 'folder' }), /external data "folder" is not a regular file$/);
   add('external data past the file\'s end', 'ext-past-end.onnx', external({ location: 'weights.bin', offset: String(w1Bytes.length - 4), length: String(w1Bytes.length) }),
     new RegExp(`external data "weights\\.bin": bytes ${w1Bytes.length - 4}-${2 * w1Bytes.length - 4} lie past its end \\(${w1Bytes.length} bytes\\)$`));
+  add('external data named with a NUL byte', 'ext-nul.onnx', external({ location: 'weights\u0000.bin' }), /external data "weights\\u0000\.bin": a location with control characters is not a file name$/);
   add('a missing external data file', 'ext-missing.onnx', external({ location: 'missing.bin' }), /external data "missing\.bin": cannot find \S*missing\.bin: no such file or folder \(ENOENT\)$/);
   const b1 = (change: (t: any) => void) => {
     const p = proto();
@@ -71,6 +72,8 @@ export function writeHostileFiles(dir: string): HostileFile[] {
     /node 'n\d+' \(Add\) reads 'z' before node 'n\d+' \(Relu\) makes it \(the nodes are not in order, or form a cycle\)$/);
   add('an opset ONNX does not have', 'opset-99.onnx', n(mlpNodes(), { opset: 99 }), /ai\.onnx opset 99 is newer than any this project knows \(up to 28\)$/);
   add('a custom operator set', 'custom-domain.onnx', n([flatten, dense1, { ...relu, domain: 'com.example' }, dense2]), /node 'n\d+'.*Relu.*com\.example/);
+  add('a node with no operator, named with line breaks', 'no-operator.onnx', n([flatten, dense1, { ...relu, opType: '', name: 'evil\nname' }, dense2]),
+    /node 'evil\\x0aname' \(no operator\): every node must name its operator$/);
   add('subgraphs nested 40 deep', 'nested.onnx', nestedIfs(40), /subgraphs \(If\/Loop\/Scan bodies\) nested more than about 30 deep; refused$/);
   return cases;
 }

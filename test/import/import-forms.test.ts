@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { datasets, importModel, train } from '../../src/index';
 import { ModelDefinition } from '../../src/graph/model-definition';
+import { ImportError } from '../../src/import/import-error';
 import { buildInferenceModel } from '../../src/inference/inference-graph';
 import { encodeModel } from '../../src/onnx/encode';
 import { decodeModel } from '../../src/onnx/decode';
@@ -193,6 +194,21 @@ describe('forms refused in one line', () => {
     // Frozen below it, the layer after it trains (a frozen part may use ops without gradient rules).
     const def = importModel(bytes, { frozen: ['w1', 'b1'] });
     expect(def.params.map((p) => p.name)).toEqual(['w2', 'b2']);
+  });
+
+  test('a training graph that cannot be derived (here: the forward pass fails in training mode only) is refused naming the model', async () => {
+    const def = importModel(model(mlpNodes(), mlpWeights()), { name: 'odd' });
+    const failsInTraining: ModelDefinition = {
+      ...def,
+      forward: (b, x, params, ctx) => {
+        if (ctx.mode === 'train') throw new Error("cannot un-broadcast gradient of 'b1': shapes unknown");
+        return def.forward(b, x, params, ctx);
+      },
+    };
+    const data = datasets.fromArrays({ name: 'two', pixels: new Uint8Array(2 * 784), rows: 28, cols: 28, labels: Uint8Array.from([0, 1]) });
+    await expect(train(failsInTraining, data, { epochs: 1, batchSize: 2 })).rejects.toThrow(
+      /^odd: no training graph can be derived: cannot un-broadcast gradient of 'b1': shapes unknown$/);
+    await expect(train(failsInTraining, data, { epochs: 1, batchSize: 2 })).rejects.toBeInstanceOf(ImportError);
   });
 
   test('a model with two inputs, an integer input, an old opset', () => {

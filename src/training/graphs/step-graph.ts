@@ -4,6 +4,8 @@
 // - the gradient graph: (parameters, x, y) -> (d loss / d parameter, mean loss, correct count);
 // - the update graph: (lr, parameters and state, gradients) -> updated parameters and state.
 import { gradients } from '../../autodiff/backward';
+import { DataError } from '../../data/idx-bytes';
+import { ImportError } from '../../import/import-error';
 import { GraphBuilder } from '../../graph/graph-builder';
 import { BATCH_DIM, forwardContext, IR_VERSION, ModelDefinition, OPSET, PRODUCER, RandomSource, stateOf } from '../../graph/model-definition';
 import { randomInputName, randomInputsOf } from './random-inputs';
@@ -31,15 +33,30 @@ export function lossAndGradients(
 ) {
   const updates = new Map<string, Value>();
   const ctx = forwardContext('train', state, updates, random);
-  const logits = layout === 'batch-last' ? batchLastForward(b, def, x, params, ctx) : def.forward(b, x, params, ctx);
-  const { loss, correct, logitsGrad } = lossOf(def).build(b, logits, targets);
-  const grads = gradients(b, logits, Object.values(params), logitsGrad);
+  const { loss, correct, grads } = refusedForImported(def, () => {
+    const logits = layout === 'batch-last' ? batchLastForward(b, def, x, params, ctx) : def.forward(b, x, params, ctx);
+    const { loss, correct, logitsGrad } = lossOf(def).build(b, logits, targets);
+    return { loss, correct, grads: gradients(b, logits, Object.values(params), logitsGrad) };
+  });
   return {
     loss,
     correct,
     gradOf: (name: string) => grads.get(params[name])!,
     stateNext: (name: string) => updates.get(name) ?? state[name],
   };
+}
+
+/**
+ * What a file made elsewhere cannot be trained as is the file's fault, not the project's: for an
+ * imported model, a failure to derive its training graph is a one-line refusal naming the model.
+ */
+function refusedForImported<T>(def: ModelDefinition, derive: () => T): T {
+  try {
+    return derive();
+  } catch (e) {
+    if (!def.imported || e instanceof DataError) throw e;
+    throw new ImportError(`${def.name}: no training graph can be derived: ${(e as Error).message}`);
+  }
 }
 
 /**
