@@ -7,11 +7,12 @@ channels, global pool, linear), fine-tuned in eval() mode with SGD at batch 32.
   steps         median time of one SGD step (forward, cross-entropy, backward, update) on one batch
 Prints one JSON object on stdout.
 """
-import argparse, json, resource, time, warnings
+import argparse, json, warnings
 
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
+from sgd_step_timing import time_sgd_steps
 
 warnings.filterwarnings("ignore")
 
@@ -69,23 +70,4 @@ if a.mode == "export":
                       input_names=["input"], output_names=["scores"], dynamic_axes={"input": {0: "batch"}})
     print(json.dumps({"parameters": sum(p.numel() for p in model.parameters())}))
 else:
-    g = torch.Generator().manual_seed(1)
-    x = torch.rand(a.batch, 1, 28, 28, generator=g)
-    y = torch.randint(0, 10, (a.batch,), generator=g)
-    if a.channels_last:
-        model = model.to(memory_format=torch.channels_last)
-        x = x.contiguous(memory_format=torch.channels_last)
-    opt = torch.optim.SGD(model.parameters(), lr=0.0)  # rate 0: the weights stay put, as the project's timing does
-    def step():
-        opt.zero_grad(set_to_none=True)
-        F.cross_entropy(model(x), y).backward()
-        opt.step()
-    for _ in range(10):
-        step()
-    times = []
-    for _ in range(40):
-        t = time.perf_counter()
-        step()
-        times.append((time.perf_counter() - t) * 1000)
-    times.sort()
-    print(json.dumps({"step_ms": times[len(times) // 2], "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+    time_sgd_steps(model, a.batch, a.channels_last)

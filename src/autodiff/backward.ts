@@ -2,6 +2,7 @@
 // same builder and returns d(loss)/d(w) for each requested value, named `<w>_grad`.
 import { GraphBuilder } from '../graph/graph-builder';
 import { Node, Value } from '../graph/types';
+import { matchBatchStatisticsNorm } from './fusions/BatchStatisticsNorm';
 import { GRAD_FUSIONS, GRAD_RULES, SUPPORTED_OPS } from './registry';
 
 /**
@@ -52,6 +53,7 @@ export function gradients(b: GraphBuilder, loss: Value, wrt: readonly Value[], s
     throw new Error(`loss '${loss.name}' must be a scalar, has shape [${loss.shape}]`);
   }
   const { active, dependsOnWrt, feedsLoss } = activeNodes(b.nodes, loss, wrt);
+  const activeSet = new Set(active);
   for (const w of wrt) {
     if (!feedsLoss.has(w)) throw new Error(`loss '${loss.name}' does not depend on '${w.name}'`);
   }
@@ -84,6 +86,11 @@ export function gradients(b: GraphBuilder, loss: Value, wrt: readonly Value[], s
       const v = n.inputs[k];
       return !!v && dependsOnWrt.has(v);
     };
+    const norm = node.opType === 'Add' ? matchBatchStatisticsNorm(b, node, (n) => activeSet.has(n)) : undefined;
+    if (norm) {
+      for (const [v, g] of norm.rule(dy, (v) => dependsOnWrt.has(v))) contributions.set(v, [...(contributions.get(v) ?? []), g]);
+      continue; // as for a chain: the nodes inside get no gradient of their own
+    }
     const fused = fusionFor(b, node, needsOf);
     if (fused) {
       const first = fused.chain[0];

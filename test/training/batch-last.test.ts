@@ -13,6 +13,11 @@ import { TrainingLayout } from '../../src/training/graphs/batch-last-forward';
 import { PLAIN_SGD } from '../../src/training/graphs/optimizers/optimizer';
 import { buildGradientGraph, buildTrainingStep, gradName, STEP_INPUTS, updatedName } from '../../src/training/graphs/step-graph';
 import { MNIST_DIR } from '../helpers/mnist-dir';
+import { pythonWith } from '../helpers/python';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { f32, i64, randomFloats, runOnce } from '../helpers/run-model';
 
 /** A grouped conv (not lowered), a padded conv and relu, a tiled pool and a strided conv (lowered), a dense layer with a [in, out] weight. */
@@ -100,8 +105,7 @@ test('what is lowered: strided and padded convs become (Pad,) Gather + GEMM, til
 });
 
 /** One SGD step with learning rate 1 (updated = params - gradient) and the batch statistics it records, in each layout. */
-async function stepOf(def: ModelDefinition, layout: TrainingLayout, x: Float32Array, y: number[], random: Record<string, Float32Array>, seed: number) {
-  const params = initParams(def, seed);
+async function stepOf(def: ModelDefinition, layout: TrainingLayout, x: Float32Array, y: number[], random: Record<string, Float32Array>, seed: number, params = initParams(def, seed)) {
   const feeds: Record<string, HostTensor> = {
     [STEP_INPUTS.images]: f32([y.length, ...def.sampleDims], x),
     [STEP_INPUTS.labels]: i64([y.length], y),
@@ -130,4 +134,35 @@ test('cnn (padded convs, batch norm, average pools, dropout): batch-last step eq
   expect(Math.abs(last.loss - first.loss)).toBeLessThan(1e-5);
   expect(worstRelative(last.grads, first.grads)).toBeLessThan(1e-4);
   expect(worstRelative(last.state, first.state)).toBeLessThan(1e-4);
+});
+
+const python = pythonWith(['torch']);
+if (!python && process.env.REQUIRE_TORCH) throw new Error('REQUIRE_TORCH is set but no Python with torch was found (set ONNX_PYTHON)');
+if (!python) console.warn('skipping the float64 comparison of the cnn: no Python with torch (set ONNX_PYTHON)');
+
+test('cnn at batch 128 on real digits: both layouts\' gradients within 2.5e-6 of PyTorch\'s float64 autograd (batch norm: one fused backward rule)', async () => {
+  if (!python) return;
+  const N = 128;
+  const { x, y } = fillBatch(loadSplit(MNIST_DIR, 'test'), inOrder(N), 0, N, new Float32Array(N * 784), new BigInt64Array(N));
+  const labels = Array.from(y, Number);
+  const params = initParams(cnn, 5);
+  const jitter = randomFloats(64, 11, -0.5, 0.5);
+  for (const p of cnn.params.filter((p) => p.name.includes('.bn.'))) params.set(p.name, params.get(p.name)!.map((v, i) => v + jitter[i])); // scales and biases that matter
+  const keepAll = { dropout: new Float32Array(N * 3136) }; // every feature kept (times 1 / 0.8)
+  const dir = mkdtempSync(join(tmpdir(), 'cnn-f64-'));
+  const input = join(dir, 'input.json');
+  writeFileSync(input, JSON.stringify({ batch: N, pixels: Array.from(x), labels, params: Object.fromEntries(cnn.params.map((p) => [p.name, Array.from(params.get(p.name)!)])) }));
+  const r = spawnSync(python, [join(__dirname, 'cnn-f64.py'), input], { encoding: 'utf8', maxBuffer: 1 << 28 });
+  rmSync(dir, { recursive: true, force: true });
+  expect(r.stderr).toBe('');
+  const reference = JSON.parse(r.stdout) as { loss: number; grads: Record<string, number[]> };
+  const f64 = Object.fromEntries(Object.entries(reference.grads).map(([k, v]) => [k, Float32Array.from(v)]));
+  for (const layout of ['batch-first', 'batch-last'] as const) {
+    const step = await stepOf(cnn, layout, x, labels, keepAll, 5, params);
+    // moved = -gradient at learning rate 1
+    const grads = Object.fromEntries(Object.entries(step.grads).map(([k, v]) => [k, v.map((g) => -g)]));
+    console.log(`cnn, batch ${N}, ${layout}: loss ${step.loss} (float64 ${reference.loss}); gradients within ${worstRelative(grads, f64).toExponential(2)} of float64`);
+    expect(Math.abs(step.loss - reference.loss)).toBeLessThan(1e-5);
+    expect(worstRelative(grads, f64)).toBeLessThan(2.5e-6);
+  }
 });

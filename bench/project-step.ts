@@ -1,26 +1,28 @@
-// This project's side of `npm run bench:import`, one measurement per process: the ONNX file PyTorch
-// exported, imported, one SGD step of its derived training graph at a batch of 32 (median of 40,
-// after 10 warm-up steps, learning rate 0 so that the weights stay put). Prints one JSON object.
+// This project's side of `npm run bench:import` and `npm run bench:cnn`, one measurement per
+// process: a model (an ONNX file, imported; or a built-in model by name), one SGD step of its
+// derived training graph at the given batch (median of 40, after 10 warm-up steps, learning rate 0
+// so that the weights stay put). Prints one JSON object.
 // Modes: steps (the median), profile (also the milliseconds per step by ONNX op).
 import { readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { importModel } from '../src/import/import-model';
+import { MODEL_DEFINITIONS } from '../model/registry';
 import { encodeModel } from '../src/onnx/encode';
 import { nativeEngine } from '../src/training/engines/native-engine';
 import { initParams } from '../src/training/graphs/init';
 import { PLAIN_SGD } from '../src/training/graphs/optimizers/optimizer';
 import { buildTrainingStep } from '../src/training/graphs/step-graph';
 
-const [mode, file, threads = '2', batchArg = '32'] = process.argv.slice(2);
+const [mode, model, threads = '2', batchArg = '32'] = process.argv.slice(2);
 const batch = Number(batchArg);
 
 async function main() {
-  const def = importModel(file);
+  const def = model.endsWith('.onnx') ? importModel(model) : MODEL_DEFINITIONS[model as keyof typeof MODEL_DEFINITIONS];
   const step = encodeModel(buildTrainingStep(def));
-  const x = new Float32Array(batch * 784).map((_, i) => ((i * 7919) % 255) / 255);
+  const x = new Float32Array(batch * def.sampleDims.reduce((a, d) => a * d, 1)).map((_, i) => ((i * 7919) % 255) / 255);
   const y = BigInt64Array.from({ length: batch }, (_, i) => BigInt(i % 10));
-  const prefix = join(tmpdir(), `imported-profile-${process.pid}`);
+  const prefix = join(tmpdir(), `step-profile-${process.pid}`);
   const session = { threads: Number(threads), ...(mode === 'profile' ? { profilePrefix: prefix } : {}) };
   const engine = await nativeEngine(def, step, initParams(def, 0), PLAIN_SGD, session);
   const lr = new Float32Array(1);
