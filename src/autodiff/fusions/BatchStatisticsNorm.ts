@@ -37,6 +37,7 @@ function meanChain(end: Value, producer: (v: Value) => Node | undefined, b: Grap
   let v = end;
   for (let n = producer(v); n && (n.opType === 'Reshape' || n.opType === 'ReduceMean'); n = producer(v)) {
     if (n.inputs.slice(1).some((c) => c && !b.constantOf(c))) return undefined;
+    if (n.opType === 'Reshape' && Array.from(b.constantOf(n.inputs[1])!.data as BigInt64Array).includes(0n)) return undefined; // a 0 copies the input's dim: not replayable on another tensor
     if (n.opType === 'ReduceMean' && !n.inputs[1]) return undefined; // all axes: not a per-channel statistic
     nodes.unshift(n);
     v = n.inputs[0]!;
