@@ -89,6 +89,14 @@ describe('gradient rules match central differences', () => {
     expectClose(r.maxRelError);
   });
 
+  test('MatMul, a stack of products (grouped convolutions in the batch-last graphs)', async () => {
+    const r = await gradCheck((b, v) => b.matMul(v.a, v.w), [
+      { name: 'a', dims: [3, 2, 4] },
+      { name: 'w', dims: [3, 4, 5] },
+    ]);
+    expectClose(r.maxRelError);
+  });
+
   checks('Conv');
   test('Conv 5x5, stride 1, with bias (LeNet conv2 shape, small)', async () => {
     const r = await gradCheck((b, v) => b.conv(v.x, v.w, v.bias), [

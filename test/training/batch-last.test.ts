@@ -20,7 +20,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { f32, i64, randomFloats, runOnce } from '../helpers/run-model';
 
-/** A grouped conv (not lowered), a padded conv and relu, a tiled pool and a strided conv (lowered), a dense layer with a [in, out] weight. */
+/** A depthwise conv (grouped), a padded conv and relu, a tiled pool and a strided conv (lowered), an overlapping average pool (not lowered), a dense layer with a [in, out] weight. */
 const mixed: ModelDefinition = {
   name: 'mixed',
   sampleDims: [2, 9, 9],
@@ -34,7 +34,8 @@ const mixed: ModelDefinition = {
   ],
   forward(b, x, p) {
     const d = b.tanh(b.conv(x, p['c0.w'], null, { pads: [1, 1, 1, 1], group: 2 })); // [N,2,9,9]
-    const a = b.relu(b.conv(d, p['c1.w'], p['c1.b'], { pads: [1, 0, 0, 1] })); // [N,3,8,8]
+    const e = b.averagePool(d, [3, 3], [1, 1]); // [N,2,7,7]
+    const a = b.relu(b.conv(e, p['c1.w'], p['c1.b'], { pads: [2, 1, 1, 2] })); // [N,3,8,8]
     const pooled = b.maxPool(a, [2, 2], [2, 2]); // [N,3,4,4]
     const c = b.tanh(b.conv(pooled, p['c2.w'], null, { strides: [2, 2] })); // [N,4,2,2]
     return b.gemm(b.flatten(c, 1), p['d.w'], null); // [N,4]
@@ -84,7 +85,7 @@ test('a model mixing lowered and kept ops: same gradients either way', async () 
   expect(worstRelative(last.grads, first.grads)).toBeLessThan(1e-5);
 });
 
-test('what is lowered: strided and padded convs become (Pad,) Gather + GEMM, tiled pools ReduceMax / ReduceMean; a grouped conv stays a Conv', () => {
+test('what is lowered: strided, padded and grouped convs become (Pad,) Gather + GEMM (a MatMul over the groups), tiled pools ReduceMax / ReduceMean; an overlapping pool stays as it is', () => {
   const lenetNodes = buildGradientGraph(lenet, 'batch-last').graph.nodes;
   const lenetOps = lenetNodes.map((n) => n.opType);
   for (const op of ['Conv', 'ConvTranspose', 'MaxPool', 'SpaceToDepth', 'DepthToSpace', 'Pad']) expect(lenetOps).not.toContain(op);
@@ -95,10 +96,12 @@ test('what is lowered: strided and padded convs become (Pad,) Gather + GEMM, til
   expect(lenetOps).not.toContain('ScatterND');
   const mixedNodes = buildGradientGraph(mixed, 'batch-last').graph.nodes;
   const convsOf = (w: string) => mixedNodes.filter((n) => n.opType === 'Conv' && n.inputs[1]?.name === w);
-  expect(convsOf('c0.w')).toHaveLength(1);
+  expect(convsOf('c0.w')).toHaveLength(0);
   expect(convsOf('c1.w')).toHaveLength(0);
   expect(convsOf('c2.w')).toHaveLength(0);
-  expect(mixedNodes.filter((n) => n.opType === 'Pad' && /_padded/.test(n.name))).toHaveLength(1); // c1's; c0 (not lowered) pads inside its Conv
+  expect(mixedNodes.filter((n) => n.opType === 'Pad' && /_padded/.test(n.name))).toHaveLength(2); // c0's and c1's
+  expect(mixedNodes.filter((n) => n.opType === 'MatMul' && /_groups$/.test(n.outputs[0].name))).toHaveLength(1); // c0's product over its groups
+  expect(mixedNodes.filter((n) => n.opType === 'AveragePool')).toHaveLength(1);
   expect(mixedNodes.map((n) => n.opType)).not.toContain('MaxPool');
   const cnnOps = buildTrainingStep(cnn, PLAIN_SGD, 'batch-last').graph.nodes.map((n) => n.opType);
   for (const op of ['Conv', 'ConvTranspose', 'AveragePool']) expect(cnnOps).not.toContain(op);

@@ -51,12 +51,16 @@ const autoPadOff = (n: Node) => {
   return !a || (a.kind === 'string' && a.value === 'NOTSET');
 };
 
-/** Conv with a 4-D weight, group 1, no dilation, explicit pads: (a Pad, then) one Gather + one GEMM. */
+/**
+ * Conv with a 4-D weight, no dilation, explicit pads: (a Pad, then) one Gather + one GEMM; grouped
+ * (depthwise too), one MatMul over the stack of groups.
+ */
 function lowerableConv(n: Node, batched: Set<Value>): boolean {
   const [x, w, bias] = n.inputs;
   const k = w?.shape;
+  const group = intAttr(n, 'group', 1);
   return !!x && batched.has(x) && sampleDims(x)?.length === 3 && !!w && !batched.has(w) && !(bias && batched.has(bias)) &&
-    k?.length === 4 && k.every((d) => typeof d === 'number') && intAttr(n, 'group', 1) === 1 &&
+    k?.length === 4 && k.every((d) => typeof d === 'number') && group >= 1 && (k[0] as number) % group === 0 && sampleDims(x)![0] === (k[1] as number) * group &&
     (intsAttr(n, 'pads') ?? []).every((p) => p >= 0) && autoPadOff(n) && allEqual(intsAttr(n, 'dilations'), 1) && n.outputs.length === 1;
 }
 
@@ -160,8 +164,9 @@ export function batchLastForward(b: GraphBuilder, def: ModelDefinition, x: Value
     const name = out.name;
     if (n.inputs.some((v) => v && batched.has(v))) n.outputs.forEach((o) => batched.add(o));
     if (n.domain === '' && n.opType === 'Conv' && lowerableConv(n, batched)) {
-      const { v, dims: [, H0, W0], order } = lastOf(n.inputs[0]!);
-      const [cout, cin, kh, kw] = n.inputs[1]!.shape as number[];
+      const { v, dims: [cin, H0, W0], order } = lastOf(n.inputs[0]!);
+      const [cout, , kh, kw] = n.inputs[1]!.shape as number[];
+      const group = intAttr(n, 'group', 1);
       const strides = (intsAttr(n, 'strides') ?? [1, 1]) as [number, number];
       // A padded convolution is an unpadded one on the zero-padded image (Pad's gradient crops it back).
       const [top, left, bottom, right] = intsAttr(n, 'pads') ?? [0, 0, 0, 0];
@@ -175,8 +180,19 @@ export function batchLastForward(b: GraphBuilder, def: ModelDefinition, x: Value
       const patchRowsOf = b.constant('int64', [taps, ow * oh], patchRows(geometry), `${name}_patch_rows`);
       const pixels = b.reshape(padded, [cin * W * H, -1]);
       const patches = b.reshape(b.gather(pixels, patchRowsOf, 0), [taps, -1], `${name}_patches`); // [taps, OW*OH*N]
-      const bias = n.inputs[2] ? b.unsqueeze(firstOf(n.inputs[2]), [1]) : null;
-      const y = b.gemm(b.reshape(firstOf(n.inputs[1]!), [cout, taps]), patches, bias, {}, name); // [Cout, OW*OH*N]
+      const weights = firstOf(n.inputs[1]!);
+      const bias = n.inputs[2] && firstOf(n.inputs[2]);
+      // Grouped (depthwise too): the patch rows are channel-major, so group k's rows are a block, as are its output channels' weights.
+      const grouped = () => {
+        const products = b.matMul(b.reshape(weights, [group, cout / group, taps / group]), b.reshape(patches, [group, taps / group, -1]), `${name}_groups`);
+        const y = b.reshape(products, [cout, -1], bias ? `${name}_products` : name);
+        return bias ? b.add(y, b.reshape(bias, [cout, 1]), name) : y; // [Cout, 1] even where the bias's own shape is not inferred
+      };
+      const dense = () => {
+        const column = bias ? b.unsqueeze(bias, [1]) : null;
+        return b.gemm(b.reshape(weights, [cout, taps]), patches, column, {}, name);
+      };
+      const y = group === 1 ? dense() : grouped(); // [Cout, OW*OH*N]
       last.set(out, { v: y, dims: [cout, oh, ow], order: 'columns' }); // kept 2-D: an activation right after it fuses into the GEMM
     } else if (n.domain === '' && POOLS.has(n.opType) && lowerablePool(n, batched)) {
       const { v, dims: [C, H, W], order } = lastOf(n.inputs[0]!);
