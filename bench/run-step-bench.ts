@@ -1,8 +1,8 @@
 // `npm run bench:import` and `npm run bench:cnn`: one SGD step against PyTorch doing the same.
-// --network resnet (bench:import): PyTorch exports its ResNet-style network
-// (bench/peers/pytorch_resnet_step.py) with the TorchScript exporter; the project imports that file
-// and times a step of its derived training graph at batch 32; PyTorch times the same step on the
-// module in eval() mode. --network cnn (bench:cnn): the project's own cnn (batch norm on batch
+// --network resnet (bench:import) or mobilenet: PyTorch exports its ResNet-style or
+// MobileNetV2-style network (bench/peers/pytorch_<network>_step.py) with the TorchScript exporter;
+// the project imports that file and times a step of its derived training graph (batch 32 and 64);
+// PyTorch times the same step on the module in eval() mode. --network cnn (bench:cnn): the project's own cnn (batch norm on batch
 // statistics, dropout) and bench/peers/pytorch_cnn_step.py, the same network in train() mode, at
 // batch 128. PyTorch runs contiguous and channels_last. Interleaved rounds, each measurement in a
 // fresh process; medians and ratios; the CPU named beside them. Results go to stdout and to
@@ -20,8 +20,8 @@ const args = yargs(hideBin(process.argv))
   .options({
     rounds: { type: 'number', default: 3, describe: 'interleaved rounds' },
     threads: { type: 'number', default: 2, describe: 'threads for both' },
-    network: { choices: ['resnet', 'cnn'] as const, default: 'resnet' as const, describe: 'an imported ResNet-style network, or the project\'s cnn' },
-    batch: { type: 'number', describe: 'samples per step (default: 32 for resnet, 128 for cnn)' },
+    network: { choices: ['resnet', 'mobilenet', 'cnn'] as const, default: 'resnet' as const, describe: 'an imported ResNet- or MobileNetV2-style network, or the project\'s cnn' },
+    batch: { type: 'number', describe: 'samples per step (default: 32 for resnet, 64 for mobilenet, 128 for cnn)' },
     python: { type: 'string', default: process.env.BENCH_PYTHON ?? 'python3', describe: 'the Python whose PyTorch is the peer ($BENCH_PYTHON)' },
   })
   .strict()
@@ -29,11 +29,11 @@ const args = yargs(hideBin(process.argv))
 
 const run = measureProcess;
 
-const batch = args.batch ?? (args.network === 'cnn' ? 128 : 32);
-const resnet = args.network === 'resnet';
+const batch = args.batch ?? { resnet: 32, mobilenet: 64, cnn: 128 }[args.network];
+const imported = args.network !== 'cnn';
 const peer = join(ROOT, `bench/peers/pytorch_${args.network}_step.py`);
-const file = resnet ? join(mkdtempSync(join(tmpdir(), 'bench-import-')), 'resnet-style.onnx') : 'cnn';
-const parameters = resnet ? (run(args.python, [peer, 'export', file]).parameters as number) : undefined;
+const file = imported ? join(mkdtempSync(join(tmpdir(), 'bench-import-')), `${args.network}-style.onnx`) : 'cnn';
+const parameters = imported ? (run(args.python, [peer, 'export', file]).parameters as number) : undefined;
 const common = ['--threads', String(args.threads), '--batch', String(batch)];
 const project = (mode: string) => run(process.execPath, ['--import', 'tsx', 'bench/project-step.ts', mode, file, String(args.threads), String(batch)]);
 const systems = {
@@ -58,7 +58,8 @@ const cpu = cpuInfo();
 const med = Object.fromEntries(Object.entries(times).map(([k, v]) => [k, median(v)]));
 const best = Math.min(med.pytorch, med['pytorch channels_last']);
 console.log(`CPU: ${describeCpu(cpu)}; ${args.threads} threads; load average ${load.map((l) => l.toFixed(1)).join(' -> ')}`);
-const what = resnet ? `ResNet-style network (${parameters!.toLocaleString('en-US')} parameters), exported by PyTorch,` : 'the cnn (batch norm on batch statistics, dropout),';
+const names = { resnet: 'ResNet-style network', mobilenet: 'MobileNetV2-style network', cnn: 'the cnn (batch norm on batch statistics, dropout),' };
+const what = imported ? `${names[args.network]} (${parameters!.toLocaleString('en-US')} parameters), exported by PyTorch,` : names.cnn;
 console.log(`${what} one SGD step at batch ${batch}; medians of ${args.rounds} rounds:`);
 for (const [name, ms] of Object.entries(med)) console.log(`  ${name.padEnd(24)} ${ms.toFixed(1).padStart(7)} ms  (rounds ${times[name].map((t) => t.toFixed(1)).join(', ')}; peak RSS ${median(rss[name]).toFixed(0)} MB)`);
 console.log(`  project / PyTorch's best: x${(med.project / best).toFixed(2)}`);

@@ -20,7 +20,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { f32, i64, randomFloats, runOnce } from '../helpers/run-model';
 
-/** A depthwise conv (grouped), a padded conv and relu, a tiled pool and a strided conv (lowered), an overlapping average pool (not lowered), a dense layer with a [in, out] weight. */
+/** A depthwise conv (grouped), a padded conv with Clip (a low ceiling, so that it clips) and LeakyRelu, a tiled pool and a strided conv (lowered), an overlapping average pool (not lowered), a dense layer with a [in, out] weight. */
 const mixed: ModelDefinition = {
   name: 'mixed',
   sampleDims: [2, 9, 9],
@@ -35,7 +35,8 @@ const mixed: ModelDefinition = {
   forward(b, x, p) {
     const d = b.tanh(b.conv(x, p['c0.w'], null, { pads: [1, 1, 1, 1], group: 2 })); // [N,2,9,9]
     const e = b.averagePool(d, [3, 3], [1, 1]); // [N,2,7,7]
-    const a = b.relu(b.conv(e, p['c1.w'], p['c1.b'], { pads: [2, 1, 1, 2] })); // [N,3,8,8]
+    const relu6 = b.op('Clip', [b.conv(e, p['c1.w'], p['c1.b'], { pads: [2, 1, 1, 2] }), b.f32(0), b.f32(0.5)])[0]; // [N,3,8,8]
+    const a = b.leakyRelu(relu6, 0.1);
     const pooled = b.maxPool(a, [2, 2], [2, 2]); // [N,3,4,4]
     const c = b.tanh(b.conv(pooled, p['c2.w'], null, { strides: [2, 2] })); // [N,4,2,2]
     return b.gemm(b.flatten(c, 1), p['d.w'], null); // [N,4]
@@ -102,6 +103,8 @@ test('what is lowered: strided, padded and grouped convs become (Pad,) Gather + 
   expect(mixedNodes.filter((n) => n.opType === 'Pad' && /_padded/.test(n.name))).toHaveLength(2); // c0's and c1's
   expect(mixedNodes.filter((n) => n.opType === 'MatMul' && /_groups$/.test(n.outputs[0].name))).toHaveLength(1); // c0's product over its groups
   expect(mixedNodes.filter((n) => n.opType === 'AveragePool')).toHaveLength(1);
+  // Clip and LeakyRelu run on the batch-last [C, rest] value as they are (no trip back to batch-first)
+  for (const op of ['Clip', 'LeakyRelu']) expect(mixedNodes.find((n) => n.opType === op)?.inputs[0]?.shape?.[0]).toBe(3);
   expect(mixedNodes.map((n) => n.opType)).not.toContain('MaxPool');
   const cnnOps = buildTrainingStep(cnn, PLAIN_SGD, 'batch-last').graph.nodes.map((n) => n.opType);
   for (const op of ['Conv', 'ConvTranspose', 'AveragePool']) expect(cnnOps).not.toContain(op);

@@ -34,7 +34,7 @@ interface BatchLast {
 }
 
 /** Element-wise ops (with a gradient rule) that run on a batch-last value as they are. */
-const ELEMENTWISE = new Set(['Tanh', 'Relu', 'Neg', 'Identity']);
+const ELEMENTWISE = new Set(['Tanh', 'Relu', 'Neg', 'Identity', 'Sigmoid', 'LeakyRelu', 'Elu', 'HardSigmoid', 'HardSwish', 'Softplus', 'Softsign', 'Clip']);
 /** Element-wise ops of two inputs, lowered when both are images of one layout or one is per channel. */
 const BINARY = new Set(['Add', 'Sub', 'Mul', 'Div']);
 const POOLS = new Set(['MaxPool', 'AveragePool']);
@@ -232,9 +232,10 @@ export function batchLastForward(b: GraphBuilder, def: ModelDefinition, x: Value
       const gain = b.div(column(n.inputs[1]), b.sqrt(b.add(column(n.inputs[4]), b.f32(eps, 'epsilon'))));
       const y = b.add(b.mul(b.sub(b.reshape(l.v, [C, -1]), column(n.inputs[3])), gain), column(n.inputs[2]), name);
       last.set(out, { ...l, v: y });
-    } else if (n.domain === '' && ELEMENTWISE.has(n.opType) && n.inputs.length === 1 && onlyLast(n.inputs[0])) {
+    } else if (n.domain === '' && ELEMENTWISE.has(n.opType) && n.inputs.slice(1).every((v) => !v || f.constantOf(v)) && onlyLast(n.inputs[0])) {
+      // One value in, one out (Clip's bounds are constants): the same op on either layout.
       const l = last.get(n.inputs[0]!)!;
-      last.set(out, { ...l, v: b.op(n.opType, [l.v], n.attrs, { name })[0] });
+      last.set(out, { ...l, v: b.op(n.opType, [l.v, ...n.inputs.slice(1).map((v) => v && firstOf(v))], n.attrs, { name })[0] });
     } else {
       const outs = b.op(n.opType, n.inputs.map((v) => (v ? firstOf(v) : null)), n.attrs, { name, domain: n.domain, outputs: n.outputs.length });
       n.outputs.forEach((o, i) => first.set(o, outs[i]));
