@@ -123,13 +123,13 @@ export function matchBatchStatisticsNorm(b: GraphBuilder, add: Node, isActive: (
   return {
     rule: (dy, needs) => {
       const grads = new Map<Value, Value>();
-      const dyN = b.mul(dy, N!);
+      const dyN = needs(X!) || needs(S) ? b.mul(dy, N!) : undefined;
       if (needs(X!)) {
         const gain = b.div(S, D); // S / D, per channel
         const centred = b.sub(b.mul(dy, gain), b.mul(gain, meanOf(dy)));
-        grads.set(X!, b.sub(centred, b.mul(N!, b.mul(gain, meanOf(dyN)))));
+        grads.set(X!, b.sub(centred, b.mul(N!, b.mul(gain, meanOf(dyN!)))));
       }
-      if (needs(S)) grads.set(S, sumOf(dyN));
+      if (needs(S)) grads.set(S, sumOf(dyN!));
       if (needs(B)) grads.set(B, sumOf(dy));
       return grads;
     },
