@@ -12,7 +12,7 @@ import argparse
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
-from sgd_step_timing import time_sgd_steps
+from step_peer import time_sgd_steps
 
 
 class Cnn(nn.Module):

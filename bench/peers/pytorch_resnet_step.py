@@ -7,12 +7,12 @@ channels, global pool, linear), fine-tuned in eval() mode with SGD at batch 32.
   steps         median time of one SGD step (forward, cross-entropy, backward, update) on one batch
 Prints one JSON object on stdout.
 """
-import argparse, json, warnings
+import warnings
 
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
-from sgd_step_timing import time_sgd_steps
+from step_peer import exported_network_main
 
 warnings.filterwarnings("ignore")
 
@@ -46,28 +46,4 @@ class ResNetStyle(nn.Module):
         return self.fc(torch.flatten(F.adaptive_avg_pool2d(self.layers(self.stem(x)), 1), 1))
 
 
-def build():
-    torch.manual_seed(0)
-    m = ResNetStyle()
-    for mod in m.modules():
-        if isinstance(mod, nn.BatchNorm2d):
-            mod.running_mean.uniform_(-0.1, 0.1)
-            mod.running_var.uniform_(0.8, 1.2)
-    return m.eval()
-
-
-p = argparse.ArgumentParser()
-p.add_argument("mode", choices=["export", "steps"])
-p.add_argument("file", nargs="?")
-p.add_argument("--threads", type=int, default=2)
-p.add_argument("--batch", type=int, default=32)
-p.add_argument("--channels-last", action="store_true")
-a = p.parse_args()
-torch.set_num_threads(a.threads)
-model = build()
-if a.mode == "export":
-    torch.onnx.export(model, (torch.rand(2, 1, 28, 28),), a.file, dynamo=False, do_constant_folding=False, opset_version=17,
-                      input_names=["input"], output_names=["scores"], dynamic_axes={"input": {0: "batch"}})
-    print(json.dumps({"parameters": sum(p.numel() for p in model.parameters())}))
-else:
-    time_sgd_steps(model, a.batch, a.channels_last)
+exported_network_main(ResNetStyle, 32)
