@@ -12,7 +12,7 @@ export type { ImportOptions } from './import/import-model';
 export type { NewHeadOptions } from './import/new-head';
 export { IMAGENET_PIXELS, MNIST_PIXELS } from './data/pixel-normalization';
 export type { PixelNormalization } from './data/pixel-normalization';
-export { train, checkDataFits } from './library/train';
+export { train, checkDataFits, startingState, trainingMemory } from './library/train';
 export { ortTrainingEngine } from './training/engines/ort-training-engine';
 export { defaultStepsPerRun } from './training/engines/open-engine';
 export type { EngineFactory } from './training/engines/open-engine';
@@ -20,6 +20,8 @@ export type { TrainOptions, TrainedModel, OptimizerOptions, ScheduleOptions, Tra
 export { evaluate } from './library/evaluate';
 export type { EvaluateOptions, Evaluable, Evaluation } from './library/evaluate';
 export { exportModel } from './library/export-model';
+export { ortTrainingArtifacts } from './library/ort-training-artifacts';
+export type { OrtArtifactOptions, OrtArtifactBytes } from './library/ort-training-artifacts';
 export { modelBytes } from './library/model-bytes';
 export { readParams } from './library/read-params';
 export { datasets } from './library/datasets';

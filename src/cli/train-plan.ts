@@ -5,8 +5,7 @@ import { Dataset, firstSamples } from '../data/dataset';
 import { artifactPaths, ensureArtifacts, readInitialParams } from '../training/run/artifacts';
 import { TrainingState } from '../training/run/checkpoint';
 import { datasetOf } from '../training/recipe';
-import { freshStart } from '../training/run/trainer';
-import { initParams } from '../training/graphs/init';
+import { startingState } from '../library/train';
 import { paramCount, stateOf } from '../graph/model-definition';
 import { describeMethod } from '../training/run/training-run';
 import { CliData, loadTrainingData } from './cli-data';
@@ -73,7 +72,7 @@ export async function planTraining(args: TrainArgs, target: TrainTarget): Promis
   if (memoryNote) console.error(memoryNote);
   const start: TrainingState = saved
     ? { ...saved, recipe }
-    : freshStart(def, recipe, def.imported ? initParams(def, recipe.seed) : readInitialParams(def, artifacts));
+    : startingState(def, recipe, def.imported ? undefined : readInitialParams(def, artifacts));
   const method = describeMethod(start);
   const stepsPerEpoch = Math.ceil(data.images.count / recipe.batchSize);
   console.log(

@@ -3,8 +3,7 @@
 // recipe, and a checkpoint path that can be written.
 import { existsSync, mkdirSync, rmSync, statSync } from 'node:fs';
 import { freemem, totalmem } from 'node:os';
-import { ARENA_FACTOR, BASE_BYTES, bytesPerSample } from '../training/graphs/memory-estimate';
-import { buildTrainingStep } from '../training/graphs/step-graph';
+import { trainingMemory } from '../library/train';
 import { writeTemporary } from '../io/atomic-write';
 import { describeFileError, isFileError } from '../io/file-errors';
 import { dirname, resolve } from 'node:path';
@@ -155,7 +154,7 @@ const gb = (bytes: number) => `${(bytes / 1e9).toFixed(1)} GB`;
  * swapping or kills the process); a large one is announced with its estimate.
  */
 export function checkBatchMemory(def: ModelDefinition, batchSize: number, total = totalmem(), free = freemem()): string | undefined {
-  const need = BASE_BYTES + ARENA_FACTOR * bytesPerSample(buildTrainingStep(def)) * batchSize;
+  const need = trainingMemory(def, batchSize);
   const what = `--batch-size ${batchSize} needs about ${gb(need)} of memory for ${def.name}'s training step`;
   if (need > 0.9 * total) throw new UsageError(`${what}; this machine has ${gb(total)}: use a smaller batch`);
   if (need > free) return `warning: ${what}; ${gb(free)} is free now`;

@@ -7,6 +7,8 @@ import { DataError } from '../data/idx-bytes';
 import { LOSS_NAMES, LossName, ModelDefinition, ParamValues } from '../graph/model-definition';
 import { ExecutionProvider, SessionConfig } from '../runtime/session';
 import { initParams } from '../training/graphs/init';
+import { estimatedTrainingBytes } from '../training/graphs/memory-estimate';
+import { buildTrainingStep } from '../training/graphs/step-graph';
 import { cacheFeatures } from './feature-cache';
 import { recipeFrom } from './recipe-defaults';
 import { engineProblem } from '../training/engines/engine-limits';
@@ -150,6 +152,20 @@ export function checkDataFits(model: Pick<ModelDefinition, 'name' | 'sampleDims'
   if (sampleSize(data) === 0 || data.images.count === 0) throw new DataError(`${data.name} holds no images`);
 }
 
+/**
+ * Bytes a training process is estimated to hold at this batch size (from the step graph's live
+ * tensors and ONNX Runtime's arena), known before anything runs: `npm run train` refuses a batch
+ * above 90% of the machine's memory.
+ */
+export function trainingMemory(model: ModelDefinition, batchSize: number): number {
+  return estimatedTrainingBytes(buildTrainingStep(model), batchSize);
+}
+
+/** Where a fresh run of `recipe` starts: `initialParams` (else the seeded initialization) and the optimizer's zeroed state. */
+export function startingState(model: ModelDefinition, recipe: Recipe, initialParams?: ParamValues): TrainingState {
+  return freshStart(model, recipe, initialParams ?? initParams(model, recipe.seed));
+}
+
 /** The recipe the options describe (fresh runs). */
 function recipeOf(model: ModelDefinition, data: Dataset, options: TrainOptions): Recipe {
   const recipe = recipeFrom(model.name, { ...options, optimizer: optimizerConfig(options.optimizer), schedule: scheduleConfig(options.schedule) });
@@ -171,11 +187,7 @@ export async function train(model: ModelDefinition, data: Dataset, options: Trai
     if (data.targets && options.validation.stopAtAccuracy !== undefined) throw new RangeError('stopAtAccuracy needs labels: data with target values has no accuracy');
   }
   let start = options.start;
-  if (!start) {
-    const recipe = recipeOf(model, data, options);
-    const fresh = options.initialParams ?? initParams(model, recipe.seed);
-    start = freshStart(model, recipe, fresh);
-  }
+  start ??= startingState(model, recipeOf(model, data, options), options.initialParams);
   const { recipe } = start;
   const given = model;
   model = trainedAs(model, recipe, !!data.targets); // the graphs training builds carry the recipe's loss and the kind of targets

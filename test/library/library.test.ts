@@ -3,7 +3,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Dataset, datasets, defineModel, evaluate, exportModel, GraphBuilder, ModelDefinition, ModelDefinitionError, train, Value } from '../../src/index';
+import { Dataset, datasets, defineModel, evaluate, exportModel, GraphBuilder, ModelDefinition, ModelDefinitionError, startingState, train, trainingMemory, Value } from '../../src/index';
+import { initParams } from '../../src/training/graphs/init';
 import { firstSamples } from '../../src/data/dataset';
 import { MNIST_DIR } from '../helpers/mnist-dir';
 
@@ -92,5 +93,29 @@ describe('train, evaluate, exportModel', () => {
     await expect(train(tiny, data, { optimizer: { name: 'sgd', momentum: 1.5 } })).rejects.toThrow('momentum must be in [0, 1), got 1.5');
     await expect(train(tiny, data, { batchSize: 5000 })).rejects.toThrow('batchSize must be a whole number from 1 to the 2000 samples, got 5000');
     expect(() => datasets.fromArrays({ name: 'odd', pixels: new Uint8Array(10), rows: 3, cols: 3, labels: new Uint8Array(1) })).toThrow('odd: 10 pixels is not a whole number of 3x3 images');
+  });
+});
+
+describe('before training: the starting state and the memory a batch needs', () => {
+  test('startingState: seeded parameters (or the given ones) and the optimizer\'s zeroed slots, at epoch 0; train() from it runs the recipe in it', async () => {
+    const recipe = { model: 'tiny', epochs: 1, batchSize: 50, learningRate: 1e-3, seed: 3, optimizer: { name: 'adamw' as const, weightDecay: 0.01, beta1: 0.9, beta2: 0.999, eps: 1e-8, momentum: 0, dampening: 0, nesterov: false } };
+    const start = startingState(tiny, recipe);
+    expect([start.epoch, start.step]).toEqual([0, 0]);
+    expect(start.params.get('conv.weight')).toEqual(initParams(tiny, 3).get('conv.weight'));
+    expect([...start.params.keys()].filter((k) => k.startsWith('dense.bias'))).toEqual(['dense.bias', 'dense.bias.exp_avg', 'dense.bias.exp_avg_sq']);
+    expect(start.params.get('dense.bias.exp_avg')).toEqual(new Float32Array(10));
+    const given = new Map([...initParams(tiny, 5)]);
+    expect(startingState(tiny, recipe, given).params.get('conv.weight')).toBe(given.get('conv.weight'));
+    const data = firstSamples(await datasets.mnist({ dir: MNIST_DIR }), 100);
+    const trained = await train(tiny, data, { start });
+    expect(trained.recipe).toEqual(recipe);
+    expect([trained.state.epoch, trained.history.length]).toEqual([1, 1]);
+  });
+
+  test('trainingMemory grows with the batch at the step graph\'s bytes per sample', () => {
+    const perSample = trainingMemory(tiny, 2000) - trainingMemory(tiny, 1000);
+    expect(perSample / 1000).toBeGreaterThan(4 * 24 * 24 * 4); // at least the conv output, stored once
+    expect(trainingMemory(tiny, 3000) - trainingMemory(tiny, 2000)).toBeCloseTo(perSample, -3);
+    expect(trainingMemory(tiny, 1)).toBeGreaterThan(0);
   });
 });

@@ -5,7 +5,7 @@ import { makeDataset } from '../../src/data/dataset';
 import { loadSplit } from '../../src/data/dataset-files';
 import { decodeModel } from '../../src/onnx/decode';
 import { encodeModel } from '../../src/onnx/encode';
-import { buildOrtArtifacts, checkOrtArtifacts } from '../../src/ort-training/artifact-files';
+import { buildOrtArtifacts, checkOrtArtifacts, OrtArtifactBytes } from '../../src/ort-training/artifact-files';
 import { buildOrtOptimizerModel, buildOrtTrainingModel, gradBuffer } from '../../src/ort-training/artifact-graphs';
 import { checkpointFromParams, decodeOrtCheckpoint, encodeOrtCheckpoint } from '../../src/ort-training/checkpoint-flatbuffer';
 import { ortEngine } from '../../src/training/engines/ort-training-engine';
@@ -19,7 +19,8 @@ import { MNIST_DIR } from '../helpers/mnist-dir';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { datasets, importModel, ortTrainingEngine, train as trainLibrary } from '../../src/index';
+import { datasets, importModel, ortTrainingArtifacts, ortTrainingEngine, train as trainLibrary } from '../../src/index';
+import { optimizerConfigOf } from '../../src/training/run/recipe-settings';
 import { buildInferenceModel } from '../../src/inference/inference-graph';
 
 const params = initParams(lenet, 8);
@@ -154,4 +155,23 @@ test('a new 3-class head on LeNet trains on the training API as on the native en
   const native = await trainLibrary(def, data, options);
   const head = (t: typeof native) => new Map(def.params.map((p) => [p.name, t.params.get(p.name)!]));
   expect(maxDifference(head(viaOrt), head(native))).toBeLessThan(1e-5);
+});
+
+/** The four artifacts byte for byte. */
+const sameFiles = (a: OrtArtifactBytes, b: OrtArtifactBytes) => (['training', 'eval', 'optimizer', 'checkpoint'] as const).every((k) => Buffer.from(a[k]).equals(b[k]));
+
+test('ortTrainingArtifacts, the library\'s generate_artifacts: the same four files the engine trains on, its defaults, and one-line refusals of what the training API cannot run', () => {
+  expect(sameFiles(ortTrainingArtifacts(lenet, { params, learningRate: 0.05 }), buildOrtArtifacts(lenet, params, 0.05))).toBe(true);
+  // Defaults: the seeded Xavier initialization and the recipe's SGD rate.
+  expect(sameFiles(ortTrainingArtifacts(lenet, { seed: 8 }), buildOrtArtifacts(lenet, initParams(lenet, 8), 0.03))).toBe(true);
+  expect(sameFiles(ortTrainingArtifacts(lenet, { seed: 9 }), buildOrtArtifacts(lenet, initParams(lenet, 8), 0.03))).toBe(false);
+  const adamw = ortTrainingArtifacts(lenet, { params, optimizer: { name: 'adamw', weightDecay: 0.5 } });
+  checkOrtArtifacts(adamw);
+  expect(sameFiles(adamw, buildOrtArtifacts(lenet, params, 0.001, optimizerConfigOf({ name: 'adamw', weightDecay: 0.5 })))).toBe(true);
+  const mse = ortTrainingArtifacts(lenet, { params, loss: 'mse' }).training;
+  expect(Buffer.from(mse).equals(encodeModel(buildOrtTrainingModel({ ...lenet, loss: 'mse' })))).toBe(true);
+  expect(Buffer.from(mse).equals(encodeModel(buildOrtTrainingModel(lenet)))).toBe(false);
+  expect(() => ortTrainingArtifacts(lenet, { optimizer: 'adam' as 'adamw' })).toThrow(/^ortTrainingArtifacts: ORT's training API has AdamW .* but no Adam/);
+  expect(() => ortTrainingArtifacts(lenet, { optimizer: { name: 'sgd', momentum: 0.9 } })).toThrow(/no momentum/);
+  expect(() => ortTrainingArtifacts(lenet, { learningRate: 0 })).toThrow('learningRate must be positive, got 0');
 });

@@ -1,6 +1,6 @@
 // `build-model`: write the training-step graph and the initial inference model to artifacts/.
 import type { CommandModule, InferredOptionTypes } from 'yargs';
-import { artifactsOption, importOptions, lossOption, modelOption, newHeadOptions } from '../options';
+import { artifactsOption, checkPositive, importOptions, lossOption, modelOption, newHeadOptions } from '../options';
 
 const { 'cache-features': _training, ...headOptions } = newHeadOptions;
 
@@ -23,7 +23,7 @@ const options = {
 export const buildModelCommand: CommandModule<object, InferredOptionTypes<typeof options>> = {
   command: 'build-model',
   describe: 'emit the training-step graph and the initial model as ONNX files',
-  builder: (y) => y.options(options),
+  builder: (y) => y.options(options).check((args) => checkPositive(args, ['lr'], false)),
   handler: async (args) => {
     const { MODEL_DEFINITIONS } = await import('../../../model/registry.js');
     const { writeArtifacts } = await import('../../training/run/artifacts.js');
@@ -46,11 +46,12 @@ export const buildModelCommand: CommandModule<object, InferredOptionTypes<typeof
     console.log(`wrote ${built.trainingStep}`);
     console.log(`wrote ${built.initialModel} (${imported ? `the values of ${imported.path}` : `Xavier init, seed ${args.seed}`})`);
     if (args.format === 'ort-training') {
-      const { buildOrtArtifacts, writeOrtArtifacts } = await import('../../ort-training/artifact-files.js');
+      const { writeOrtArtifacts } = await import('../../ort-training/artifact-files.js');
       const { readInitialParams } = await import('../../training/run/artifacts.js');
-      const { recipeFromFlags } = await import('../recipe-options.js');
-      const lr = recipeFromFlags({ model: def.name, lr: args.lr }).learningRate;
-      const p = writeOrtArtifacts(args.artifacts, def.name, buildOrtArtifacts(def, readInitialParams(def, args.artifacts), lr));
+      const { ortTrainingArtifacts } = await import('../../library/ort-training-artifacts.js');
+      const { defaultLearningRate } = await import('../../library/recipe-defaults.js');
+      const lr = args.lr ?? defaultLearningRate(def.name, 'sgd');
+      const p = writeOrtArtifacts(args.artifacts, def.name, ortTrainingArtifacts(def, { params: readInitialParams(def, args.artifacts), learningRate: lr }));
       console.log(`wrote ${p.dir}/{training_model.onnx, eval_model.onnx, optimizer_model.onnx, checkpoint} (SGD lr ${lr})`);
     }
   },

@@ -38,7 +38,10 @@ export function bytesPerSample(step: Model): number {
 }
 
 /** The process itself: Node, ONNX Runtime, the data set. */
-export const BASE_BYTES = 0.5e9;
+const BASE_BYTES = 0.5e9;
 
 /** What ONNX Runtime's arena holds per byte of live tensors (measured as above: (7.8 - 0.5) / 3.7 = 1.97). */
-export const ARENA_FACTOR = 2.0;
+const ARENA_FACTOR = 2.0;
+
+/** Bytes the process is estimated to hold while it runs `step` at `batchSize`. */
+export const estimatedTrainingBytes = (step: Model, batchSize: number) => BASE_BYTES + ARENA_FACTOR * bytesPerSample(step) * batchSize;
