@@ -1,12 +1,13 @@
 // This project's side of `npm run bench`, one measurement per process. Prints one JSON object.
 // Modes: epoch (one epoch of the seed recipe), steps (median training-step time on one batch),
-// infer (test images per second through the exported-model path), profile (per-op breakdown),
+// infer (test images per second through the exported-model path), latency (microseconds per
+// image, one image per run), profile (per-op breakdown),
 // loop (step time with K steps per run, the ONNX Loop of --steps-per-run, vs one step per run).
 import { readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { lenet } from '../model/lenet.onnx-builder';
-import { fillBatch } from '../src/data/dataset';
+import { fillBatch, firstSamples } from '../src/data/dataset';
 import { loadSplit, locateMnist } from '../src/data/dataset-files';
 import { inOrder } from '../src/data/shuffle';
 import { evaluateModel } from '../src/inference/evaluate';
@@ -46,12 +47,14 @@ async function main() {
     const s = (performance.now() - t) / 1000;
     return { epoch_s: s, samples_per_s: 60000 / s, peak_rss_mb: peakRssMb() };
   }
-  if (mode === 'infer') {
-    const test = loadSplit(dir, 'test');
+  if (mode === 'infer' || mode === 'latency') {
+    // latency: one image per run, as an app classifying what it is shown (the first 2,000 test images).
+    const test = mode === 'latency' ? firstSamples(loadSplit(dir, 'test'), 2000) : loadSplit(dir, 'test');
+    const batchSize = mode === 'latency' ? 1 : inferBatch;
     const io = { path: 'lenet', bytes: encodeModel(buildInferenceModel(lenet, params)), input: INFERENCE_IO.input, output: INFERENCE_IO.logits, classes: lenet.classes };
-    await evaluateModel(io, test, { batchSize: inferBatch, session }); // warm-up
-    const r = await evaluateModel(io, test, { batchSize: inferBatch, session });
-    return { images_per_s: r.total / r.seconds, peak_rss_mb: peakRssMb() };
+    await evaluateModel(io, test, { batchSize, session }); // warm-up
+    const r = await evaluateModel(io, test, { batchSize, session });
+    return { images_per_s: r.total / r.seconds, us_per_image: (1e6 * r.seconds) / r.total, peak_rss_mb: peakRssMb() };
   }
   const test = loadSplit(dir, 'test');
   if (mode === 'loop') return loopSteps(step, params, test, Number(variant));

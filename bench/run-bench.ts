@@ -47,8 +47,8 @@ function run(cmd: string, argv: string[], timeoutS = 900): Json | undefined {
 const project = (mode: string, variant = '') => run(process.execPath, ['--import', 'tsx', 'bench/project-lenet.ts', mode, String(args.threads), variant]);
 /** The peer scores in the project's inference batch (evaluate's); its threads are ours. */
 const PEER_COMMON = ['--threads', String(args.threads), '--infer-batch', String(DEFAULT_INFERENCE_BATCH)];
-const torch = (mode: string, channelsLast: boolean) =>
-  run(PYTHON, ['bench/peers/pytorch_lenet.py', mode, ...PEER_COMMON, ...(channelsLast ? ['--channels-last'] : [])]);
+const torch = (mode: string, channelsLast: boolean, extra: string[] = []) =>
+  run(PYTHON, ['bench/peers/pytorch_lenet.py', mode, ...PEER_COMMON, ...(channelsLast ? ['--channels-last'] : []), ...extra]);
 const tfjs = (mode: string) => run(process.execPath, ['--import', 'tsx', 'bench/peers/tfjs-lenet.ts', mode], 3600);
 
 /** The fast recipe: batch 50, lr 0.15, validation every 200 steps, stop at 98%. Wall-clock of the whole `train` process. */
@@ -108,6 +108,8 @@ for (let round = 1; round <= args.rounds; round++) {
   add('project.step_ms', project('steps')?.step_ms);
   add('project.infer', project('infer')?.images_per_s);
   add('project_spin.infer', project('infer', 'spinning')?.images_per_s);
+  add('project.latency_us', project('latency')?.us_per_image);
+  add('project_spin.latency_us', project('latency', 'spinning')?.us_per_image);
   add('project.t98_s', timeTo98()?.wall_s);
   if (args['time-to-99']) {
     add('project.t99_s', timeTo99());
@@ -121,6 +123,7 @@ for (let round = 1; round <= args.rounds; round++) {
       add(`${tag}.epoch_process_s`, e?.process_s);
       add(`${tag}.step_ms`, torch('steps', cl)?.step_ms);
       add(`${tag}.infer`, torch('infer', cl)?.images_per_s);
+      add(`${tag}.latency_us`, torch('infer', cl, ['--infer-batch', '1'])?.us_per_image);
     }
   }
   if (hasTfjs) add('tfjs.infer', tfjs('infer')?.images_per_s);
@@ -148,6 +151,7 @@ const torchBest = {
   epoch_process_s: Math.min(m('torch.epoch_process_s'), m('torch_cl.epoch_process_s')),
   step_ms: Math.min(m('torch.step_ms'), m('torch_cl.step_ms')),
   infer: Math.max(m('torch.infer'), m('torch_cl.infer')),
+  latency_us: Math.min(m('torch.latency_us'), m('torch_cl.latency_us')),
 };
 // ~13 MFLOP per sample per training step (forward + backward), at the measured 349 GFLOP/s peak.
 const FLOOR_EPOCH_S = (60000 * 13e6) / 349e9;
@@ -167,6 +171,9 @@ const ratios = {
   epoch_process_vs_pytorch_best: m('project.epoch_process_s') / torchBest.epoch_process_s,
   inference_vs_pytorch_best: m('project.infer') / torchBest.infer,
   inference_spinning_vs_pytorch_best: m('project_spin.infer') / torchBest.infer,
+  /** Above 1: the project answers one image faster than PyTorch's best. */
+  latency_speedup_vs_pytorch_best: torchBest.latency_us / m('project.latency_us'),
+  latency_spinning_speedup_vs_pytorch_best: torchBest.latency_us / m('project_spin.latency_us'),
   floor_fraction: FLOOR_EPOCH_S / m('project.epoch_s'),
 };
 console.log(`\nPyTorch: ${torchVersion ?? 'not found'} (${PYTHON})`);
@@ -179,6 +186,11 @@ for (const r of rows) console.log(`| ${r.join(' | ')} |`);
 console.log(
   `\nproject / PyTorch best: epoch time x${fmt(ratios.epoch_vs_pytorch_best, 2)} (whole process x${fmt(ratios.epoch_process_vs_pytorch_best, 2)}), inference throughput x${fmt(ratios.inference_vs_pytorch_best, 2)} ` +
     `(x${fmt(ratios.inference_spinning_vs_pytorch_best, 2)} with spinning threads)`,
+);
+console.log(
+  `inference latency, one image per run: project ${fmt(m('project.latency_us'))} us (spinning threads ${fmt(m('project_spin.latency_us'))} us), ` +
+    `PyTorch ${fmt(m('torch.latency_us'))} us (channels_last ${fmt(m('torch_cl.latency_us'))} us): ` +
+    `x${fmt(ratios.latency_speedup_vs_pytorch_best, 2)} PyTorch's best speed (x${fmt(ratios.latency_spinning_speedup_vs_pytorch_best, 2)} spinning)`,
 );
 console.log(`physical floor (13 MFLOP/sample at 349 GFLOP/s): ${fmt(FLOOR_EPOCH_S)} s/epoch; this project reaches ${fmt(100 * ratios.floor_fraction)}% of it`);
 console.log(`time to 98% validation accuracy (train ${FAST_RECIPE.join(' ')}, whole process): ${fmt(m('project.t98_s'))} s`);

@@ -102,6 +102,8 @@ def main():
         # the activations folded in), in the batch the project scores with (its best batch too:
         # 250 ran 1.7x faster than 1000 with channels_last). One full warm-up pass, as the project's.
         x, y = load(a.data_dir, 'test')
+        if a.infer_batch == 1:  # latency: one image per call, the first 2,000 test images (as the project's latency mode)
+            x, y = x[:2000], y[:2000]
         x = x.contiguous(memory_format=fmt)
         model.eval()
         with torch.inference_mode():
@@ -112,7 +114,7 @@ def main():
             t = time.perf_counter()
             correct = score()
             dt = time.perf_counter() - t
-        print(json.dumps({'images_per_s': len(y) / dt, 'seconds': dt, 'accuracy': correct / len(y)}))
+        print(json.dumps({'images_per_s': len(y) / dt, 'us_per_image': 1e6 * dt / len(y), 'seconds': dt, 'accuracy': correct / len(y)}))
         return
 
     x, y = load(a.data_dir, 'train')
