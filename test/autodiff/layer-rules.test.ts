@@ -87,6 +87,8 @@ describe('layer gradient rules match central differences', () => {
     ['depthwise (groups = channels), padded', { group: 3, pads: [1, 1, 1, 1] }, [2, 3, 5, 5], [3, 1, 3, 3]],
     ['3x3 stride 2 padding 1 on an even size (last row uncovered)', { strides: [2, 2], pads: [1, 1, 1, 1] }, [2, 2, 8, 6], [3, 2, 3, 3]],
     ['groups 2, stride 2', { group: 2, strides: [2, 2] }, [1, 4, 7, 7], [4, 2, 3, 3]],
+    ['stride 1, unequal padding, a 3x2 kernel (input gradient as a Conv)', { pads: [2, 0, 1, 1] }, [2, 3, 5, 6], [4, 3, 3, 2]],
+    ['stride 1, padding wider than the kernel (input gradient by ConvTranspose)', { pads: [3, 0, 0, 2] }, [1, 2, 4, 4], [2, 2, 3, 2]],
   ])('Conv %s', async (_, o, xd, wd) => {
     const r = await gradCheck((b, v) => b.conv(v.x, v.w, v.bias, o), [
       { name: 'x', dims: xd as number[] },
@@ -94,6 +96,22 @@ describe('layer gradient rules match central differences', () => {
       { name: 'bias', dims: [(wd as number[])[0]] },
     ]);
     expect(r.maxRelError).toBeLessThan(TOL);
+  });
+
+  test('the input gradient of a stride-1 ungrouped Conv is a Conv; strided, grouped or over-padded ones keep ConvTranspose', () => {
+    const opsOfInputGradient = (o: Parameters<GraphBuilder['conv']>[3], wd: number[]) => {
+      const b = new GraphBuilder('g');
+      const x = b.input('x', 'float32', [2, 4, 6, 6]);
+      const w = b.input('w', 'float32', wd);
+      const y = b.reduceSum(b.conv(x, w, null, o), [0, 1, 2, 3], false);
+      const before = b.nodes.length;
+      gradients(b, y, [x]);
+      return b.nodes.slice(before).map((n) => n.opType).filter((t) => t === 'Conv' || t === 'ConvTranspose');
+    };
+    expect(opsOfInputGradient({ pads: [1, 1, 1, 1] }, [3, 4, 3, 3])).toEqual(['Conv']);
+    expect(opsOfInputGradient({ strides: [2, 2] }, [3, 4, 3, 3])).toEqual(['ConvTranspose']);
+    expect(opsOfInputGradient({ group: 2 }, [4, 2, 3, 3])).toEqual(['ConvTranspose']);
+    expect(opsOfInputGradient({ pads: [3, 0, 0, 0] }, [3, 4, 3, 3])).toEqual(['ConvTranspose']);
   });
 
   checks('BatchNormalization');
