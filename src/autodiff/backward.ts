@@ -3,6 +3,7 @@
 import { GraphBuilder } from '../graph/graph-builder';
 import { Node, Value } from '../graph/types';
 import { matchBatchStatisticsNorm } from './fusions/BatchStatisticsNorm';
+import { matchPatchConvolution } from './fusions/PatchConvolution';
 import { GRAD_FUSIONS, GRAD_RULES, SUPPORTED_OPS } from './registry';
 
 /**
@@ -86,9 +87,10 @@ export function gradients(b: GraphBuilder, loss: Value, wrt: readonly Value[], s
       const v = n.inputs[k];
       return !!v && dependsOnWrt.has(v);
     };
-    const norm = node.opType === 'Add' ? matchBatchStatisticsNorm(b, node, (n) => activeSet.has(n)) : undefined;
-    if (norm) {
-      for (const [v, g] of norm.rule(dy, (v) => dependsOnWrt.has(v))) contributions.set(v, [...(contributions.get(v) ?? []), g]);
+    const isActive = (n: Node) => activeSet.has(n);
+    const whole = node.opType === 'Add' ? matchBatchStatisticsNorm(b, node, isActive) : node.opType === 'Gemm' ? matchPatchConvolution(b, node, isActive) : undefined;
+    if (whole) {
+      for (const [v, g] of whole.rule(dy, (v) => dependsOnWrt.has(v))) contributions.set(v, [...(contributions.get(v) ?? []), g]);
       continue; // as for a chain: the nodes inside get no gradient of their own
     }
     const fused = fusionFor(b, node, needsOf);

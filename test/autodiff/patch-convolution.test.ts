@@ -1,0 +1,66 @@
+// The patch convolution's rule (autodiff/fusions/PatchConvolution.ts): a GEMM over im2col patches
+// (the batch-last graphs' convolution) whose image gradient is one Conv instead of a patch gradient
+// folded back. Central differences for both image orders, a non-square kernel and a bias; where it
+// applies (the cnn's stride-1 "same" convolutions) and where the fold stays (LeNet, strides).
+import { cnn } from '../../model/cnn.onnx-builder';
+import { lenet } from '../../model/lenet.onnx-builder';
+import { gradients } from '../../src/autodiff/backward';
+import { GraphBuilder } from '../../src/graph/graph-builder';
+import { ImageOrder, outputSize, patchRows } from '../../src/graph/patches';
+import { Value } from '../../src/graph/types';
+import { buildTrainingStep } from '../../src/training/graphs/step-graph';
+import { gradCheck } from '../helpers/gradcheck';
+
+const [C, N, COUT] = [2, 3, 3];
+
+/** y = A Gather(X, im2col table) (+ c), as batch-last-forward.ts lowers a convolution. */
+function patchConvolution(b: GraphBuilder, v: Record<string, Value>, [H, W]: number[], kernel: [number, number], strides: [number, number], order: ImageOrder, bias: boolean): Value {
+  const geometry = { channels: C, height: H, width: W, kernel, strides, inputOrder: order };
+  const [oh, ow] = outputSize(geometry);
+  const taps = C * kernel[0] * kernel[1];
+  const table = b.constant('int64', [taps, oh * ow], patchRows(geometry), 'patch_rows');
+  const patches = b.reshape(b.gather(v.x, table, 0), [taps, -1]);
+  return b.tanh(b.gemm(v.a, patches, bias ? v.c : null, {}));
+}
+
+const inputs = ([H, W]: number[], kernel: [number, number]) => [
+  { name: 'x', dims: [C * H * W, N] },
+  { name: 'a', dims: [COUT, C * kernel[0] * kernel[1]] },
+  { name: 'c', dims: [COUT, 1] },
+];
+
+// Image sizes where the rule applies: at most 1.5 input positions per output position.
+test.each([
+  ['column-major 10x9 image, 3x2 kernel', [10, 9], [3, 2], 'columns'],
+  ['row-major 10x9 image, 2x3 kernel', [10, 9], [2, 3], 'rows'],
+  ['column-major 12x12 image, 3x3 kernel', [12, 12], [3, 3], 'columns'],
+] as const)('image, kernel and bias gradients match central differences (%s)', async (_, image, kernel, order) => {
+  expect(backwardOps((b, v) => patchConvolution(b, v, [...image], [...kernel], [1, 1], order, true), [...image], [...kernel])).toContain('Conv');
+  const r = await gradCheck((b, v) => patchConvolution(b, v, [...image], [...kernel], [1, 1], order, true), inputs([...image], [...kernel]));
+  expect(r.maxRelError).toBeLessThan(2e-3);
+});
+
+/** The ops the backward pass of `build` emits. */
+function backwardOps(build: (b: GraphBuilder, v: Record<string, Value>) => Value, image: number[], kernel: [number, number]): string[] {
+  const b = new GraphBuilder('g');
+  const v = Object.fromEntries(inputs(image, kernel).map((i) => [i.name, b.input(i.name, 'float32', i.dims)]));
+  const y = b.reduceSum(build(b, v), [0, 1], false);
+  const before = b.nodes.length;
+  gradients(b, y, Object.values(v));
+  return b.nodes.slice(before).map((n) => n.opType);
+}
+
+test('the image gradient is one Conv at stride 1; a strided one, or one whose input is much larger than its output, keeps the fold', () => {
+  const rule = backwardOps((b, v) => patchConvolution(b, v, [10, 9], [3, 2], [1, 1], 'columns', true), [10, 9], [3, 2]);
+  expect(rule.filter((t) => t === 'Conv')).toHaveLength(1);
+  expect(rule).not.toContain('MatMul');
+  const strided = backwardOps((b, v) => patchConvolution(b, v, [10, 10], [2, 2], [2, 2], 'columns', true), [10, 10], [2, 2]);
+  expect(strided).not.toContain('Conv');
+  expect(strided).toContain('MatMul');
+  const small = backwardOps((b, v) => patchConvolution(b, v, [5, 4], [3, 2], [1, 1], 'columns', true), [5, 4], [3, 2]);
+  expect(small).not.toContain('Conv');
+  const count = (model: typeof cnn, op: string) => buildTrainingStep(model).graph.nodes.filter((n) => n.opType === op).length;
+  // The cnn: conv2 and conv3 (conv1's input, the images, takes no gradient); LeNet's 5x5 on 12x12 folds.
+  expect(count(cnn, 'Conv')).toBe(2);
+  expect(count(lenet, 'Conv')).toBe(0);
+});
