@@ -88,7 +88,7 @@ export function gradients(b: GraphBuilder, loss: Value, wrt: readonly Value[], s
       return !!v && dependsOnWrt.has(v);
     };
     const isActive = (n: Node) => activeSet.has(n);
-    const whole = node.opType === 'Add' ? matchBatchStatisticsNorm(b, node, isActive) : node.opType === 'Gemm' ? matchPatchConvolution(b, node, isActive) : undefined;
+    const whole = node.opType === 'Add' ? matchBatchStatisticsNorm(b, node, isActive) : node.opType === 'Gemm' || node.opType === 'MatMul' ? matchPatchConvolution(b, node, isActive) : undefined;
     if (whole) {
       for (const [v, g] of whole.rule(dy, (v) => dependsOnWrt.has(v))) contributions.set(v, [...(contributions.get(v) ?? []), g]);
       continue; // as for a chain: the nodes inside get no gradient of their own

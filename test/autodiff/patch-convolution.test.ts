@@ -40,6 +40,43 @@ test.each([
   expect(r.maxRelError).toBeLessThan(2e-3);
 });
 
+const MULTIPLIER = 2;
+
+/** Depthwise, MULTIPLIER outputs per channel: Y_g = A_g P_g over the stack of G = C groups, as batch-last-forward.ts lowers a grouped Conv. */
+function depthwise(b: GraphBuilder, v: Record<string, Value>, [H, W]: number[], kernel: [number, number], order: ImageOrder): Value {
+  const geometry = { channels: C, height: H, width: W, kernel, strides: [1, 1] as [number, number], inputOrder: order };
+  const [oh, ow] = outputSize(geometry);
+  const taps = C * kernel[0] * kernel[1];
+  const table = b.constant('int64', [taps, oh * ow], patchRows(geometry), 'patch_rows');
+  const patches = b.reshape(b.gather(v.x, table, 0), [taps, -1]);
+  const products = b.matMul(b.reshape(v.a, [C, MULTIPLIER, taps / C]), b.reshape(patches, [C, taps / C, -1]));
+  return b.tanh(b.reshape(products, [C * MULTIPLIER, -1]));
+}
+
+test.each([
+  ['depthwise (2 outputs per channel), column-major 12x11 image, 3x3 kernel', [12, 11], [3, 3], 'columns'],
+  ['depthwise (2 outputs per channel), row-major 11x12 image, 3x2 kernel', [11, 12], [3, 2], 'rows'],
+] as const)('grouped: image and kernel gradients match central differences (%s)', async (_, image, kernel, order) => {
+  const spec = [{ name: 'x', dims: [C * image[0] * image[1], N] }, { name: 'a', dims: [C * MULTIPLIER, kernel[0] * kernel[1]] }];
+  const build = (b: GraphBuilder, v: Record<string, Value>) => depthwise(b, v, [...image], [...kernel], order);
+  const b = new GraphBuilder('g');
+  const v = Object.fromEntries(spec.map((i) => [i.name, b.input(i.name, 'float32', i.dims)]));
+  const before = b.nodes.length;
+  gradients(b, b.reduceSum(build(b, v), [0, 1], false), Object.values(v));
+  expect(b.nodes.slice(before).filter((n) => n.opType === 'Conv').map((n) => n.attrs.group)).toEqual([{ kind: 'int', value: C }]);
+  const r = await gradCheck(build, spec);
+  expect(r.maxRelError).toBeLessThan(2e-3);
+});
+
+test('a 1x1 kernel on a column-major image (an identity table): the image gradient is A^T dY, no Conv and no fold', async () => {
+  const build = (b: GraphBuilder, v: Record<string, Value>) => patchConvolution(b, v, [4, 3], [1, 1], [1, 1], 'columns', true);
+  const ops = backwardOps(build, [4, 3], [1, 1]);
+  expect(ops).not.toContain('Conv');
+  expect(ops).not.toContain('MatMul');
+  const r = await gradCheck(build, inputs([4, 3], [1, 1]));
+  expect(r.maxRelError).toBeLessThan(2e-3);
+});
+
 /** The ops the backward pass of `build` emits. */
 function backwardOps(build: (b: GraphBuilder, v: Record<string, Value>) => Value, image: number[], kernel: [number, number]): string[] {
   const b = new GraphBuilder('g');
