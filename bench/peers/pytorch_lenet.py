@@ -54,6 +54,14 @@ class LeNet(nn.Module):
         return self.dense2(x)
 
 
+def add_common_arguments(ap):
+    """The options every training peer takes: threads, memory layout, seed, MNIST's folder."""
+    ap.add_argument('--threads', type=int, default=2)
+    ap.add_argument('--channels-last', action='store_true')
+    ap.add_argument('--seed', type=int, default=42)
+    ap.add_argument('--data-dir', default=os.environ.get('MNIST_DIR', 'data/mnist'))
+
+
 def xavier_mxnet(model, seed, magnitude=2.24):
     """MXNet's Xavier: uniform, factor 'avg', scale sqrt(magnitude / ((fan_in + fan_out) / 2)); biases 0."""
     g = torch.Generator().manual_seed(seed)
@@ -76,14 +84,11 @@ def main():
     ap.add_argument('--epochs', type=int, default=2)
     ap.add_argument('--val-every', type=int, default=100)
     ap.add_argument('--target', type=float, default=0.99)
-    ap.add_argument('--threads', type=int, default=2)
     ap.add_argument('--batch-size', type=int, default=100)
     ap.add_argument('--infer-batch', type=int, default=250, help='images per forward pass when scoring (the project\'s evaluate uses 250)')
     ap.add_argument('--lr', type=float, default=0.03)
     ap.add_argument('--steps', type=int, default=50)
-    ap.add_argument('--channels-last', action='store_true')
-    ap.add_argument('--seed', type=int, default=42)
-    ap.add_argument('--data-dir', default=os.environ.get('MNIST_DIR', 'data/mnist'))
+    add_common_arguments(ap)
     a = ap.parse_args()
 
     torch.set_num_threads(a.threads)

@@ -7,12 +7,12 @@
   memory   --steps training steps at --batch-size on the first training images; prints the peak RSS
 Prints one JSON object on stdout.
 """
-import argparse, json, math, os, resource, time
+import argparse, json, math, resource, time
 
 import torch
 import torch.nn.functional as F
 from pytorch_cnn_step import Cnn
-from pytorch_lenet import LeNet, load, xavier_mxnet
+from pytorch_lenet import LeNet, add_common_arguments, load, xavier_mxnet
 
 
 def peak_rss_mb():
@@ -28,10 +28,7 @@ def main():
     ap.add_argument('--lr-schedule', choices=['constant', 'onecycle'], default='constant')
     ap.add_argument('--batch-size', type=int, default=100)
     ap.add_argument('--steps', type=int, default=3)
-    ap.add_argument('--threads', type=int, default=2)
-    ap.add_argument('--channels-last', action='store_true')
-    ap.add_argument('--seed', type=int, default=42)
-    ap.add_argument('--data-dir', default=os.environ.get('MNIST_DIR', 'data/mnist'))
+    add_common_arguments(ap)
     a = ap.parse_args()
 
     torch.set_num_threads(a.threads)
