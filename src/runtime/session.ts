@@ -27,8 +27,8 @@ function sessionOptions(cfg: SessionConfig): ort.InferenceSession.SessionOptions
     // fatal only: an error is thrown with its message, and ONNX Runtime's own log line would add a second
     logSeverityLevel: 4,
     // No memory pattern: planned from the first run as one block, it held more than the arena's
-    // reuse of freed tensors does (peak RSS of `train`: LeNet at batch 10,000 7.6 -> 4.5 GB, the
-    // cnn at 1,000 2.9 -> 1.6 GB), and steps took as long (LeNet 15.9/15.6 ms, cnn 90.8/90.3 ms).
+    // reuse of freed tensors does (peak RSS of `train`: LeNet at batch 10,000 7,441 -> 4,391 MB,
+    // the cnn at 1,000 2,786 -> 1,539 MB), and steps took as long (LeNet 15.9/15.6 ms, cnn 90.8/90.3 ms).
     enableMemPattern: false,
     ...(cfg.profilePrefix ? { enableProfiling: true, profileFilePrefix: cfg.profilePrefix } : {}),
     extra: { session: { intra_op: { allow_spinning: spinning ? '1' : '0' }, inter_op: { allow_spinning: '0' } } },
