@@ -33,11 +33,24 @@ export function checkPixelNormalization(p: PixelNormalization, channels: number)
   if (p.std.some((s) => !(s > 0) || !Number.isFinite(s))) throw new DataError(`the pixel std must be positive numbers, got ${p.std}`);
 }
 
-/** One table per channel: the model input for each byte value 0-255. */
-export function pixelTables(p: PixelNormalization, channels: number): Float32Array[] {
+/** Tables already made, by their normalization's values: a batch of one image (an app's latency) no longer pays for them. */
+const madeTables = new Map<string, readonly Float32Array[]>();
+
+/** One table per channel: the model input for each byte value 0-255 (shared: read, never written). */
+export function pixelTables(p: PixelNormalization, channels: number): readonly Float32Array[] {
+  const key = `${p.range}|${p.mean}|${p.std}|${channels}`;
+  const made = madeTables.get(key);
+  if (made) return made;
   const mean = perChannel(p.mean, channels, 'mean');
   const std = perChannel(p.std, channels, 'std');
-  return mean.map((m, c) => Float32Array.from({ length: 256 }, (_, v) => ((v / 255) * p.range - m) / std[c]));
+  const tables = mean.map((m, c) => {
+    const table = new Float32Array(256);
+    for (let v = 0; v < 256; v++) table[v] = ((v / 255) * p.range - m) / std[c];
+    return table;
+  });
+  if (madeTables.size >= 64) madeTables.clear();
+  madeTables.set(key, tables);
+  return tables;
 }
 
 /** "pixels / 255", "(pixels / 255 - mean [0.485,0.456,0.406]) / std [0.229,0.224,0.225]". */
