@@ -68,6 +68,33 @@ test.each([
   expect(r.maxRelError).toBeLessThan(2e-3);
 });
 
+/** The image zero-padded first ([left, top, right, bottom]), as batch-last-forward.ts lowers a padded Conv. */
+function paddedConvolution(b: GraphBuilder, v: Record<string, Value>, [H0, W0]: number[], [left, top, right, bottom]: number[], kernel: [number, number], order: ImageOrder): Value {
+  const [H, W] = [H0 + top + bottom, W0 + left + right];
+  const image = order === 'columns'
+    ? b.pad(b.reshape(v.x, [C, W0, H0, -1]), [0, left, top, 0, 0, right, bottom, 0])
+    : b.pad(b.reshape(v.x, [C, H0, W0, -1]), [0, top, left, 0, 0, bottom, right, 0]);
+  const geometry = { channels: C, height: H, width: W, kernel, strides: [1, 1] as [number, number], inputOrder: order };
+  const [oh, ow] = outputSize(geometry);
+  const taps = C * kernel[0] * kernel[1];
+  const table = b.constant('int64', [taps, oh * ow], patchRows(geometry), 'patch_rows');
+  const patches = b.reshape(b.gather(b.reshape(image, [C * H * W, -1]), table, 0), [taps, -1]);
+  return b.tanh(b.gemm(v.a, patches, v.c, {}));
+}
+
+test.each([
+  ['column-major 12x11 image, 3x3 kernel, padding 1, 0, 0, 2', [12, 11], [1, 0, 0, 2], [3, 3], 'columns', true],
+  ['row-major 8x9 image, 3x2 kernel, padding 1, 2, 0, 0', [8, 9], [1, 2, 0, 0], [3, 2], 'rows', true],
+  ['column-major 12x12 image, 3x3 kernel, padding 3 on the left (wider than the kernel: a padded border)', [12, 12], [3, 0, 0, 0], [3, 3], 'columns', false],
+] as const)('a padded image: gradients match central differences, the padding not computed where it can be skipped (%s)', async (_, image, pads, kernel, order, skipsPadding) => {
+  const build = (b: GraphBuilder, v: Record<string, Value>) => paddedConvolution(b, v, [...image], [...pads], [...kernel], order);
+  const ops = backwardOps(build, image as unknown as number[], [...kernel]);
+  expect(ops).toContain('Conv');
+  expect(!ops.includes('Slice')).toBe(skipsPadding); // the Pad's own gradient crops a padded border
+  const r = await gradCheck(build, inputs([...image], [...kernel]));
+  expect(r.maxRelError).toBeLessThan(2e-3);
+});
+
 test('a 1x1 kernel on a column-major image (an identity table): the image gradient is A^T dY, no Conv and no fold', async () => {
   const build = (b: GraphBuilder, v: Record<string, Value>) => patchConvolution(b, v, [4, 3], [1, 1], [1, 1], 'columns', true);
   const ops = backwardOps(build, [4, 3], [1, 1]);

@@ -37,6 +37,29 @@ function swappedKernel(b: GraphBuilder, A: Value, cout: number, cin: number, [kh
 
 const isIdentity = (table: BigInt64Array) => table.every((r, i) => r === BigInt(i));
 
+/**
+ * Where X is a zero-padded image flattened (Reshape of a constant Pad on the two spatial axes of
+ * [C, W, H, N] or [C, H, W, N], at most k - 1 on each side), the image inside and the padding as
+ * [left, top, right, bottom]: the gradient convolution then lands on the image directly, with no
+ * padded border to compute and crop.
+ */
+function zeroPadding(b: GraphBuilder, X: Value, gather: Node, isActive: (n: Node) => boolean, order: 'rows' | 'columns', [kh, kw]: [number, number]) {
+  const producer = (v: Value) => b.nodes.find((n) => n.outputs.includes(v));
+  const readBy = (v: Value) => b.nodes.filter((n) => isActive(n) && n.inputs.includes(v));
+  const flat = producer(X);
+  const pad = flat?.opType === 'Reshape' ? producer(flat.inputs[0]!) : undefined;
+  if (!flat || !pad || pad.opType !== 'Pad' || pad.inputs[2] || b.outputs.includes(X) || b.outputs.includes(flat.inputs[0]!)) return undefined;
+  if (readBy(X).some((n) => n !== gather) || readBy(flat.inputs[0]!).some((n) => n !== flat)) return undefined;
+  const amounts = b.constantOf(pad.inputs[1]);
+  if (!amounts || (pad.attrs.mode && pad.attrs.mode.kind === 'string' && pad.attrs.mode.value !== 'constant')) return undefined;
+  const p = Array.from(amounts.data as BigInt64Array, Number); // [c, a1, a2, n] begins, then ends
+  if (p.length !== 8 || p[0] || p[3] || p[4] || p[7]) return undefined;
+  // Axis 1 is x for a column-major image, y for a row-major one.
+  const [left, top, right, bottom] = order === 'columns' ? [p[1], p[2], p[5], p[6]] : [p[2], p[1], p[6], p[5]];
+  if (left > kw - 1 || right > kw - 1 || top > kh - 1 || bottom > kh - 1) return undefined;
+  return { image: pad.inputs[0]!, pads: [left, top, right, bottom] };
+}
+
 /** The stride-1 patch convolution whose product (a Gemm, or a grouped MatMul) is `product`, or undefined. */
 export function matchPatchConvolution(b: GraphBuilder, product: Node, isActive: (n: Node) => boolean): PatchConvolutionMatch | undefined {
   if (product.domain !== '') return undefined;
@@ -76,6 +99,7 @@ export function matchPatchConvolution(b: GraphBuilder, product: Node, isActive: 
   // 5x5 on 12x12, 2.25: its step went from 14.1 to 18.2 ms).
   if (!identity && (H * W) / (oh * ow) > 1.5) return undefined;
   const X = gather.inputs[0]!;
+  const padding = zeroPadding(b, X, gather, isActive, geometry.inputOrder, kernel);
   return {
     rule(dy, needs) {
       const grads = new Map<Value, Value>();
@@ -94,10 +118,14 @@ export function matchPatchConvolution(b: GraphBuilder, product: Node, isActive: 
       // the kernel transposed in space convolves as it convolves [N, Cout, OH, OW].
       const images = b.transpose(b.reshape(dy, [cout, ow, oh, -1]), [3, 0, 1, 2]);
       const [kh, kw] = kernel;
-      const dImages = b.conv(images, swappedKernel(b, A, cout, C, kernel, group), null, { pads: [kw - 1, kh - 1, kw - 1, kh - 1], group }); // [N, C, W, H]
+      // Over the zero-padded image, or (where X is one) straight onto the image inside the padding.
+      const [left, top, right, bottom] = padding?.pads ?? [0, 0, 0, 0];
+      const pads = [kw - 1 - left, kh - 1 - top, kw - 1 - right, kh - 1 - bottom];
+      const dImages = b.conv(images, swappedKernel(b, A, cout, C, kernel, group), null, { pads, group }); // [N, C, W, H]
       // Back to X's rows, (c, x, y) for a column-major image (a 2-D transpose), (c, y, x) for a row-major one.
       const perm = geometry.inputOrder === 'columns' ? [1, 2, 3, 0] : [1, 3, 2, 0];
-      grads.set(X, b.reshape(b.transpose(dImages, perm), [C * H * W, -1]));
+      const target = padding?.image ?? X;
+      grads.set(target, b.reshape(b.transpose(dImages, perm), b.reshapeTargetOf(target)));
       return grads;
     },
   };
