@@ -101,6 +101,8 @@ export class GraphBuilder extends GraphCore {
   equal(a: Value, b: Value, name?: string): Value { return this.one('Equal', [a, b], {}, name); }
   greater(a: Value, b: Value, name?: string): Value { return this.one('Greater', [a, b], {}, name); }
   less(a: Value, b: Value, name?: string): Value { return this.one('Less', [a, b], {}, name); }
+  /** Logical and of two bool tensors. */
+  and(a: Value, b: Value, name?: string): Value { return this.one('And', [a, b], {}, name); }
   where(cond: Value, a: Value, b: Value, name?: string): Value { return this.one('Where', [cond, a, b], {}, name); }
   /** ONNX TensorProto data type codes: 1 float, 7 int64, 9 bool. */
   cast(x: Value, to: 'float32' | 'int64' | 'bool', name?: string): Value {

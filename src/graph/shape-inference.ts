@@ -141,7 +141,7 @@ export const SHAPE_RULES: Record<string, Rule> = {
   Add: elementwise, Sub: elementwise, Mul: elementwise, Div: elementwise, Pow: elementwise, Where: (c) => [
     { dtype: c.inputs[1]!.dtype, shape: broadcast(c.inputs.map((v) => v?.shape)) },
   ],
-  Equal: comparison, Greater: comparison, Less: comparison,
+  Equal: comparison, Greater: comparison, Less: comparison, And: elementwise,
   Cast: (c) => {
     const to = intAttr(c, 'to', 1);
     const dtype: DType = to === 7 ? 'int64' : to === 9 ? 'bool' : 'float32';

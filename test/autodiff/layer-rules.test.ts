@@ -213,6 +213,19 @@ describe('rules that imported models need', () => {
     const g = r.grads.x;
     data.forEach((v, i) => expect(g[i] === 0).toBe(v <= 0 || v >= 6));
   });
+  test.each([
+    ['a lower bound only', [0, null], (v: number) => v <= 0],
+    ['an upper bound only', [null, 6], (v: number) => v >= 6],
+  ] as const)('Clip with %s: the gradient stops at that bound alone', async (_, [lo, hi], stopped) => {
+    const data = randomFloats(24, 6, -2, 8).map((v) => (Math.abs(v) < 0.1 || Math.abs(v - 6) < 0.1 ? v + 0.3 : v));
+    const r = await gradCheck(
+      (b, v) => b.op('Clip', [v.x, lo === null ? null : b.f32(lo, 'lo'), hi === null ? null : b.f32(hi, 'hi')])[0],
+      [{ name: 'x', dims: [4, 6], data }],
+      { eps: 1e-2 },
+    );
+    expect(r.maxRelError).toBeLessThan(TOL);
+    data.forEach((v, i) => expect(r.grads.x[i] === 0).toBe(stopped(v)));
+  });
 
   checks('Erf');
   test('Erf', async () => {
