@@ -1,5 +1,6 @@
 // This project's side of `npm run bench:import` and `npm run bench:cnn`, one measurement per
-// process: a model (an ONNX file, imported; or a built-in model by name), one SGD step of its
+// process: a model (an ONNX file, imported; a built-in model or a network of bench/networks by
+// name), one SGD step of its
 // derived training graph at the given batch (median of 40, after 10 warm-up steps, learning rate 0
 // so that the weights stay put). Prints one JSON object.
 // Modes: steps (the median), profile (also the milliseconds per step by ONNX op).
@@ -8,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { importModel } from '../src/import/import-model';
 import { MODEL_DEFINITIONS } from '../model/registry';
+import { BENCH_NETWORKS } from './networks';
 import { encodeModel } from '../src/onnx/encode';
 import { nativeEngine } from '../src/training/engines/native-engine';
 import { initParams } from '../src/training/graphs/init';
@@ -18,7 +20,7 @@ const [mode, model, threads = '2', batchArg = '32'] = process.argv.slice(2);
 const batch = Number(batchArg);
 
 async function main() {
-  const def = model.endsWith('.onnx') ? importModel(model) : MODEL_DEFINITIONS[model as keyof typeof MODEL_DEFINITIONS];
+  const def = model.endsWith('.onnx') ? importModel(model) : (MODEL_DEFINITIONS[model as keyof typeof MODEL_DEFINITIONS] ?? BENCH_NETWORKS[model]);
   const step = encodeModel(buildTrainingStep(def));
   const x = new Float32Array(batch * def.sampleDims.reduce((a, d) => a * d, 1)).map((_, i) => ((i * 7919) % 255) / 255);
   const y = BigInt64Array.from({ length: batch }, (_, i) => BigInt(i % 10));
