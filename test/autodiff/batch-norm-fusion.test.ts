@@ -2,30 +2,37 @@
 // as the batch-last graphs re-emit it (so that the cnn's three batch norms get the one rule in both
 // layouts), and not on look-alikes whose formula differs. Its values are checked elsewhere (central
 // differences in layer-rules.test.ts, PyTorch float64 in training/batch-last.test.ts).
+import { mobilenetStyle } from '../../bench/networks/mobilenet-style';
 import { cnn } from '../../model/cnn.onnx-builder';
 import { matchBatchStatisticsNorm } from '../../src/autodiff/fusions/BatchStatisticsNorm';
 import { GraphBuilder } from '../../src/graph/graph-builder';
 import { batchStatisticsNorm } from '../../src/graph/layers';
-import { BATCH_DIM, forwardContext, stateOf } from '../../src/graph/model-definition';
+import { BATCH_DIM, forwardContext, ModelDefinition, stateOf } from '../../src/graph/model-definition';
 import { Value } from '../../src/graph/types';
 import { batchLastForward } from '../../src/training/graphs/batch-last-forward';
 
 /** How many Add nodes of b end a batch norm the rule takes (no node outside reaches the loss). */
 const matches = (b: GraphBuilder) => b.nodes.filter((n) => n.opType === 'Add' && matchBatchStatisticsNorm(b, n, () => false)).length;
 
-function cnnForward(layout: 'batch-first' | 'batch-last') {
-  const b = new GraphBuilder('cnn');
-  const x = b.input('x', 'float32', [BATCH_DIM, ...cnn.sampleDims]);
-  const params = Object.fromEntries(cnn.params.map((p) => [p.name, b.input(p.name, 'float32', p.dims)]));
-  const state = Object.fromEntries(stateOf(cnn).map((s) => [s.name, b.input(s.name, 'float32', s.dims)]));
+function trainingForward(def: ModelDefinition, layout: 'batch-first' | 'batch-last') {
+  const b = new GraphBuilder(def.name);
+  const x = b.input('x', 'float32', [BATCH_DIM, ...def.sampleDims]);
+  const params = Object.fromEntries(def.params.map((p) => [p.name, b.input(p.name, 'float32', p.dims)]));
+  const state = Object.fromEntries(stateOf(def).map((s) => [s.name, b.input(s.name, 'float32', s.dims)]));
   const ctx = forwardContext('train', state, new Map(), (name, dims) => b.input(`${name}.random`, 'float32', [BATCH_DIM, ...dims]));
-  if (layout === 'batch-last') batchLastForward(b, cnn, x, params, ctx);
-  else cnn.forward(b, x, params, ctx);
+  if (layout === 'batch-last') batchLastForward(b, def, x, params, ctx);
+  else def.forward(b, x, params, ctx);
   return b;
 }
 
 test.each(['batch-first', 'batch-last'] as const)('the cnn\'s three batch norms are each taken as a whole (%s)', (layout) => {
-  expect(matches(cnnForward(layout))).toBe(3);
+  expect(matches(trainingForward(cnn, layout))).toBe(3);
+});
+
+// After a depthwise convolution the batch-last graphs' batch norm reads the grouped product through
+// a Reshape of a Reshape: its mean starts at the convolution's output like the variance's chain.
+test.each(['batch-first', 'batch-last'] as const)('the MobileNetV2-style stack\'s 19 batch norms, after depthwise convolutions too, are each taken as a whole (%s)', (layout) => {
+  expect(matches(trainingForward(mobilenetStyle, layout))).toBe(19);
 });
 
 /** A batch norm on [N, 4, 3, 3] written out by hand, with one part changed by `change`. */

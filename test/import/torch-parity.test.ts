@@ -66,6 +66,8 @@ const CASES = [
   ['squeezenet', 'torchscript-opset13', 'sgd', 'native'],
   // Batch norm as PyTorch's train(): batch statistics, running statistics updated.
   ['resnet', 'torchscript', 'sgd, batch norm train', 'native'],
+  // Batch norm after a depthwise convolution (the fused batch-norm rule through the grouped product's reshapes).
+  ['mobilenet', 'torchscript', 'sgd, batch norm train', 'native'],
   // The other losses against the one-hot labels: MSELoss, L1Loss, BCEWithLogitsLoss.
   ['resnet', 'torchscript', 'sgd, mse', 'native'],
   ['resnet', 'torchscript', 'sgd, mse', 'ort-training'],

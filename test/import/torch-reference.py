@@ -230,7 +230,8 @@ if sys.argv[2:] == ["--exports-only"]:  # the files alone (the fuzz test's seeds
 
 runs = [run(m, e, "sgd") for m in ("resnet", "mobilenet", "squeezenet", "mlp") for e in ("torchscript", "dynamo")]
 # Same seeds, so the same files again, trained with momentum and AdamW.
-runs += [run("resnet", "torchscript", "momentum"), run("mlp", "dynamo", "adamw"), run("resnet", "torchscript", "sgd", "train")]
+runs += [run("resnet", "torchscript", "momentum"), run("mlp", "dynamo", "adamw"), run("resnet", "torchscript", "sgd", "train"),
+         run("mobilenet", "torchscript", "sgd", "train")]
 runs += [run("mlp", "torchscript-opset13", "sgd"), run("squeezenet", "torchscript-opset13", "sgd")]
 # The other losses (models without a final softmax: the project trains on the scores before one).
 runs += [run("resnet", "torchscript", "sgd", loss_name="mse"), run("squeezenet", "torchscript", "sgd", loss_name="l1"),

@@ -29,13 +29,14 @@ function throughReshapes(v: Value, producer: (v: Value) => Node | undefined): { 
 }
 
 /**
- * The nodes of a mean over some axes, from `end` back to the value it reduces: Reshapes (to
- * constant shapes) and ReduceMeans (over constant axes), at least one ReduceMean.
+ * The nodes of a mean over some axes, from `end` back to the value it reduces (the first of `stops`
+ * it meets, where that value is itself a Reshape's output: a grouped convolution's, say): Reshapes
+ * (to constant shapes) and ReduceMeans (over constant axes), at least one ReduceMean.
  */
-function meanChain(end: Value, producer: (v: Value) => Node | undefined, b: GraphBuilder): { start: Value; nodes: Node[] } | undefined {
+function meanChain(end: Value, producer: (v: Value) => Node | undefined, b: GraphBuilder, stops: Value[] = []): { start: Value; nodes: Node[] } | undefined {
   const nodes: Node[] = [];
   let v = end;
-  for (let n = producer(v); n && (n.opType === 'Reshape' || n.opType === 'ReduceMean'); n = producer(v)) {
+  for (let n = producer(v); !stops.includes(v) && n && (n.opType === 'Reshape' || n.opType === 'ReduceMean'); n = producer(v)) {
     if (n.inputs.slice(1).some((c) => c && !b.constantOf(c))) return undefined;
     if (n.opType === 'Reshape' && Array.from(b.constantOf(n.inputs[1])!.data as BigInt64Array).includes(0n)) return undefined; // a 0 copies the input's dim: not replayable on another tensor
     if (n.opType === 'ReduceMean' && !n.inputs[1]) return undefined; // all axes: not a per-channel statistic
@@ -79,8 +80,10 @@ export function matchBatchStatisticsNorm(b: GraphBuilder, add: Node, isActive: (
   if (!sub || !S) return undefined;
   const C = sub.outputs[0];
   const [X, M] = sub.inputs;
-  const mean = meanChain(M!, producer, b);
-  if (!mean || (mean.start !== X && throughReshapes(X!, producer).root !== mean.start)) return undefined;
+  // X, or a value X is a reshape of, is where the mean starts.
+  const xForms = [X!, ...throughReshapes(X!, producer).path.map((n) => n.inputs[0]!)];
+  const mean = meanChain(M!, producer, b, xForms);
+  if (!mean || !xForms.includes(mean.start)) return undefined;
   if (mean.start !== X && mean.nodes[0].opType !== 'Reshape') return undefined; // the mean must re-lay X's shape itself
   // D = sqrt(V + eps), through reshapes, V the same mean of C * C.
   const D = div.inputs[1]!;
