@@ -1,12 +1,15 @@
 // Regenerates kernel-tables/ort-webgpu-kernels.json by asking the installed onnxruntime-node which
 // node signatures its WebGPU provider runs (tools/kernel-probe.ts): every signature of every
-// graph the project emits, and the ops the project avoids because WebGPU lacks them. Needs a WebGPU
+// graph the project emits, for its own models and for the benchmark networks (the layers imported
+// models bring: ReLU6's Clip, depthwise convolutions), and the ops the project avoids because
+// WebGPU lacks them. Needs a WebGPU
 // adapter (a GPU, or the software one: see README, "WebGPU").
 //   node --import tsx tools/probe-webgpu-kernels.ts [--out FILE]
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { emittedModels } from '../src/cli/emitted-models';
+import { BENCH_NETWORKS } from '../bench/networks';
+import { emittedModels, graphsOf } from '../src/cli/emitted-models';
 import { GraphBuilder } from '../src/graph/graph-builder';
 import { distinctSignatures, probeModel, tableFromProbe } from './kernel-probe';
 import { OPSET } from '../src/graph/model-definition';
@@ -34,7 +37,8 @@ function avoidedOps() {
 }
 
 async function main() {
-  const probes = [...distinctSignatures([...emittedModels().map(([, m]) => m), avoidedOps()]).values()];
+  const benchGraphs = Object.values(BENCH_NETWORKS).flatMap(graphsOf);
+  const probes = [...distinctSignatures([...emittedModels(), ...benchGraphs].map(([, m]) => m).concat(avoidedOps())).values()];
   const placed = await nodePlacements(encodeModel(probeModel(probes, OPSET)), 'webgpu', 'on');
   if ('unavailable' in placed) throw new Error(`no WebGPU adapter: ${placed.unavailable}`);
   // ORT's layout transformer replaces a Conv or MaxPool by an NHWC one named <name>_token_<k>
