@@ -1,9 +1,9 @@
 // Options shared by several commands, declared once.
-import { LOSS_NAMES } from '../graph/model-definition';
+import { LOSS_NAMES, ModelDefinition } from '../graph/model-definition';
 import type { Options } from 'yargs';
 import { EXECUTION_PROVIDERS, ExecutionProvider, PROVIDERS } from '../runtime/providers';
 import { EngineUse, EngineWords, engineProblem } from '../training/engines/engine-limits';
-import { defaultStepsPerRun } from '../training/engines/open-engine';
+import { defaultMicroBatch, defaultStepsPerRun } from '../training/engines/open-engine';
 import { UsageError } from './errors';
 import { DEFAULT_ARTIFACTS_DIR } from '../training/run/artifacts';
 import { projectPath } from './user-cwd';
@@ -106,6 +106,7 @@ export const FLAG_WORDS: EngineWords = {
   ep: '--ep',
   stepsPerRun: '--steps-per-run',
   dataParallel: 'data parallel training (--replicas/--devices)',
+  microBatch: '--micro-batch',
   schedule: '--lr-schedule',
   savePoints: '--resume/--checkpoint-every',
 };
@@ -114,6 +115,7 @@ export const FLAG_WORDS: EngineWords = {
 export const engineUseOf = (args: Record<string, unknown>): EngineUse => ({
   engine: args.engine === 'ort-training' ? 'ort-training' : 'native',
   dataParallel: args.replicas !== undefined || args.devices !== undefined,
+  microBatch: args['micro-batch'] !== undefined,
   stepsPerRun: args['steps-per-run'] as number | undefined,
   ep: args.ep as ExecutionProvider,
 });
@@ -129,6 +131,13 @@ export function stepsPerRunOf(args: Record<string, unknown>, batchSize: number):
   const k = args['steps-per-run'];
   if (typeof k === 'number') return k;
   return defaultStepsPerRun(engineUseOf(args), batchSize);
+}
+
+/** --micro-batch, or the engines' default for the other flags, the model and the batch (undefined: whole batches). */
+export function microBatchOf(args: Record<string, unknown>, model: ModelDefinition, batchSize: number): number | undefined {
+  const m = args['micro-batch'];
+  if (typeof m === 'number') return m;
+  return defaultMicroBatch({ ...engineUseOf(args), stepsPerRun: stepsPerRunOf(args, batchSize) }, model, batchSize);
 }
 
 export function checkThreads(args: Record<string, unknown>): true {

@@ -8,7 +8,7 @@ import { writeCheckpoint } from '../training/run/checkpoint';
 import { ortTrainingEngine } from '../training/engines/ort-training-engine';
 import { train } from '../index';
 import { parseDevices } from './device-options';
-import { sessionFromArgs, stepsPerRunOf } from './options';
+import { microBatchOf, sessionFromArgs, stepsPerRunOf } from './options';
 import { progressBar } from './progress';
 import { parseCheckpointEvery } from './recipe-options';
 import { resumeCommand } from './resume-command';
@@ -57,6 +57,7 @@ async function runPlan(args: TrainArgs, plan: TrainPlan): Promise<RunEnd> {
     start,
     engine: args.engine === 'ort-training' ? ortTrainingEngine(artifacts, (line) => console.log(line)) : undefined,
     replicas: parseDevices(args, session),
+    microBatch: microBatchOf(args, def, recipe.batchSize),
     stepsPerRun: stepsPerRunOf(args, recipe.batchSize),
     trainingStepFile: paths.trainingStep,
     cacheFeatures: args['cache-features'],

@@ -1,6 +1,6 @@
 // The flags of `train`, declared once: the command parses them, the training run reads them.
 import type { InferredOptionTypes } from 'yargs';
-import { CPU_STEPS_PER_RUN } from '../training/engines/open-engine';
+import { CPU_MICRO_BATCH, CPU_STEPS_PER_RUN } from '../training/engines/open-engine';
 import { dataOption, importOptions, lossOption, MODELS, newHeadOptions, runtimeOptions } from './options';
 import { defaultLearningRate, RECIPE_DEFAULTS } from '../library/recipe-defaults';
 import { RECIPE_PRESETS, RecipePreset } from './recipe-options';
@@ -38,6 +38,10 @@ export const trainOptions = {
     describe: 'native: the derived step graph on onnxruntime-node; ort-training: ONNX Runtime\'s training API (onnxruntime-web 1.18 WebAssembly, CPU)',
   },
   replicas: { type: 'number', describe: 'data parallel on the CPU: split each batch over N sessions (as over devices)' },
+  'micro-batch': {
+    type: 'number',
+    describe: `gradient accumulation: compute each batch's gradient N samples at a time, summed before the one update (the same step in the memory of an N-sample one; not for models with batch norm or dropout); default on one CPU session ${CPU_MICRO_BATCH} for batches over ${CPU_MICRO_BATCH} where the model allows (less memory, as fast or faster), else whole batches`,
+  },
   devices: { type: 'string', describe: 'data parallel on GPUs, e.g. "0,1": one CUDA session per device (implies --ep cuda)' },
   'steps-per-run': {
     type: 'number',

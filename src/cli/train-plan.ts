@@ -13,6 +13,7 @@ import { UsageError } from './errors';
 import { progressBar } from './progress';
 import type { TrainArgs } from './train-options';
 import { checkBatchMemory, TrainTarget } from './train-target';
+import { microBatchOf } from './options';
 
 export interface TrainPlan extends TrainTarget {
   paths: ReturnType<typeof artifactPaths>;
@@ -68,7 +69,7 @@ export async function planTraining(args: TrainArgs, target: TrainTarget): Promis
   if (recipe.batchSize > data.images.count) {
     throw new UsageError(`--batch-size ${recipe.batchSize} is larger than the ${data.images.count} training images`);
   }
-  const memoryNote = checkBatchMemory(def, recipe.batchSize);
+  const memoryNote = checkBatchMemory(def, recipe.batchSize, { microBatch: microBatchOf(args, def, recipe.batchSize) });
   if (memoryNote) console.error(memoryNote);
   const start: TrainingState = saved
     ? { ...saved, recipe }

@@ -151,12 +151,16 @@ const gb = (bytes: number) => `${(bytes / 1e9).toFixed(1)} GB`;
 
 /**
  * A batch too large for this machine is refused before ONNX Runtime tries (and the system starts
- * swapping or kills the process); a large one is announced with its estimate.
+ * swapping or kills the process); a large one is announced with its estimate. With --micro-batch the
+ * step holds one micro-batch's tensors at a time.
  */
-export function checkBatchMemory(def: ModelDefinition, batchSize: number, total = totalmem(), free = freemem()): string | undefined {
-  const need = trainingMemory(def, batchSize);
-  const what = `--batch-size ${batchSize} needs about ${gb(need)} of memory for ${def.name}'s training step`;
-  if (need > 0.9 * total) throw new UsageError(`${what}; this machine has ${gb(total)}: use a smaller batch`);
+export function checkBatchMemory(def: ModelDefinition, batchSize: number, o: { microBatch?: number; total?: number; free?: number } = {}): string | undefined {
+  const { total = totalmem(), free = freemem() } = o;
+  const perRun = Math.min(batchSize, o.microBatch ?? batchSize);
+  const need = trainingMemory(def, perRun);
+  const what = `--batch-size ${batchSize}${perRun < batchSize ? ` in micro-batches of ${perRun}` : ''} needs about ${gb(need)} of memory for ${def.name}'s training step`;
+  const splittable = !engineProblem({ engine: 'native', dataParallel: false, microBatch: true, model: def });
+  if (need > 0.9 * total) throw new UsageError(`${what}; this machine has ${gb(total)}: use a smaller batch${splittable ? ', or --micro-batch to compute its gradient in parts' : ''}`);
   if (need > free) return `warning: ${what}; ${gb(free)} is free now`;
   if (need > 2e9) return `${what}`;
   return undefined;

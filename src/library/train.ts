@@ -87,6 +87,12 @@ export interface TrainOptions {
   engine?: EngineFactory;
   /** Data parallel on the native engine: each batch split over one session per entry. */
   replicas?: SessionConfig[];
+  /**
+   * Gradient accumulation: each batch's gradient computed at most this many samples at a time and
+   * summed before the one update (the same step, with the memory of a micro-batch's). Not for
+   * models with batch norm (its statistics are the whole batch's) or dropout.
+   */
+  microBatch?: number;
   /** A plain-SGD step graph file to run as it is (build-model's) instead of building one in memory. */
   trainingStepFile?: string;
   /** One line about the engine chosen. */
@@ -205,15 +211,18 @@ export async function train(model: ModelDefinition, data: Dataset, options: Trai
   const replicas = options.replicas ?? [];
   const stepsPerRun = options.stepsPerRun ?? 1;
   if (!Number.isInteger(stepsPerRun) || stepsPerRun < 1) throw new RangeError(`stepsPerRun must be a positive whole number, got ${stepsPerRun}`);
+  const { microBatch } = options;
+  if (microBatch !== undefined && (!Number.isInteger(microBatch) || microBatch < 1)) throw new RangeError(`microBatch must be a positive whole number, got ${microBatch}`);
+  if (microBatch !== undefined && options.engine && !options.engine.kind) throw new RangeError('microBatch applies to the native engine; drop engine');
   if (!options.engine || options.engine.kind) {
-    const use = { engine: options.engine?.kind ?? 'native', dataParallel: replicas.length > 0, stepsPerRun, ep: session.ep, model, recipe } as const;
+    const use = { engine: options.engine?.kind ?? 'native', dataParallel: replicas.length > 0, microBatch: microBatch !== undefined, stepsPerRun, ep: session.ep, model, recipe } as const;
     const resumed = start.epoch > 0 || start.step > 0;
     const problem = engineProblem({ ...use, savePoints: !!options.checkpointEvery || resumed });
     if (problem) throw new RangeError(problem);
   }
   const engine = options.engine
     ? await options.engine(model, start.params, recipe)
-    : await openEngine(model, start.params, recipe, { replicas, session, stepsPerRun, trainingStepFile: options.trainingStepFile, onLog: options.onLog });
+    : await openEngine(model, start.params, recipe, { replicas, microBatch, session, stepsPerRun, trainingStepFile: options.trainingStepFile, onLog: options.onLog });
   const v = options.validation;
   try {
     const result = await runTrainingJob(

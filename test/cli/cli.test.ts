@@ -60,6 +60,10 @@ test.each([
   [['train', '--steps-per-run', '10', '--replicas', '2'], /--steps-per-run cannot be combined with data parallel training/],
   [['train', '--steps-per-run', '10', '--engine', 'ort-training'], /--steps-per-run applies to the native engine/],
   [['train', '--engine', 'ort-training', '--ep', 'cuda'], /--engine ort-training runs on the CPU \(WebAssembly\); it cannot use --ep cuda/],
+  [['train', '--micro-batch', '0'], /--micro-batch must be a positive integer, got 0/],
+  [['train', '--micro-batch', '50', '--steps-per-run', '10'], /--steps-per-run cannot be combined with --micro-batch/],
+  [['train', '--micro-batch', '50', '--engine', 'ort-training'], /--micro-batch runs on the native engine only/],
+  [['train', '--model', 'cnn', '--micro-batch', '50'], /--micro-batch cannot split cnn's batches: its batch norm normalizes with the statistics of the whole batch/],
 ])('bad option %j: one clear message, exit 2', (args, message) => {
   const r = cli(...(args as string[]));
   expect(r.code).toBe(2);

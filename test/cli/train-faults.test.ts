@@ -6,6 +6,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync 
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { checkBatchMemory } from '../../src/cli/train-target';
+import { microBatchOf } from '../../src/cli/options';
 import { resumeCommand, shellQuote } from '../../src/cli/resume-command';
 import { MODEL_DEFINITIONS } from '../../model/registry';
 import { LOCK_FILE } from '../../src/io/folder-lock';
@@ -171,7 +172,22 @@ test('relative paths are the user\'s folder ($INIT_CWD under npm), defaults stay
 
 test('a batch too large for the machine is refused with the estimate; a large one is announced', () => {
   const lenet = MODEL_DEFINITIONS.lenet;
-  expect(() => checkBatchMemory(lenet, 60000, 16e9, 16e9)).toThrow(/^--batch-size 60000 needs about 36\.0 GB of memory for lenet's training step; this machine has 16\.0 GB: use a smaller batch$/);
-  expect(checkBatchMemory(lenet, 60000, 64e9, 8e9)).toMatch(/^warning: --batch-size 60000 needs about 36\.0 GB .*; 8\.0 GB is free now$/);
-  expect(checkBatchMemory(lenet, 100, 64e9, 8e9)).toBeUndefined();
+  expect(() => checkBatchMemory(lenet, 60000, { total: 16e9, free: 16e9 })).toThrow(/^--batch-size 60000 needs about 36\.0 GB of memory for lenet's training step; this machine has 16\.0 GB: use a smaller batch, or --micro-batch to compute its gradient in parts$/);
+  expect(checkBatchMemory(lenet, 60000, { total: 64e9, free: 8e9 })).toMatch(/^warning: --batch-size 60000 needs about 36\.0 GB .*; 8\.0 GB is free now$/);
+  expect(checkBatchMemory(lenet, 100, { total: 64e9, free: 8e9 })).toBeUndefined();
+  // In micro-batches the step holds one micro-batch's tensors; a model with batch norm cannot be split.
+  expect(checkBatchMemory(lenet, 60000, { microBatch: 1000, total: 16e9, free: 16e9 })).toBeUndefined();
+  expect(() => checkBatchMemory(MODEL_DEFINITIONS.cnn, 60000, { total: 16e9, free: 16e9 })).toThrow(/: use a smaller batch$/);
+});
+
+test('batches over 1,000 samples run in micro-batches on one CPU session where the model allows', () => {
+  const { lenet, cnn } = MODEL_DEFINITIONS;
+  expect(microBatchOf({}, lenet, 5000)).toBe(1000);
+  expect(microBatchOf({}, lenet, 1000)).toBeUndefined();
+  expect(microBatchOf({ 'micro-batch': 300 }, lenet, 5000)).toBe(300);
+  expect(microBatchOf({}, cnn, 5000)).toBeUndefined(); // batch norm: whole batches
+  expect(microBatchOf({ ep: 'cuda' }, lenet, 5000)).toBeUndefined();
+  expect(microBatchOf({ replicas: 2 }, lenet, 5000)).toBeUndefined();
+  expect(microBatchOf({ 'steps-per-run': 4 }, lenet, 5000)).toBeUndefined();
+  expect(microBatchOf({ engine: 'ort-training' }, lenet, 5000)).toBeUndefined();
 });

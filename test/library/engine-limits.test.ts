@@ -31,3 +31,13 @@ test('data parallel replicas: one step per run, no batch-norm state', async () =
   );
   await expect(train(models.cnn, data, { replicas })).rejects.toThrow("data parallel training (replicas) cannot carry cnn's batch-norm running statistics");
 });
+
+test('micro-batches: one step per run, not for batch norm or dropout, positive sizes', async () => {
+  await expect(train(models.mlp, data, { microBatch: 10, stepsPerRun: 4 })).rejects.toThrow(
+    'stepsPerRun cannot be combined with microBatch, whose gradients are summed on the host every step',
+  );
+  await expect(train(models.cnn, data, { microBatch: 10 })).rejects.toThrow("microBatch cannot split cnn's batches: its batch norm normalizes with the statistics of the whole batch (6 state tensors)");
+  await expect(train(models.lenet, data, { microBatch: 10, engine: ortTrainingEngine(dir) })).rejects.toThrow('microBatch runs on the native engine only');
+  await expect(train(models.lenet, data, { microBatch: 0 })).rejects.toThrow('microBatch must be a positive whole number, got 0');
+  await expect(train(models.lenet, data, { microBatch: 2.5 })).rejects.toThrow('microBatch must be a positive whole number, got 2.5');
+});

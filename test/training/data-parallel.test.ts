@@ -1,9 +1,10 @@
-// Data-parallel training over CPU replicas equals single-session training on the whole batch.
+// Data-parallel training over CPU replicas, and gradients summed over micro-batches, equal
+// single-session training on the whole batch.
 import { lenet } from '../../model/lenet.onnx-builder';
 import { makeDataset } from '../../src/data/dataset';
 import { loadSplit } from '../../src/data/dataset-files';
 import { encodeModel } from '../../src/onnx/encode';
-import { dataParallelEngine, splitSizes } from '../../src/training/engines/data-parallel-engine';
+import { balancedSizes, dataParallelEngine, splitSizes } from '../../src/training/engines/data-parallel-engine';
 import { initParams } from '../../src/training/graphs/init';
 import { runEpochsOnStepGraph as trainWithStepGraph } from '../../src/training/run/trainer';
 import { buildGradientGraph, buildTrainingStep, buildUpdateGraph } from '../../src/training/graphs/step-graph';
@@ -18,7 +19,18 @@ test('batches split like split_and_load: equal slices, the remainder on the last
   expect(splitSizes(2, 4)).toEqual([1, 1]); // fewer samples than replicas: no empty slices
 });
 
-test.each([2, 3])('%i replicas give the single-session parameters after 8 steps (uneven last batch)', async (replicas) => {
+test('micro-batches differ by one sample at most, none larger than asked', () => {
+  expect(balancedSizes(10, 4)).toEqual([3, 3, 2, 2]); // 10 in micro-batches of at most 3
+  expect(balancedSizes(10000, 10)).toEqual(Array(10).fill(1000));
+  expect(balancedSizes(2, 4)).toEqual([1, 1]);
+});
+
+test.each([
+  ['2 replicas', 2, undefined],
+  ['3 replicas', 3, undefined],
+  ['micro-batches of at most 10 on one session', 1, 10],
+  ['micro-batches of at most 7 on 2 replicas', 2, 7],
+] as const)('%s give the single-session parameters after 8 steps (uneven last batch)', async (what, replicas, microBatch) => {
   const full = loadSplit(MNIST_DIR, 'train');
   const n = 250; // batches of 32: 7 full ones and one of 26
   const data = makeDataset('small', { ...full.images, count: n, pixels: full.images.pixels.subarray(0, n * 784) }, full.labels.subarray(0, n));
@@ -32,6 +44,7 @@ test.each([2, 3])('%i replicas give the single-session parameters after 8 steps 
     params,
     PLAIN_SGD,
     Array.from({ length: replicas }, () => ({ threads: 1 })),
+    microBatch,
   );
   const parallel = await train(engine, initialState(recipe, params), data);
   await engine.release();
@@ -42,7 +55,7 @@ test.each([2, 3])('%i replicas give the single-session parameters after 8 steps 
     const b = parallel.state.params.get(p.name)!;
     for (let i = 0; i < a.length; i++) worst = Math.max(worst, Math.abs(a[i] - b[i]));
   }
-  console.log(`${replicas} replicas vs one session, 8 steps: max |param difference| ${worst.toExponential(2)}`);
+  console.log(`${what} vs one session, 8 steps: max |param difference| ${worst.toExponential(2)}`);
   expect(worst).toBeLessThan(1e-6);
   expect(parallel.state.history[0].accuracy).toBe(single.state.history[0].accuracy);
   expect(parallel.state.history[0].loss).toBeCloseTo(single.state.history[0].loss, 5);

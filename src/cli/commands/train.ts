@@ -13,7 +13,7 @@ export const trainCommand: CommandModule<object, TrainArgs> = {
       .options(trainOptions)
       .check(
         (a) =>
-          checkPositive(a, ['epochs', 'batch-size', 'limit', 'replicas', 'steps-per-run']) &&
+          checkPositive(a, ['epochs', 'batch-size', 'limit', 'replicas', 'steps-per-run', 'micro-batch']) &&
           checkPositive(a, ['lr'], false) &&
           checkThreads(a) &&
           checkRuntimeCombination(a) &&

@@ -3,12 +3,15 @@
 import { ModelDefinition, stateOf } from '../../graph/model-definition';
 import { ExecutionProvider } from '../../runtime/providers';
 import { OPTIMIZERS } from '../graphs/optimizers/optimizer';
+import { randomInputsOf } from '../graphs/random-inputs';
 import { optimizerOf, Recipe } from '../recipe';
 
 /** What a run asks of its engine; the model and recipe when they are known. */
 export interface EngineUse {
   engine: 'native' | 'ort-training';
   dataParallel: boolean;
+  /** Gradients over parts of each batch, summed before the update. */
+  microBatch?: boolean;
   stepsPerRun?: number;
   ep?: ExecutionProvider;
   model?: ModelDefinition;
@@ -23,6 +26,7 @@ export interface EngineWords {
   ep: string;
   stepsPerRun: string;
   dataParallel: string;
+  microBatch: string;
   schedule: string;
   savePoints: string;
 }
@@ -32,6 +36,7 @@ export const LIBRARY_WORDS: EngineWords = {
   ep: 'ep',
   stepsPerRun: 'stepsPerRun',
   dataParallel: 'data parallel training (replicas)',
+  microBatch: 'microBatch',
   schedule: 'schedule',
   savePoints: 'checkpointEvery/start',
 };
@@ -43,6 +48,8 @@ export function engineProblem(u: EngineUse, w: EngineWords = LIBRARY_WORDS): str
   if (ort && u.dataParallel) return `${w.dataParallel} runs on the native engine only`;
   if ((u.stepsPerRun ?? 1) > 1 && ort) return `${w.stepsPerRun} applies to the native engine; ONNX Runtime's training API takes one step per call`;
   if ((u.stepsPerRun ?? 1) > 1 && u.dataParallel) return `${w.stepsPerRun} cannot be combined with ${w.dataParallel}, which combines gradients on the host every step`;
+  if (ort && u.microBatch) return `${w.microBatch} runs on the native engine only`;
+  if ((u.stepsPerRun ?? 1) > 1 && u.microBatch) return `${w.stepsPerRun} cannot be combined with ${w.microBatch}, whose gradients are summed on the host every step`;
   if (ort && u.recipe) {
     const optimizer = optimizerOf(u.recipe);
     const problem = OPTIMIZERS[optimizer.name].ortTrainingApiProblem(optimizer);
@@ -56,5 +63,10 @@ export function engineProblem(u: EngineUse, w: EngineWords = LIBRARY_WORDS): str
   if (state && (ort || u.dataParallel)) {
     return `${ort ? w.ortEngine : w.dataParallel} cannot carry ${u.model!.name}'s batch-norm running statistics (${state} state tensors): use the native engine on one device`;
   }
+  if (state && u.microBatch) {
+    return `${w.microBatch} cannot split ${u.model!.name}'s batches: its batch norm normalizes with the statistics of the whole batch (${state} state tensors)`;
+  }
+  const random = u.model && (u.dataParallel || u.microBatch) ? randomInputsOf(u.model).length : 0;
+  if (random) return `${u.dataParallel ? w.dataParallel : w.microBatch} does not feed ${u.model!.name}'s random values (dropout): use the native engine on one device, one batch at a time`;
   return undefined;
 }
