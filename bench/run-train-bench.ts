@@ -6,7 +6,8 @@
 //   interleaved rounds, medians, ratios.
 // - memory (--memory): the peak RSS of training LeNet and the cnn at batches of 100, 1,000 and
 //   10,000 (three steps each), beside PyTorch's at the same batch and the estimate `train` refuses
-//   large batches by (`trainingMemory`).
+//   large batches by (`trainingMemory`, at the micro-batch `train` then uses: LeNet's batches over
+//   1,000 run in micro-batches of 1,000; PyTorch always runs the whole batch).
 // The peak RSS comes from GNU time (/usr/bin/time); without it the table says so. Results go to
 // stdout and to bench/results/train-<timestamp>.json, with the CPU named.
 import { spawnSync } from 'node:child_process';
@@ -16,7 +17,7 @@ import { join } from 'node:path';
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { MODEL_DEFINITIONS } from '../model/registry';
-import { trainingMemory } from '../src/index';
+import { defaultMicroBatch, trainingMemory } from '../src/index';
 import { cpuInfo, describeCpu } from './cpu-info';
 import { median } from './median';
 import { ROOT } from './measure-process';
@@ -105,19 +106,20 @@ function epochs() {
 function memory() {
   const rows: Json[] = [];
   console.log('peak RSS of training, three steps at each batch (MB); the estimate is what `train` checks a batch against:');
-  console.log('| model | batch | project | PyTorch | PyTorch channels_last | estimate | estimate / project |');
-  console.log('|---|---|---|---|---|---|---|');
+  console.log('| model | batch | micro-batch | project | PyTorch | PyTorch channels_last | estimate | estimate / project |');
+  console.log('|---|---|---|---|---|---|---|---|');
   for (const model of ['lenet', 'cnn'] as const) {
     for (const batch of [100, 1000, 10000]) {
-      const estimate = trainingMemory(MODEL_DEFINITIONS[model], batch) / 2 ** 20;
+      const microBatch = defaultMicroBatch({}, MODEL_DEFINITIONS[model], batch);
+      const estimate = trainingMemory(MODEL_DEFINITIONS[model], microBatch ?? batch) / 2 ** 20;
       const limit = String(Math.min(60000, 3 * batch));
       const project = projectTrain(model, ['--batch-size', String(batch), '--limit', limit, '--epochs', '1', '--lr', '0.01']);
       const flags = ['--batch-size', String(batch)];
       const [plain, channelsLast] = [pytorch('memory', model, flags), pytorch('memory', model, [...flags, '--channels-last'])];
       const show = (r: Timed) => (r.ok ? mb(r.peak_rss_mb).replace(' MB', '') : `refused: ${r.last}`);
       const ratio = project.ok && project.peak_rss_mb ? (estimate / project.peak_rss_mb).toFixed(2) : '';
-      console.log(`| ${model} | ${batch} | ${show(project)} | ${show(plain)} | ${show(channelsLast)} | ${estimate.toFixed(0)} | ${ratio} |`);
-      rows.push({ model, batch, project, pytorch: plain, pytorch_channels_last: channelsLast, estimate_mb: estimate });
+      console.log(`| ${model} | ${batch} | ${microBatch ?? 'whole batch'} | ${show(project)} | ${show(plain)} | ${show(channelsLast)} | ${estimate.toFixed(0)} | ${ratio} |`);
+      rows.push({ model, batch, micro_batch: microBatch ?? batch, project, pytorch: plain, pytorch_channels_last: channelsLast, estimate_mb: estimate });
     }
   }
   console.log(`(this machine: ${(totalmem() / 2 ** 30).toFixed(1)} GiB)`);

@@ -14,7 +14,7 @@ export { IMAGENET_PIXELS, MNIST_PIXELS } from './data/pixel-normalization';
 export type { PixelNormalization } from './data/pixel-normalization';
 export { train, checkDataFits, startingState, trainingMemory } from './library/train';
 export { ortTrainingEngine } from './training/engines/ort-training-engine';
-export { defaultStepsPerRun } from './training/engines/open-engine';
+export { defaultMicroBatch, defaultStepsPerRun } from './training/engines/open-engine';
 export type { EngineFactory } from './training/engines/open-engine';
 export type { TrainOptions, TrainedModel, OptimizerOptions, ScheduleOptions, TrainingEvents, EpochReport, ParamValues } from './library/train';
 export { evaluate } from './library/evaluate';
