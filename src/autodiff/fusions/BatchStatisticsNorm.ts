@@ -4,11 +4,13 @@
 // where mean() is the same chain of Reshape/ReduceMean nodes for M and V. Derived op by op, its
 // backward pass makes about a dozen passes over the activation; this rule makes five:
 //   dX = (S / D) * (dy - mean(dy) - N * mean(dy * N)),  D = sqrt(V + eps)
-//   dS = sum(dy * N),  dB = sum(dy)   (over the statistics' axes, in the forward mean's stages)
+//   dS = sum(dy * N),  dB = sum(dy)   (over the statistics' axes, in the forward mean's stages),
+//   mean(dy) = dB / n,  mean(dy * N) = dS / n   (n: the elements each channel's statistics are over)
 // It applies only where the pattern is exact: every value inside it used by its own nodes alone
 // (or by nodes that do not reach the loss, such as the running statistics' update).
 import { GraphBuilder } from '../../graph/graph-builder';
 import { Node, Value } from '../../graph/types';
+import { elementsAlong } from '../grad-rule';
 
 /** A matched batch normalization: its inputs that take gradients, and the rule that gives them. */
 export interface BatchStatisticsNormMatch {
@@ -117,23 +119,39 @@ export function matchBatchStatisticsNorm(b: GraphBuilder, add: Node, isActive: (
     }
   }
 
-  // Means and sums over the statistics' axes, in the same stages as the forward mean (the batch-last
-  // graphs sum over the batch before the pixels: one float32 sum over a whole row rounds worse).
-  const reduced = (t: Value, as: 'ReduceMean' | 'ReduceSum') =>
-    mean.nodes.reduce((v, n) => b.op(n.opType === 'ReduceMean' ? as : n.opType, [v, ...n.inputs.slice(1)], n.attrs)[0], t);
-  const meanOf = (t: Value) => reduced(t, 'ReduceMean');
-  const sumOf = (t: Value) => reduced(t, 'ReduceSum');
+  // Sums over the statistics' axes, in the same stages as the forward mean (the batch-last graphs
+  // sum over the batch before the pixels: one float32 sum over a whole row rounds worse), and the
+  // number of elements each channel's mean is over (from a thin slice where the batch is symbolic),
+  // so that a mean is its sum divided: dy and dy * N are each read once, for dB and dS and their means.
+  const axesOf = (n: Node, v: Value) => {
+    const held = n.inputs[1] ? Array.from(b.constantOf(n.inputs[1])!.data as BigInt64Array, Number) : n.attrs.axes?.kind === 'ints' ? n.attrs.axes.value : [];
+    return held.map((a) => (a + v.shape!.length) % v.shape!.length);
+  };
+  const sumAndCount = (t: Value) => {
+    let [v, count]: [Value, Value | undefined] = [t, undefined];
+    for (const n of mean.nodes) {
+      if (n.opType !== 'ReduceMean') {
+        v = b.op(n.opType, [v, ...n.inputs.slice(1)], n.attrs)[0];
+        continue;
+      }
+      const along = elementsAlong(b, v, axesOf(n, v));
+      count = count ? b.mul(count, along) : along;
+      v = b.op('ReduceSum', [v, ...n.inputs.slice(1)], n.attrs)[0];
+    }
+    return { sum: v, count: count! };
+  };
   return {
     rule: (dy, needs) => {
       const grads = new Map<Value, Value>();
-      const dyN = needs(X!) || needs(S) ? b.mul(dy, N!) : undefined;
+      const { sum: dB, count } = sumAndCount(dy);
+      const dS = needs(X!) || needs(S) ? sumAndCount(b.mul(dy, N!)).sum : undefined;
       if (needs(X!)) {
         const gain = b.div(S, D); // S / D, per channel
-        const centred = b.sub(b.mul(dy, gain), b.mul(gain, meanOf(dy)));
-        grads.set(X!, b.sub(centred, b.mul(N!, b.mul(gain, meanOf(dyN!)))));
+        const centred = b.sub(b.mul(dy, gain), b.mul(gain, b.div(dB, count)));
+        grads.set(X!, b.sub(centred, b.mul(N!, b.mul(gain, b.div(dS!, count)))));
       }
-      if (needs(S)) grads.set(S, sumOf(dyN!));
-      if (needs(B)) grads.set(B, sumOf(dy));
+      if (needs(S)) grads.set(S, dS!);
+      if (needs(B)) grads.set(B, dB);
       return grads;
     },
   };
