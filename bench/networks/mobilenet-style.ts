@@ -7,27 +7,21 @@
 // 7x7; a global average pool and a linear layer.
 import { defineModel } from '../../src/graph/define-model';
 import { GraphBuilder } from '../../src/graph/graph-builder';
-import { batchNorm, batchNormSpecs } from '../../src/graph/layers';
 import { ForwardContext, ModelDefinition, ParamSpec, StateSpec } from '../../src/graph/model-definition';
 import { Value } from '../../src/graph/types';
+import { convBn, declareConvBn } from './conv-bn';
 
 const BLOCKS = [[16, 16, 1], [16, 16, 1], [16, 24, 2], [24, 24, 1], [24, 32, 2], [32, 32, 1]] as const;
 const EXPANSION = 6;
 
 const params: ParamSpec[] = [];
 const state: StateSpec[] = [];
-/** A convolution without bias followed by a batch norm, as `name` and `name.bn`. */
-function declareConvBn(name: string, dims: [number, number, number, number]) {
-  const bn = batchNormSpecs(`${name}.bn`, dims[0]);
-  params.push({ name: `${name}.weight`, dims, init: 'xavier' }, ...bn.params);
-  state.push(...bn.state);
-}
-declareConvBn('stem', [16, 1, 3, 3]);
+declareConvBn(params, state, 'stem', [16, 1, 3, 3]);
 BLOCKS.forEach(([cin, cout], i) => {
   const e = cin * EXPANSION;
-  declareConvBn(`block${i}.expand`, [e, cin, 1, 1]);
-  declareConvBn(`block${i}.depthwise`, [e, 1, 3, 3]);
-  declareConvBn(`block${i}.project`, [cout, e, 1, 1]);
+  declareConvBn(params, state, `block${i}.expand`, [e, cin, 1, 1]);
+  declareConvBn(params, state, `block${i}.depthwise`, [e, 1, 3, 3]);
+  declareConvBn(params, state, `block${i}.project`, [cout, e, 1, 1]);
 });
 params.push({ name: 'fc.weight', dims: [10, 32], init: 'xavier' }, { name: 'fc.bias', dims: [10], init: 'zeros' });
 
@@ -40,17 +34,12 @@ export const mobilenetStyle: ModelDefinition = defineModel({
   forward(b: GraphBuilder, x: Value, p: Record<string, Value>, ctx: ForwardContext): Value {
     const [zero, six] = [b.f32(0, 'relu6_min'), b.f32(6, 'relu6_max')];
     const relu6 = (v: Value) => b.op('Clip', [v, zero, six])[0];
-    const convBn = (v: Value, name: string, o: { stride?: number; pad?: number; group?: number } = {}) => {
-      const { stride = 1, pad = 0, group = 1 } = o;
-      const y = b.conv(v, p[`${name}.weight`], null, { strides: [stride, stride], pads: [pad, pad, pad, pad], group }, name);
-      return batchNorm(b, ctx, y, p, `${name}.bn`);
-    };
-    let h = relu6(convBn(x, 'stem', { pad: 1 }));
+    let h = relu6(convBn(b, ctx, p, x, 'stem'));
     BLOCKS.forEach(([cin, cout, stride], i) => {
       const e = cin * EXPANSION;
-      const expanded = relu6(convBn(h, `block${i}.expand`));
-      const filtered = relu6(convBn(expanded, `block${i}.depthwise`, { stride, pad: 1, group: e }));
-      const projected = convBn(filtered, `block${i}.project`);
+      const expanded = relu6(convBn(b, ctx, p, h, `block${i}.expand`));
+      const filtered = relu6(convBn(b, ctx, p, expanded, `block${i}.depthwise`, { stride, group: e }));
+      const projected = convBn(b, ctx, p, filtered, `block${i}.project`);
       h = stride === 1 && cin === cout ? b.add(h, projected, `block${i}`) : projected;
     });
     const pooled = b.flatten(b.averagePool(h, [7, 7], [7, 7], undefined, 'pool'), 1); // [N, 32]

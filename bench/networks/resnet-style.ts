@@ -6,26 +6,20 @@
 // a global average pool and a linear layer.
 import { defineModel } from '../../src/graph/define-model';
 import { GraphBuilder } from '../../src/graph/graph-builder';
-import { batchNorm, batchNormSpecs } from '../../src/graph/layers';
 import { ForwardContext, ModelDefinition, ParamSpec, StateSpec } from '../../src/graph/model-definition';
 import { Value } from '../../src/graph/types';
+import { convBn, declareConvBn } from './conv-bn';
 
 const BLOCKS: [number, number, number][] = [];
 for (const [cin, cout] of [[16, 16], [16, 32], [32, 64], [64, 128]]) BLOCKS.push([cin, cout, cin === cout ? 1 : 2], [cout, cout, 1]);
 
 const params: ParamSpec[] = [];
 const state: StateSpec[] = [];
-/** A convolution without bias followed by a batch norm, as `name` and `name.bn`. */
-function declareConvBn(name: string, dims: [number, number, number, number]) {
-  const bn = batchNormSpecs(`${name}.bn`, dims[0]);
-  params.push({ name: `${name}.weight`, dims, init: 'xavier' }, ...bn.params);
-  state.push(...bn.state);
-}
-declareConvBn('stem', [16, 1, 3, 3]);
+declareConvBn(params, state, 'stem', [16, 1, 3, 3]);
 BLOCKS.forEach(([cin, cout, stride], i) => {
-  declareConvBn(`block${i}.conv1`, [cout, cin, 3, 3]);
-  declareConvBn(`block${i}.conv2`, [cout, cout, 3, 3]);
-  if (stride !== 1 || cin !== cout) declareConvBn(`block${i}.shortcut`, [cout, cin, 1, 1]);
+  declareConvBn(params, state, `block${i}.conv1`, [cout, cin, 3, 3]);
+  declareConvBn(params, state, `block${i}.conv2`, [cout, cout, 3, 3]);
+  if (stride !== 1 || cin !== cout) declareConvBn(params, state, `block${i}.shortcut`, [cout, cin, 1, 1]);
 });
 params.push({ name: 'fc.weight', dims: [10, 128], init: 'xavier' }, { name: 'fc.bias', dims: [10], init: 'zeros' });
 
@@ -36,15 +30,10 @@ export const resnetStyle: ModelDefinition = defineModel({
   params,
   state,
   forward(b: GraphBuilder, x: Value, p: Record<string, Value>, ctx: ForwardContext): Value {
-    const convBn = (v: Value, name: string, kernel: number, stride: number) => {
-      const pad = (kernel - 1) / 2;
-      const y = b.conv(v, p[`${name}.weight`], null, { strides: [stride, stride], pads: [pad, pad, pad, pad] }, name);
-      return batchNorm(b, ctx, y, p, `${name}.bn`);
-    };
-    let h = b.relu(convBn(x, 'stem', 3, 1));
+    let h = b.relu(convBn(b, ctx, p, x, 'stem'));
     BLOCKS.forEach(([cin, cout, stride], i) => {
-      const y = convBn(b.relu(convBn(h, `block${i}.conv1`, 3, stride)), `block${i}.conv2`, 3, 1);
-      const shortcut = stride === 1 && cin === cout ? h : convBn(h, `block${i}.shortcut`, 1, stride);
+      const y = convBn(b, ctx, p, b.relu(convBn(b, ctx, p, h, `block${i}.conv1`, { stride })), `block${i}.conv2`);
+      const shortcut = stride === 1 && cin === cout ? h : convBn(b, ctx, p, h, `block${i}.shortcut`, { stride });
       h = b.relu(b.add(y, shortcut), `block${i}`);
     });
     const pooled = b.flatten(b.averagePool(h, [4, 4], [4, 4], undefined, 'pool'), 1); // [N, 128]: 28 -> 14 -> 7 -> 4
