@@ -62,7 +62,7 @@ const normAxis = (axis: number, rank: number) => (axis < 0 ? axis + rank : axis)
 
 /** Spatial size of a sliding window: floor((in + padBegin + padEnd - dilation*(k-1) - 1) / stride) + 1. */
 function windowOut(inp: Dim, k: number, stride: number, padBegin: number, padEnd: number, dilation: number, ceil = false): Dim {
-  if (typeof inp !== 'number') return `${inp}'`;
+  if (typeof inp !== 'number') return k === 1 && stride === 1 && padBegin === 0 && padEnd === 0 ? inp : `${inp}'`; // a window of one: the same size
   const span = inp + padBegin + padEnd - dilation * (k - 1) - 1;
   if (!ceil) return Math.floor(span / stride) + 1;
   // ceil_mode: a last window that starts inside the input (or its begin padding) counts.

@@ -108,8 +108,11 @@ test('what is lowered: strided, padded and grouped convs become (Pad,) Gather + 
   expect(mixedNodes.map((n) => n.opType)).not.toContain('MaxPool');
   const cnnNodes = buildTrainingStep(cnn, PLAIN_SGD, 'batch-last').graph.nodes;
   for (const op of ['ConvTranspose', 'AveragePool']) expect(cnnNodes.map((n) => n.opType)).not.toContain(op);
-  // No Conv in the forward pass; the image gradients of conv2 and conv3 are one Conv each (autodiff/fusions/PatchConvolution.ts).
-  expect(cnnNodes.filter((n) => n.opType === 'Conv').map((n) => n.inputs[0]?.shape)).toEqual([['N', 64, 14, 14], ['N', 32, 28, 28]]);
+  // No Conv in the forward pass; the image gradients of conv2 and conv3 are one Conv each (autodiff/fusions/PatchConvolution.ts),
+  // on dY as it lies, [1, Cout, OW, OH, N] with a [3, 3, 1] kernel, and no Transpose around them.
+  expect(cnnNodes.filter((n) => n.opType === 'Conv').map((n) => n.inputs[0]?.shape)).toEqual([[1, 64, 14, 14, 'N'], [1, 32, 28, 28, 'N']]);
+  const perms = cnnNodes.filter((n) => n.opType === 'Transpose').map((n) => JSON.stringify(n.attrs.perm?.kind === 'ints' ? n.attrs.perm.value : []));
+  expect(perms.filter((p) => p === '[3,0,1,2]' || p === '[1,2,3,0]')).toEqual([]); // no turn to [N, C, W, H] and back
 });
 
 /** One SGD step with learning rate 1 (updated = params - gradient) and the batch statistics it records, in each layout. */

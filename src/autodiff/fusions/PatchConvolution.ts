@@ -114,17 +114,27 @@ export function matchPatchConvolution(b: GraphBuilder, product: Node, isActive: 
         grads.set(X, b.reshape(b.gemm(A, dy, null, { transA: true }), [C * H * W, -1]));
         return grads;
       }
-      // dY's columns are (ox, oy, n): one 2-D transpose makes them images [N, Cout, OW, OH], which
-      // the kernel transposed in space convolves as it convolves [N, Cout, OH, OW].
-      const images = b.transpose(b.reshape(dy, [cout, ow, oh, -1]), [3, 0, 1, 2]);
       const [kh, kw] = kernel;
       // Over the zero-padded image, or (where X is one) straight onto the image inside the padding.
       const [left, top, right, bottom] = padding?.pads ?? [0, 0, 0, 0];
       const pads = [kw - 1 - left, kh - 1 - top, kw - 1 - right, kh - 1 - bottom];
-      const dImages = b.conv(images, swappedKernel(b, A, cout, C, kernel, group), null, { pads, group }); // [N, C, W, H]
+      const target = padding?.image ?? X;
+      const K = swappedKernel(b, A, cout, C, kernel, group); // [C, Cout/G, kw, kh]
+      if (group === 1 && geometry.inputOrder === 'columns') {
+        // dY as it lies, [Cout, OW, OH, N], is one 3-D image whose last axis the kernel [kw, kh, 1]
+        // does not mix: the gradient comes out as X lies, [C, W, H, N], with no transposes. (Grouped,
+        // ONNX Runtime's WebGPU provider has no 3-D Conv: those take the transposes below.)
+        const volume = b.reshape(dy, [1, cout, ow, oh, -1]);
+        const dVolume = b.conv(volume, b.reshape(K, [C, cout, kw, kh, 1]), null, { pads: [pads[0], pads[1], 0, pads[2], pads[3], 0] });
+        grads.set(target, b.reshape(dVolume, b.reshapeTargetOf(target)));
+        return grads;
+      }
+      // dY's columns are (ox, oy, n): one 2-D transpose makes them images [N, Cout, OW, OH], which
+      // the kernel transposed in space convolves as it convolves [N, Cout, OH, OW].
+      const images = b.transpose(b.reshape(dy, [cout, ow, oh, -1]), [3, 0, 1, 2]);
+      const dImages = b.conv(images, K, null, { pads, group }); // [N, C, W, H]
       // Back to X's rows, (c, x, y) for a column-major image (a 2-D transpose), (c, y, x) for a row-major one.
       const perm = geometry.inputOrder === 'columns' ? [1, 2, 3, 0] : [1, 3, 2, 0];
-      const target = padding?.image ?? X;
       grads.set(target, b.reshape(b.transpose(dImages, perm), b.reshapeTargetOf(target)));
       return grads;
     },
