@@ -1,7 +1,8 @@
 // Which of the project's own engines runs the training steps, chosen in this one place for the
 // library, the CLI and compare-ep: the fused step graph (default), K steps per run in an ONNX Loop,
-// or data-parallel replicas (or micro-batches: gradients summed over parts of the batch). (ONNX Runtime's training API is an engine factory of its own,
-// ort-training-engine.ts, kept out of this module so that a browser bundle of train() leaves it out.)
+// or data-parallel replicas and micro-batches (gradients summed over parts of the batch). (ONNX
+// Runtime's training API is an engine factory of its own, ort-training-engine.ts, kept out of this
+// module so that a browser bundle of train() leaves it out.)
 import { ModelDefinition, ParamValues } from '../../graph/model-definition';
 import { encodeModel } from '../../onnx/encode';
 import { PROVIDERS } from '../../runtime/providers';
